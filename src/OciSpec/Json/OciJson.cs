@@ -1,0 +1,98 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace OciSpec;
+
+/// <summary>Read and write the OCI documents. Every read failure is a <see cref="SpecFormatException"/>.</summary>
+public static class OciJson
+{
+    // Two immutable context instances built once from the generated options. The relaxed encoder keeps '+', '\''
+    // and non-ASCII readable (STJ escapes them by default; the output is still valid JSON). Indented output uses
+    // one tab per level, which is what `runc spec` (Go's json.MarshalIndent with "\t") writes.
+    private static readonly OciJsonContext Compact = new(new JsonSerializerOptions(OciJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
+    private static readonly OciJsonContext Indented = new(new JsonSerializerOptions(OciJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        WriteIndented = true,
+        IndentCharacter = '\t',
+        IndentSize = 1,
+    });
+
+    /// <summary>Parse config.json. <paramref name="source"/> names the document in messages.</summary>
+    public static Spec ParseSpec(ReadOnlySpan<byte> utf8, string source = "config.json") =>
+        Parse(utf8, Compact.Spec, source);
+
+    /// <summary>Parse a process document (<c>exec --process</c>).</summary>
+    public static Process ParseProcess(ReadOnlySpan<byte> utf8, string source = "process.json") =>
+        Parse(utf8, Compact.Process, source);
+
+    /// <summary>Parse a resources document (<c>update --resources</c>).</summary>
+    public static LinuxResources ParseResources(ReadOnlySpan<byte> utf8, string source = "resources.json") =>
+        Parse(utf8, Compact.LinuxResources, source);
+
+    public static State ParseState(ReadOnlySpan<byte> utf8, string source = "state.json") =>
+        Parse(utf8, Compact.State, source);
+
+    public static ContainerProcessState ParseContainerProcessState(ReadOnlySpan<byte> utf8, string source = "container process state") =>
+        Parse(utf8, Compact.ContainerProcessState, source);
+
+    public static Features ParseFeatures(ReadOnlySpan<byte> utf8, string source = "features.json") =>
+        Parse(utf8, Compact.Features, source);
+
+    public static byte[] Serialize(Spec value, bool indented = false) =>
+        JsonSerializer.SerializeToUtf8Bytes(value, (indented ? Indented : Compact).Spec);
+
+    public static byte[] Serialize(Process value, bool indented = false) =>
+        JsonSerializer.SerializeToUtf8Bytes(value, (indented ? Indented : Compact).Process);
+
+    public static byte[] Serialize(LinuxResources value, bool indented = false) =>
+        JsonSerializer.SerializeToUtf8Bytes(value, (indented ? Indented : Compact).LinuxResources);
+
+    public static byte[] Serialize(State value, bool indented = false) =>
+        JsonSerializer.SerializeToUtf8Bytes(value, (indented ? Indented : Compact).State);
+
+    public static byte[] Serialize(List<State> value, bool indented = false) =>
+        JsonSerializer.SerializeToUtf8Bytes(value, (indented ? Indented : Compact).ListState);
+
+    public static byte[] Serialize(ContainerProcessState value, bool indented = false) =>
+        JsonSerializer.SerializeToUtf8Bytes(value, (indented ? Indented : Compact).ContainerProcessState);
+
+    public static byte[] Serialize(Features value, bool indented = false) =>
+        JsonSerializer.SerializeToUtf8Bytes(value, (indented ? Indented : Compact).Features);
+
+    private static T Parse<T>(ReadOnlySpan<byte> utf8, JsonTypeInfo<T> typeInfo, string source) where T : class
+    {
+        if (IsBlank(utf8))
+            throw new SpecFormatException($"{source} is empty", "");
+
+        // Syntax first, with a bare reader: its errors carry a line number and no misleading path, and once the
+        // text is known to be well-formed every later JsonException is about types, which we can describe precisely.
+        JsonErrors.CheckSyntax(utf8, source);
+
+        T? value;
+        try
+        {
+            value = JsonSerializer.Deserialize(utf8, typeInfo);
+        }
+        catch (JsonException ex)
+        {
+            throw JsonErrors.Describe(ex, utf8, typeInfo, source);
+        }
+        return value ?? throw new SpecFormatException($"{source}: expected object, got null", "");
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> utf8)
+    {
+        foreach (byte b in utf8)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+                return false;
+        }
+        return true;
+    }
+}
