@@ -1,1 +1,34 @@
-Console.WriteLine("hello");
+using System.CommandLine;
+using OciRuntime.Cli;
+using OciRuntime.Launch;
+
+namespace OciRuntime;
+
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        // init is ocirun's own entry into the container: no parser, nothing but the setup sequence.
+        if (args.Length == 1 && args[0] == "init") return InitMain.Run();
+
+        var globals = new GlobalOptionSet();
+        var root = new RootCommand("ocirun: an OCI container runtime (runc-compatible command line)");
+        globals.AddTo(root);
+        root.Add(CreateCommand.Build(globals));
+        root.Add(StartCommand.Build(globals));
+        root.Add(RunCommand.Build(globals));
+        root.Add(StateCommand.Build(globals));
+        root.Add(KillCommand.Build(globals));
+        root.Add(DeleteCommand.Build(globals));
+        root.Add(ListCommand.Build(globals));
+        root.Add(SpecCommand.Build(globals));
+        root.Add(FeaturesCommand.Build(globals));
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (var e in result.Errors) Console.Error.WriteLine($"ocirun: {e.Message}");
+            return 1;
+        }
+        return result.Invoke();
+    }
+}

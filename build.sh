@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# ocirun's one entry point: build, demo, test, conformance, bench, fuzz.
+#   ./build.sh            publish the NativeAOT binary to out/ocirun
+#   ./build.sh demo       build, make a busybox bundle, run a container and walk its lifecycle
+#   ./build.sh test       the whole test suite (unit, integration, conformance against ocirun)
+#   ./build.sh conformance [BINARY...]   the conformance report (ocirun, runc, crun side by side)
+#   ./build.sh bench [--quick]           side-by-side benchmarks against runc and crun
+#   ./build.sh fuzz [SECONDS]            a long seeded fuzz run of the parser, validator and seccomp compiler
+set -euo pipefail
+cd "$(dirname "$0")"
+REPO=$PWD
+OUT=$REPO/out
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+need_packages() {
+  # Installs Debian packages that are missing; apt-get update only when something is.
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "build.sh: installing ${missing[*]}" >&2
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+deps_build() { need_packages clang zlib1g-dev; }
+deps_test() { need_packages busybox-static runc crun libseccomp2 uidmap hyperfine time; }
+
+publish() {
+  deps_build
+  dotnet publish src/OciRuntime/OciRuntime.csproj -c Release -r linux-x64 -o "$OUT/publish" -nologo -v quiet \
+    -p:TreatWarningsAsErrors=true
+  install -m 0755 "$OUT/publish/ocirun" "$OUT/ocirun"
+  echo "built $OUT/ocirun ($(stat -c %s "$OUT/ocirun") bytes)"
+}
+
+make_rootfs() {
+  # A busybox rootfs: the static binary and a link per applet (not "busybox" itself, or it links to itself).
+  local rootfs=$1
+  mkdir -p "$rootfs"/{bin,etc,proc,sys,dev,tmp,root}
+  cp /bin/busybox "$rootfs/bin/busybox"
+  for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -sf busybox "$rootfs/bin/$a"; done
+  echo 'root:x:0:0:root:/root:/bin/sh' > "$rootfs/etc/passwd"
+  echo 'root:x:0:' > "$rootfs/etc/group"
+}
+
+demo() {
+  deps_test
+  publish
+  local bundle=$REPO/.bundles/demo root=$REPO/.bundles/demo-state id=ocirun-demo
+  rm -rf "$bundle" && mkdir -p "$bundle" "$root"
+  make_rootfs "$bundle/rootfs"
+  "$OUT/ocirun" spec --bundle "$bundle"
+  # A non-interactive process that shows where it runs.
+  sed -i -e 's/"terminal": true/"terminal": false/' \
+         -e 's|"sh"|"sh", "-c", "echo hostname: $(hostname); echo pid: $$; id; echo uid_map: $(cat /proc/self/uid_map)"|' \
+         "$bundle/config.json"
+  echo "== ocirun run (the container prints its hostname, pid and ids)"
+  "$OUT/ocirun" --root "$root" run --bundle "$bundle" $id
+  echo "== the lifecycle: create, state, start, state, kill, delete"
+  sed -i -e 's|"sh", "-c", "[^]]*|"sleep", "1000"|' "$bundle/config.json"
+  "$OUT/ocirun" --root "$root" create --bundle "$bundle" $id
+  "$OUT/ocirun" --root "$root" state $id | grep -E '"(status|pid)"'
+  "$OUT/ocirun" --root "$root" start $id
+  "$OUT/ocirun" --root "$root" list
+  "$OUT/ocirun" --root "$root" kill $id KILL
+  sleep 0.2
+  "$OUT/ocirun" --root "$root" state $id | grep '"status"'
+  "$OUT/ocirun" --root "$root" delete $id
+  echo "== deleted; list is empty again:"
+  "$OUT/ocirun" --root "$root" list
+}
+
+run_tests() {
+  deps_test
+  publish
+  dotnet build OciRuntime.sln -c Release -nologo -v quiet
+  # Integration tests run real containers: one assembly at a time keeps the 2 cores for the containers.
+  local failed=0
+  for proj in tests/OciSpec.Tests tests/Seccomp.Tests tests/OciRuntime.Tests conformance; do
+    echo "== $proj"
+    OCIRUN_UNDER_TEST=$OUT/ocirun dotnet test "$proj" -c Release --no-build -nologo -v quiet \
+      --logger "console;verbosity=minimal" || failed=1
+  done
+  return $failed
+}
+
+case "${1:-build}" in
+  build) publish ;;
+  demo) demo ;;
+  test) run_tests ;;
+  conformance) shift; deps_test; publish; exec bash conformance/run.sh "$@" ;;
+  bench) shift; deps_test; publish; exec bash bench/run.sh "$@" ;;
+  fuzz) shift; publish; dotnet test tests/OciSpec.Tests -c Release --filter Category=Fuzz -e OCIRUN_FUZZ_SECONDS="${1:-300}" ;;
+  rootfs) make_rootfs "$2" ;;
+  *) echo "usage: ./build.sh [build|demo|test|conformance [BINARY...]|bench [--quick]|fuzz [SECONDS]]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,4 @@
+using System.Runtime.Versioning;
+
+// ocirun is a Linux container runtime; nothing here runs elsewhere.
+[assembly: SupportedOSPlatform("linux")]

@@ -1,0 +1,56 @@
+namespace OciRuntime.Cgroups;
+
+/// <summary>One mounted cgroup hierarchy of the host.</summary>
+internal sealed record CgroupHierarchy(string MountPoint, bool IsV2, IReadOnlyList<string> Controllers, string Root);
+
+internal enum CgroupMode { Unified, Legacy, Hybrid }
+
+/// <summary>
+/// The host's cgroup mounts, read from /proc/self/mountinfo. On a hybrid host (this project's CI) the v1
+/// hierarchies carry the controllers and a controller-less cgroup2 sits at /sys/fs/cgroup/unified.
+/// </summary>
+internal sealed record CgroupLayout(CgroupMode Mode, IReadOnlyList<CgroupHierarchy> Hierarchies)
+{
+    internal static CgroupLayout Detect() => Parse(File.ReadAllLines("/proc/self/mountinfo"));
+
+    internal static CgroupLayout Parse(IEnumerable<string> mountinfo)
+    {
+        var list = new List<CgroupHierarchy>();
+        var seen = new HashSet<string>();
+        foreach (var line in mountinfo)
+        {
+            // id parent maj:min root mountpoint options [optional...] - fstype source superoptions
+            int sep = line.IndexOf(" - ", StringComparison.Ordinal);
+            if (sep < 0) continue;
+            var left = line[..sep].Split(' ');
+            var right = line[(sep + 3)..].Split(' ');
+            if (left.Length < 5 || right.Length < 3) continue;
+            string fstype = right[0];
+            if (fstype != "cgroup" && fstype != "cgroup2") continue;
+            string mountPoint = Unescape(left[4]);
+            if (!seen.Add(mountPoint)) continue;
+            string root = Unescape(left[3]);
+            if (fstype == "cgroup2")
+            {
+                list.Add(new CgroupHierarchy(mountPoint, true, [], root));
+                continue;
+            }
+            var controllers = right[2].Split(',')
+                .Where(o => o is not ("rw" or "ro") && !o.StartsWith("release_agent", StringComparison.Ordinal)
+                            && o != "clone_children" && o != "noprefix" && o != "xattr" && o != "cpuset_v2_mode")
+                .ToList();
+            list.Add(new CgroupHierarchy(mountPoint, false, controllers, root));
+        }
+        bool hasV1 = list.Any(h => !h.IsV2);
+        bool hasV2 = list.Any(h => h.IsV2);
+        var mode = hasV1 && hasV2 ? CgroupMode.Hybrid : hasV1 ? CgroupMode.Legacy : CgroupMode.Unified;
+        return new CgroupLayout(mode, list);
+    }
+
+    private static string Unescape(string s) => s.Contains('\\') ? s.Replace("\\040", " ").Replace("\\011", "\t").Replace("\\012", "\n").Replace("\\134", "\\") : s;
+
+    internal CgroupHierarchy? V2 => Hierarchies.FirstOrDefault(h => h.IsV2);
+
+    internal CgroupHierarchy? V1For(string controller) =>
+        Hierarchies.FirstOrDefault(h => !h.IsV2 && h.Controllers.Contains(controller));
+}

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using OciRuntime.State;
+
+namespace OciRuntime.Cli;
+
+internal static class ListCommand
+{
+    internal static Command Build(GlobalOptionSet globals)
+    {
+        var c = new Command("list", "lists containers started by ocirun with the given root");
+        c.Aliases.Add("ps-list");
+        var format = new Option<string>("--format", "-f") { DefaultValueFactory = _ => "table", Description = "select one of: table or json" };
+        format.AcceptOnlyFromAmong("table", "json");
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "display only container IDs" };
+        c.Add(format); c.Add(quiet);
+        c.SetHandler(globals, (r, g, _) =>
+        {
+            var store = g.Store();
+            var views = new List<StateView>();
+            foreach (var id in store.ListIds().Order(StringComparer.Ordinal))
+            {
+                try { views.Add(StateCommand.Describe(store, store.Load(id))); }
+                catch (RuntimeError e) when (e is DamagedState or ContainerNotFound)
+                {
+                    // A damaged or half-written entry is listed as stopped, never a crash.
+                    views.Add(new StateView { OciVersion = RuntimeInfo.OciVersion, Id = id, Status = "stopped", Bundle = "" });
+                }
+            }
+            var o = new StringBuilder();
+            if (r.GetValue(quiet)) foreach (var v in views) o.Append(v.Id).Append('\n');
+            else if (r.GetValue(format) == "json") o.Append(JsonSerializer.Serialize(views, RuntimeJsonContext.Default.ListStateView)).Append('\n');
+            else
+            {
+                var rows = views.Select(v => new[] { v.Id, v.Pid.ToString(), v.Status, v.Bundle, v.Created.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ"), v.Owner ?? "" }).ToList();
+                string[] head = ["ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"];
+                int[] w = head.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(x => x[i].Length))).ToArray();
+                void Row(string[] cells) => o.Append(string.Join("   ", cells.Select((s, i) => i == cells.Length - 1 ? s : s.PadRight(w[i])))).Append('\n');
+                Row(head);
+                foreach (var row in rows) Row(row);
+            }
+            Console.Out.Write(o.ToString());
+            return 0;
+        });
+        return c;
+    }
+}

@@ -1,0 +1,106 @@
+namespace OciRuntime.Interop;
+
+internal static unsafe partial class Sys
+{
+    internal const int AT_FDCWD = -100;
+    internal const int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0x40, O_EXCL = 0x80, O_NOCTTY = 0x100,
+        O_TRUNC = 0x200, O_APPEND = 0x400, O_NONBLOCK = 0x800, O_DIRECTORY = 0x10000, O_NOFOLLOW = 0x20000,
+        O_CLOEXEC = 0x80000, O_PATH = 0x200000;
+    internal const int F_GETFD = 1, F_SETFD = 2, F_DUPFD_CLOEXEC = 1030, FD_CLOEXEC = 1;
+    internal const int AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200;
+    internal const uint S_IFMT = 0xF000, S_IFIFO = 0x1000, S_IFCHR = 0x2000, S_IFDIR = 0x4000, S_IFBLK = 0x6000,
+        S_IFREG = 0x8000, S_IFLNK = 0xA000;
+    internal const int LOCK_EX = 2, LOCK_NB = 4, LOCK_SH = 1;
+    internal const uint CLOSE_RANGE_CLOEXEC = 4;
+
+    internal static long OpenAt(int dirFd, string path, int flags, int mode = 0)
+    {
+        fixed (byte* p = CString.Of(path))
+            return Fast(Nr.openat, dirFd, (long)p, flags | O_CLOEXEC, mode);
+    }
+
+    internal static int Open(string path, int flags, int mode = 0) =>
+        CheckFd(OpenAt(AT_FDCWD, path, flags, mode), $"open {path}");
+
+    /// <summary>Open that may block (a FIFO waiting for its other end).</summary>
+    internal static long OpenBlocking(string path, int flags)
+    {
+        fixed (byte* p = CString.Of(path))
+            return Blocking(Nr.openat, AT_FDCWD, (long)p, flags | O_CLOEXEC, 0);
+    }
+
+    internal static void Close(int fd) { if (fd >= 0) Fast(Nr.close, fd); }
+
+    internal static long Read(int fd, Span<byte> buffer)
+    {
+        fixed (byte* p = buffer) return Blocking(Nr.read, fd, (long)p, buffer.Length);
+    }
+
+    internal static long Write(int fd, ReadOnlySpan<byte> data)
+    {
+        fixed (byte* p = data) return Blocking(Nr.write, fd, (long)p, data.Length);
+    }
+
+    internal static void WriteAll(int fd, ReadOnlySpan<byte> data, string what)
+    {
+        while (!data.IsEmpty)
+        {
+            long n = Check(Write(fd, data), what);
+            data = data[(int)n..];
+        }
+    }
+
+    internal static void SetCloexec(int fd, bool on) =>
+        Check(Fast(Nr.fcntl, fd, F_SETFD, on ? FD_CLOEXEC : 0), "fcntl F_SETFD");
+
+    internal static int DupCloexecAbove(int fd, int min) => CheckFd(Fast(Nr.fcntl, fd, F_DUPFD_CLOEXEC, min), "fcntl F_DUPFD_CLOEXEC");
+
+    internal static long Mknod(string path, uint mode, ulong dev)
+    {
+        fixed (byte* p = CString.Of(path)) return Fast(Nr.mknodat, AT_FDCWD, (long)p, mode, (long)dev);
+    }
+
+    internal static long Symlink(string target, string linkPath)
+    {
+        fixed (byte* t = CString.Of(target)) fixed (byte* l = CString.Of(linkPath))
+            return Fast(Nr.symlinkat, (long)t, AT_FDCWD, (long)l);
+    }
+
+    internal static long Chown(string path, uint uid, uint gid)
+    {
+        fixed (byte* p = CString.Of(path)) return Fast(Nr.fchownat, AT_FDCWD, (long)p, uid, gid, AT_SYMLINK_NOFOLLOW);
+    }
+
+    internal static long Chmod(string path, uint mode)
+    {
+        fixed (byte* p = CString.Of(path)) return Fast(Nr.fchmodat, AT_FDCWD, (long)p, mode);
+    }
+
+    internal static long Flock(int fd, int op) => Blocking(Nr.flock, fd, op);
+
+    internal static long CloseRangeCloexec(uint first) => Fast(Nr.close_range, first, uint.MaxValue, CLOSE_RANGE_CLOEXEC);
+
+    internal static ulong MakeDev(long major, long minor) =>
+        (ulong)((minor & 0xff) | ((major & 0xfff) << 8) | ((minor & ~0xffL) << 12) | ((major & ~0xfffL) << 32));
+
+    internal static long Umask(uint mask) => Fast(Nr.umask, mask);
+
+    internal static long Chdir(string path)
+    {
+        fixed (byte* p = CString.Of(path)) return Fast(Nr.chdir, (long)p);
+    }
+
+    internal static long Chroot(string path)
+    {
+        fixed (byte* p = CString.Of(path)) return Fast(Nr.chroot, (long)p);
+    }
+
+    /// <summary>An anonymous, sealable in-memory file.</summary>
+    internal static int MemfdCreate(string name, uint flags)
+    {
+        fixed (byte* p = CString.Of(name)) return CheckFd(Fast(Nr.memfd_create, (long)p, flags), "memfd_create");
+    }
+
+    internal const uint MFD_CLOEXEC = 1, MFD_ALLOW_SEALING = 2, MFD_EXEC = 0x10;
+    internal const int F_ADD_SEALS = 1033, F_SEAL_SEAL = 1, F_SEAL_SHRINK = 2, F_SEAL_GROW = 4, F_SEAL_WRITE = 8, F_SEAL_FUTURE_WRITE = 16;
+}

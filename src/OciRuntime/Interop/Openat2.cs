@@ -1,0 +1,35 @@
+namespace OciRuntime.Interop;
+
+internal static unsafe partial class Sys
+{
+    internal const ulong RESOLVE_NO_XDEV = 1, RESOLVE_NO_MAGICLINKS = 2, RESOLVE_NO_SYMLINKS = 4, RESOLVE_BENEATH = 8,
+        RESOLVE_IN_ROOT = 0x10;
+
+    /// <summary>openat2 with a resolve policy; returns the fd or -errno.</summary>
+    internal static long Openat2(int dirFd, string path, int flags, ulong resolve, uint mode = 0)
+    {
+        ulong* how = stackalloc ulong[3];
+        how[0] = (ulong)(flags | O_CLOEXEC); how[1] = mode; how[2] = resolve;
+        fixed (byte* p = CString.Of(path)) return Fast(Nr.openat2, dirFd, (long)p, (long)how, 24);
+    }
+
+    internal static long MkdirAt(int dirFd, string name, uint mode)
+    {
+        fixed (byte* p = CString.Of(name)) return Fast(Nr.mkdirat, dirFd, (long)p, mode);
+    }
+
+    internal static long MknodAt(int dirFd, string name, uint mode, ulong dev)
+    {
+        fixed (byte* p = CString.Of(name)) return Fast(Nr.mknodat, dirFd, (long)p, mode, (long)dev);
+    }
+
+    /// <summary>statx of an fd (AT_EMPTY_PATH): returns mode or -errno.</summary>
+    internal static long FdMode(int fd)
+    {
+        byte* buf = stackalloc byte[256];
+        byte empty = 0;
+        long r = Fast(Nr.statx, fd, (long)&empty, AT_EMPTY_PATH, 0x2 /* STATX_MODE */, (long)buf);
+        if (r < 0) return r;
+        return *(ushort*)(buf + 0x1c);
+    }
+}

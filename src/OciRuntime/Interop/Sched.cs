@@ -1,0 +1,9 @@
+namespace OciRuntime.Interop;
+
+internal static partial class Sys
+{
+    internal const ulong CLONE_NEWTIME = 0x80, CLONE_NEWNS = 0x20000, CLONE_NEWCGROUP = 0x02000000,
+        CLONE_NEWUTS = 0x04000000, CLONE_NEWIPC = 0x08000000, CLONE_NEWUSER = 0x10000000,
+        CLONE_NEWPID = 0x20000000, CLONE_NEWNET = 0x40000000, CLONE_PARENT = 0x8000;
+    internal const int SIGCHLD = 17, SIGKILL = 9, SIGTERM = 15, SIGSTOP = 19, SIGCONT = 18;
+}

@@ -1,0 +1,69 @@
+using System.Runtime.InteropServices;
+
+namespace OciRuntime.Interop;
+
+internal static unsafe partial class Sys
+{
+    // posix_spawn is safe in a multi-threaded process (glibc uses CLONE_VM|CLONE_VFORK) and, unlike
+    // System.Diagnostics.Process, lets the caller choose argv[0] as hooks require.
+    [LibraryImport("libc")] private static partial int posix_spawn(int* pid, byte* path, void* fileActions, void* attr, byte** argv, byte** envp);
+    [LibraryImport("libc")] private static partial int posix_spawn_file_actions_init(void* fa);
+    [LibraryImport("libc")] private static partial int posix_spawn_file_actions_destroy(void* fa);
+    [LibraryImport("libc")] private static partial int posix_spawn_file_actions_adddup2(void* fa, int fd, int newFd);
+
+    /// <summary>Starts <paramref name="path"/> with the given argv/envp and stdio descriptors; returns its pid.</summary>
+    internal static int Spawn(string path, IReadOnlyList<string> argv, IReadOnlyList<string> envp, int stdin, int stdout, int stderr)
+    {
+        var blocks = new List<IntPtr>();
+        byte* Str(string s)
+        {
+            var b = CString.Of(s);
+            var p = (byte*)NativeMemory.Alloc((nuint)b.Length);
+            blocks.Add((IntPtr)p);
+            b.CopyTo(new Span<byte>(p, b.Length));
+            return p;
+        }
+        byte** Arr(IReadOnlyList<string> items)
+        {
+            var a = (byte**)NativeMemory.AllocZeroed((nuint)((items.Count + 1) * sizeof(byte*)));
+            blocks.Add((IntPtr)a);
+            for (int i = 0; i < items.Count; i++) a[i] = Str(items[i]);
+            return a;
+        }
+        void* fa = NativeMemory.AllocZeroed(256);
+        try
+        {
+            posix_spawn_file_actions_init(fa);
+            posix_spawn_file_actions_adddup2(fa, stdin, 0);
+            posix_spawn_file_actions_adddup2(fa, stdout, 1);
+            posix_spawn_file_actions_adddup2(fa, stderr, 2);
+            int pid = 0;
+            int rc = posix_spawn(&pid, Str(path), fa, null, Arr(argv), Arr(envp));
+            posix_spawn_file_actions_destroy(fa);
+            if (rc != 0) throw new SyscallException($"start {path}", rc);
+            return pid;
+        }
+        finally
+        {
+            NativeMemory.Free(fa);
+            foreach (var b in blocks) NativeMemory.Free((void*)b);
+        }
+    }
+
+    internal static (int Read, int Write) Pipe()
+    {
+        int* fds = stackalloc int[2];
+        Check(Fast(Nr.pipe2, (long)fds, O_CLOEXEC), "pipe2");
+        return (fds[0], fds[1]);
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct PollFd { public int Fd; public short Events; public short Revents; }
+    internal const short POLLIN = 1, POLLHUP = 0x10, POLLERR = 8;
+
+    /// <summary>poll(2); returns the count of ready descriptors, 0 on timeout, or -errno.</summary>
+    internal static long Poll(Span<PollFd> fds, int timeoutMs)
+    {
+        fixed (PollFd* p = fds) return Blocking(7 /* poll */, (long)p, fds.Length, timeoutMs);
+    }
+}

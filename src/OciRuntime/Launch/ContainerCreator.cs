@@ -1,0 +1,128 @@
+using System.Text;
+using OciRuntime.Cgroups;
+using OciRuntime.Cli;
+using OciRuntime.Hooks;
+using OciRuntime.Interop;
+using OciRuntime.Security;
+using OciRuntime.State;
+using OciSpec;
+
+namespace OciRuntime.Launch;
+
+internal sealed record CreateOptions(
+    string Id, string Bundle, string? PidFile, string? ConsoleSocket, bool NoPivot, bool NoNewKeyring,
+    int PreserveFds, bool UseInit);
+
+/// <summary>
+/// `create`: checks the bundle, claims the id, makes the cgroup and the exec FIFO, starts init and waits for
+/// it to be ready. On any failure it removes everything it made: no state, cgroup or process is left.
+/// </summary>
+internal sealed class ContainerCreator(GlobalOptions global, StateStore store, PhaseTimer timer)
+{
+    internal sealed record Created(ContainerRecord Record, Spec Spec);
+
+    internal Created Create(CreateOptions o, bool attached)
+    {
+        StateStore.ValidateId(o.Id);
+        string bundle = Path.GetFullPath(o.Bundle);
+        if (!Directory.Exists(bundle)) throw new RuntimeError($"--bundle: {o.Bundle} is not a directory");
+        var spec = SpecLoading.Load(bundle);
+        timer.Mark("parse");
+        if (global.SystemdCgroup) throw new RuntimeError("--systemd-cgroup: systemd is not running on this host (use cgroupfs paths)");
+        if (spec.Process!.Terminal && o.ConsoleSocket is null && !attached)
+            throw new RuntimeError("process.terminal: a detached container with a terminal needs --console-socket");
+        string rootfs = SpecLoading.RootfsOf(spec, bundle);
+        bool useInit = o.UseInit || spec.Annotations?.GetValueOrDefault("io.ocirun.init") == "true";
+
+        int preserve = o.PreserveFds;
+        if (int.TryParse(System.Environment.GetEnvironmentVariable("LISTEN_FDS"), out int listen) && listen > 0)
+        {
+            preserve += listen;
+            spec = spec with { Process = spec.Process with { Env = [.. spec.Process.Env ?? [], $"LISTEN_FDS={listen}", "LISTEN_PID=1"] } };
+        }
+
+        using var lck = store.CreateNew(o.Id);
+        ICgroupManager? cgroup = null;
+        int consoleFd = -1, fifoFd = -1;
+        try
+        {
+            cgroup = CgroupManagerFactory.Create(spec.Linux?.CgroupsPath, o.Id);
+            var record = new ContainerRecord
+            {
+                Id = o.Id, Bundle = bundle, Rootfs = rootfs, Created = DateTimeOffset.UtcNow,
+                Owner = Owner(), Annotations = spec.Annotations, CgroupPath = cgroup.Path, UseInit = useInit,
+            };
+            // Saved before anything else exists, so `delete --force` can clean up after a crash at any point.
+            store.Save(record);
+            StateStore.WriteAtomic(Path.Join(store.DirOf(o.Id), StateStore.ConfigFile), OciJson.Serialize(spec));
+            cgroup.Create();
+            if (spec.Linux?.Resources is { } res) cgroup.Set(res);
+            timer.Mark("cgroup");
+
+            string fifo = Path.Join(store.DirOf(o.Id), StateStore.FifoFile);
+            Sys.Check(Sys.Mknod(fifo, Sys.S_IFIFO | 0x180, 0), $"mkfifo {fifo}");
+            fifoFd = Sys.Open(fifo, Sys.O_PATH);
+            if (o.ConsoleSocket is not null) consoleFd = Sys.ConnectUnix(o.ConsoleSocket);
+
+            var hooks = spec.Hooks;
+            bool parentHooks = hooks is not null && (hooks.Prestart?.Count > 0 || hooks.CreateRuntime?.Count > 0 ||
+                                                     hooks.CreateContainer?.Count > 0 || hooks.StartContainer?.Count > 0);
+            var plan = new InitPlan
+            {
+                Id = o.Id, Bundle = bundle, Rootfs = rootfs, NoPivot = o.NoPivot, PreserveFds = preserve,
+                CgroupPath = cgroup.Path, ParentHooks = parentHooks, UseInit = useInit, Trace = timer.Enabled,
+            };
+            var callbacks = new Callbacks(spec, cgroup, o.Id, bundle);
+            int pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, fifoFd, consoleFd, timer), callbacks);
+            RlimitSetter.Apply(pid, spec.Process.Rlimits);
+            ProcStat.TryRead(pid, out _, out ulong start);
+            record = record with { Pid = pid, PidStartTime = start, Complete = true };
+            store.Save(record);
+            if (o.PidFile is not null) StateStore.WriteAtomic(Path.GetFullPath(o.PidFile), Encoding.ASCII.GetBytes(pid.ToString()));
+            timer.Mark("state");
+            return new Created(record, spec);
+        }
+        catch
+        {
+            try { cgroup?.KillAll(Sys.SIGKILL); } catch (Exception) { }
+            try { cgroup?.Destroy(); } catch (Exception) { }
+            try { store.Remove(o.Id); } catch (Exception) { }
+            throw;
+        }
+        finally
+        {
+            Sys.Close(consoleFd);
+            Sys.Close(fifoFd);
+        }
+    }
+
+    private static string Owner()
+    {
+        uint uid = Sys.GetEuid();
+        try
+        {
+            foreach (var line in File.ReadLines("/etc/passwd"))
+            {
+                var f = line.Split(':');
+                if (f.Length > 2 && f[2] == uid.ToString()) return f[0];
+            }
+        }
+        catch (IOException) { }
+        return uid.ToString();
+    }
+
+    /// <summary>The parent's duties while init comes up.</summary>
+    private sealed class Callbacks(Spec spec, ICgroupManager cgroup, string id, string bundle) : ISpawnCallbacks
+    {
+        public void OnChild(int pid) => cgroup.Apply(pid);
+
+        public string OnParentHooks(int pid)
+        {
+            string creating = HookState.Json(id, OciSpec.ContainerStatus.Creating, pid, bundle, spec.Annotations);
+            HookRunner.RunAll("prestart", spec.Hooks?.Prestart, creating);
+            HookRunner.RunAll("createRuntime", spec.Hooks?.CreateRuntime, creating);
+            string created = HookState.Json(id, OciSpec.ContainerStatus.Created, pid, bundle, spec.Annotations);
+            return creating + "\n" + created;
+        }
+    }
+}

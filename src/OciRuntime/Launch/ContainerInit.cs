@@ -1,0 +1,167 @@
+using System.Text;
+using OciRuntime.Cgroups;
+using OciRuntime.Hooks;
+using OciRuntime.Interop;
+using OciRuntime.Rootfs;
+using OciRuntime.Security;
+using OciSpec;
+
+namespace OciRuntime.Launch;
+
+/// <summary>
+/// Init's setup sequence, in the order of DESIGN.md §4. Runs inside the container's namespaces, on init's main
+/// thread, before the exec FIFO. Every step that fails throws with the field it came from.
+/// </summary>
+internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, PhaseTimer timer)
+{
+    private readonly Linux _linux = spec.Linux ?? new Linux();
+
+    /// <summary>State documents for createContainer and startContainer hooks, from the parent.</summary>
+    internal string CreatingState { get; private set; } = "{}";
+    internal string CreatedState { get; private set; } = "{}";
+
+    internal ExecTarget Prepare()
+    {
+        var process = spec.Process ?? throw new RuntimeError("process: missing");
+        bool mountNs = Namespaces.Has(spec, "mount");
+        bool userNs = Namespaces.Has(spec, "user");
+        int lastCap = CapabilitySets.LastCap();
+        var caps = CapabilitySets.From(process.Capabilities, lastCap);
+
+        // 1. session, oom score, root propagation, rootfs as a mount point.
+        Sys.Fast(Nr.setsid);
+        if (process.OomScoreAdj is int oom) WriteProc("/proc/self/oom_score_adj", oom.ToString(), "process.oomScoreAdj");
+        var mounts = spec.Mounts ?? [];
+        if (mountNs)
+        {
+            RootPreparation.Prepare(plan.Rootfs, _linux.RootfsPropagation);
+            timer.Mark("prepare-root");
+            // 2. mounts, 3. /dev
+            using var root = new RootfsDir(plan.Rootfs);
+            var layout = CgroupLayout.Detect();
+            var cgctx = new CgroupMountContext(layout, _ => plan.CgroupPath ?? "/", Namespaces.Has(spec, "cgroup"));
+            MountSetup.MountAll(root, mounts, plan.Bundle, cgctx);
+            timer.Mark("mounts");
+            if (DevSetup.NeedsSetup(mounts)) DevSetup.Setup(root, _linux.Devices, userNs);
+            timer.Mark("dev");
+        }
+        else if (mounts.Count > 0)
+        {
+            throw new RuntimeError("mounts: need a mount namespace (linux.namespaces has no \"mount\")");
+        }
+
+        // prestart and createRuntime hooks run in the parent, in the runtime's namespaces; the parent answers
+        // with the state documents for the hooks run here (it alone knows our host pid).
+        if (plan.ParentHooks)
+        {
+            sync.Send(SyncChannel.InitHooks);
+            var reply = sync.Receive();
+            if (reply.IsEmpty || reply[0] != SyncChannel.ParentHooksDone)
+                throw new HookAbort(reply.Length > 1 ? Encoding.UTF8.GetString(reply[1..]) : "parent hooks failed");
+            var states = Encoding.UTF8.GetString(reply[1..]).Split('\n', 2);
+            CreatingState = states[0];
+            CreatedState = states.Length > 1 ? states[1] : states[0];
+        }
+        // 4. createContainer hooks: container namespaces, before pivot_root.
+        HookRunner.RunAll("createContainer", spec.Hooks?.CreateContainer, CreatingState);
+
+        // 5. the root.
+        if (!mountNs) PivotRoot.Chroot(plan.Rootfs);
+        else if (plan.NoPivot) PivotRoot.MoveAndChroot(plan.Rootfs);
+        else PivotRoot.Pivot(plan.Rootfs);
+        timer.Mark("pivot");
+
+        // 6. console (a terminal without a console socket shares the caller's stdio).
+        if (process.Terminal && plan.ConsoleSocketFd >= 0) Pty.PtySetup.Attach(plan.ConsoleSocketFd, process.ConsoleSize);
+
+        // 7. sysctl, names, read-only root and paths, masks.
+        foreach (var (key, value) in _linux.Sysctl ?? [])
+            WriteProc("/proc/sys/" + key.Replace('.', '/'), value, $"linux.sysctl[\"{key}\"]");
+        if (!string.IsNullOrEmpty(spec.Hostname)) SetName(Nr.sethostname, spec.Hostname, "hostname");
+        if (!string.IsNullOrEmpty(spec.Domainname)) SetName(Nr.setdomainname, spec.Domainname, "domainname");
+        if (mountNs)
+        {
+            if (spec.Root?.Readonly == true) PathMasks.ReadOnlyRoot();
+            PathMasks.ReadOnly(_linux.ReadonlyPaths);
+            PathMasks.Mask(_linux.MaskedPaths);
+        }
+        timer.Mark("paths");
+
+        // 8. privileges, in this order.
+        if (process.NoNewPrivileges) Credentials.NoNewPrivileges();
+        var seccomp = Security.SeccompSetup.Prepare(spec);
+        if (!process.NoNewPrivileges) seccomp?.Load();
+        Credentials.DropBounding(caps.Bounding, lastCap);
+        Credentials.SwitchUser(process.User, SetgroupsAllowed(userNs));
+        string cwd = string.IsNullOrEmpty(process.Cwd) ? "/" : process.Cwd;
+        long cd = Sys.Chdir(cwd);
+        if (cd < 0) throw new RuntimeError($"process.cwd: chdir {cwd}: {SyscallException.Describe((int)-cd)}");
+        Sys.Umask(process.User.Umask ?? 0x12);
+        var env = Environment(process);
+        var target = ExecTarget.Resolve(process.Args!, env, cwd);
+        Credentials.SetCapabilities(caps);
+        if (process.NoNewPrivileges) seccomp?.Load();
+        timer.Mark("security");
+
+        // 9. nothing but stdio and the preserved descriptors may reach the user process.
+        Sys.CloseRangeCloexec((uint)(3 + plan.PreserveFds));
+        return target;
+    }
+
+    private static bool SetgroupsAllowed(bool userNs)
+    {
+        if (!userNs) return true;
+        try { return File.ReadAllText("/proc/self/setgroups").Trim() == "allow"; }
+        catch (IOException) { return false; }
+    }
+
+    private static List<string> Environment(OciSpec.Process process)
+    {
+        var env = new List<string>(process.Env ?? []);
+        if (!env.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)))
+            env.Add("HOME=" + HomeOf(process.User.Uid));
+        return env;
+    }
+
+    /// <summary>HOME from the container's /etc/passwd, "/" if the user is not there (runc's rule).</summary>
+    private static string HomeOf(uint uid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/etc/passwd"))
+            {
+                var f = line.Split(':');
+                if (f.Length >= 6 && uint.TryParse(f[2], out uint u) && u == uid) return f[5];
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return "/";
+    }
+
+    private static unsafe void SetName(long nr, string name, string field)
+    {
+        byte[] b = Encoding.UTF8.GetBytes(name);
+        fixed (byte* p = b)
+        {
+            long r = Sys.Fast(nr, (long)p, b.Length);
+            if (r < 0) throw new RuntimeError($"{field}: set \"{name}\": {SyscallException.Describe((int)-r)}");
+        }
+    }
+
+    private static void WriteProc(string path, string value, string field)
+    {
+        try
+        {
+            using var fs = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1, false);
+            fs.Write(Encoding.ASCII.GetBytes(value));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeError($"{field}: write {value} to {path}: {CgroupFs.CleanMessage(e)}");
+        }
+    }
+}
+
+/// <summary>The parent's hooks failed; the parent reports it, init only exits.</summary>
+internal sealed class HookAbort(string message) : RuntimeError(message);

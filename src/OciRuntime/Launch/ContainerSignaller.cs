@@ -1,0 +1,34 @@
+using OciRuntime.Cgroups;
+using OciRuntime.Interop;
+using OciRuntime.State;
+
+namespace OciRuntime.Launch;
+
+/// <summary>`kill`: a signal to the container's process (or, with --all, every process of its cgroup).</summary>
+internal sealed class ContainerSignaller(StateStore store)
+{
+    internal void Kill(string id, int signal, bool all)
+    {
+        StateStore.ValidateId(id);
+        var rec = store.Load(id);
+        var cgroup = CgroupManagerFactory.Create(rec.CgroupPath, id);
+        var status = StatusProbe.Probe(store, rec, () => cgroup);
+        // runtime.md: signalling a container that is neither created nor running MUST generate an error.
+        if (status is LifecycleStatus.Stopped or LifecycleStatus.Creating)
+            throw new RuntimeError($"container {id} is not running ({status.ToSpec()})");
+        if (all)
+        {
+            cgroup.KillAll(signal);
+            return;
+        }
+        // A pidfd pins the process: the signal cannot reach a pid that was reused since the check.
+        long pidfd = Sys.PidfdOpen(rec.Pid);
+        if (pidfd < 0) throw new RuntimeError($"container {id} is not running");
+        try
+        {
+            if (!ProcStat.IsSameLiveProcess(rec.Pid, rec.PidStartTime)) throw new RuntimeError($"container {id} is not running");
+            Sys.Check(Sys.PidfdSendSignal((int)pidfd, signal), $"send signal {signal} to pid {rec.Pid}");
+        }
+        finally { Sys.Close((int)pidfd); }
+    }
+}

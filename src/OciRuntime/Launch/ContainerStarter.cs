@@ -1,0 +1,45 @@
+using System.Text;
+using OciRuntime.Cgroups;
+using OciRuntime.Hooks;
+using OciRuntime.State;
+using OciSpec;
+
+namespace OciRuntime.Launch;
+
+/// <summary>`start`: releases init through the exec FIFO, waits for its execve, then runs poststart hooks.</summary>
+internal sealed class ContainerStarter(StateStore store, PhaseTimer timer)
+{
+    internal void Start(string id, TextWriter warnings)
+    {
+        StateStore.ValidateId(id);
+        using var lck = store.Lock(id);
+        var rec = store.Load(id);
+        var status = StatusProbe.Probe(store, rec, () => CgroupManagerFactory.Create(rec.CgroupPath, id));
+        if (status != LifecycleStatus.Created)
+            throw new RuntimeError($"cannot start a container in the {status.ToSpec()} state");
+        string fifo = Path.Join(store.DirOf(id), StateStore.FifoFile);
+        string? error = ExecGate.Release(fifo, rec.Pid);
+        File.Delete(fifo);
+        timer.Mark("exec");
+        if (error is not null) throw new RuntimeError(error);
+
+        var spec = ContainerConfig.Load(store, id);
+        if (spec?.Hooks?.Poststart is { Count: > 0 } poststart)
+        {
+            string running = HookState.Json(id, OciSpec.ContainerStatus.Running, rec.Pid, rec.Bundle, rec.Annotations);
+            // The spec: a failing poststart hook is a warning; the container keeps running.
+            foreach (var e in HookRunner.RunAllCollectingErrors("poststart", poststart, running))
+                warnings.WriteLine($"ocirun start: warning: {e}");
+        }
+    }
+}
+
+/// <summary>The config a container was created with (a copy in its state directory).</summary>
+internal static class ContainerConfig
+{
+    internal static Spec? Load(StateStore store, string id)
+    {
+        try { return OciJson.ParseSpec(File.ReadAllBytes(Path.Join(store.DirOf(id), StateStore.ConfigFile))); }
+        catch (Exception e) when (e is IOException or SpecFormatException) { return null; }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text;
+using OciRuntime.Interop;
+
+namespace OciRuntime.Launch;
+
+/// <summary>
+/// The exec FIFO that separates create from start. Init blocks opening it for writing; `start` opens it for
+/// reading, which releases init. Init writes "0", keeps the FIFO open close-on-exec, and execs: `start` reading
+/// until end-of-file therefore learns that execve happened (or reads init's error), so poststart hooks run after
+/// the user process exists, as the spec orders.
+/// </summary>
+internal static class ExecGate
+{
+    internal const byte Released = (byte)'0', Failed = (byte)'E';
+
+    /// <summary>Init side: blocks until `start`; returns the write end (close-on-exec).</summary>
+    internal static int WaitForStart(int fifoPathFd)
+    {
+        long fd = Sys.OpenBlocking(RootfsProc(fifoPathFd), Sys.O_WRONLY);
+        Sys.Check(fd, "open exec fifo");
+        Sys.Close(fifoPathFd);
+        Sys.WriteAll((int)fd, [Released], "write exec fifo");
+        return (int)fd;
+    }
+
+    private static string RootfsProc(int fd) => $"/proc/self/fd/{fd}";
+
+    internal static void ReportFailure(int fifoWriteFd, string message) =>
+        Sys.Write(fifoWriteFd, Encoding.UTF8.GetBytes("E" + message));
+
+    /// <summary>`start` side: releases init and waits until it has exec'd or failed. Returns init's error, if any.</summary>
+    internal static string? Release(string fifoPath, int pid)
+    {
+        long fd = Sys.OpenAt(Sys.AT_FDCWD, fifoPath, Sys.O_RDONLY | Sys.O_NONBLOCK);
+        if (fd == -Errno.ENOENT) throw new RuntimeError("container is not in the created state (exec fifo is gone)");
+        Sys.Check(fd, $"open {fifoPath}");
+        long pidfd = Sys.PidfdOpen(pid);
+        try
+        {
+            var received = new MemoryStream();
+            Span<Sys.PollFd> fds = stackalloc Sys.PollFd[2];
+            Span<byte> buf = stackalloc byte[4096];
+            while (true)
+            {
+                fds[0] = new Sys.PollFd { Fd = (int)fd, Events = Sys.POLLIN };
+                fds[1] = new Sys.PollFd { Fd = (int)pidfd, Events = Sys.POLLIN };
+                long ready = Sys.Poll(fds[..(pidfd >= 0 ? 2 : 1)], -1);
+                Sys.Check(ready, "poll exec fifo");
+                if ((fds[0].Revents & Sys.POLLIN) != 0)
+                {
+                    long n = Sys.Read((int)fd, buf);
+                    if (n > 0) { received.Write(buf[..(int)n]); continue; }
+                    if (n == 0) break;
+                    if (n == -Errno.EAGAIN) continue;
+                    Sys.Check(n, "read exec fifo");
+                }
+                if ((fds[0].Revents & (Sys.POLLHUP | Sys.POLLERR)) != 0)
+                {
+                    // Drain what is left, then the writer is gone: exec'd or dead.
+                    long n;
+                    while ((n = Sys.Read((int)fd, buf)) > 0) received.Write(buf[..(int)n]);
+                    break;
+                }
+                if (pidfd >= 0 && (fds[1].Revents & Sys.POLLIN) != 0)
+                {
+                    long n;
+                    while ((n = Sys.Read((int)fd, buf)) > 0) received.Write(buf[..(int)n]);
+                    if (received.Length == 0) return "container init exited before start";
+                    break;
+                }
+            }
+            var text = received.ToArray();
+            if (text.Length == 0) return "container init exited before start";
+            int err = Array.IndexOf(text, Failed);
+            return err >= 0 ? Encoding.UTF8.GetString(text, err + 1, text.Length - err - 1) : null;
+        }
+        finally
+        {
+            Sys.Close((int)fd);
+            if (pidfd >= 0) Sys.Close((int)pidfd);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using OciRuntime.Interop;
+
+namespace OciRuntime.Launch;
+
+// THE FORK-SAFE ZONE. Read before editing.
+//
+// This file is the only code that runs in the child between clone and execve. The child is a copy of a
+// multi-threaded .NET process with one thread left: the garbage collector, the thread pool and glibc still
+// believe the other threads exist. So this code:
+//   - allocates nothing on the managed heap (no objects, no text, no collections, no boxing, no lambdas);
+//   - calls only Sys.Fast (a [SuppressGCTransition] raw system call), never a libc wrapper that may take a
+//     lock or malloc, never anything that can raise an exception;
+//   - reads only the unmanaged ZonePlan prepared by the parent before the clone;
+//   - ends in execve of init or in exit_group, reporting a failure as (step, errno) on the sync socket.
+// Keep it short. Anything that can be done by the parent before the clone, or by init after execve, belongs there.
+internal static unsafe class ForkSafe
+{
+    private const long SIGCHLD = 17;
+
+    /// <summary>Clones the child; returns its pid (or -errno) in the parent. The child never returns.</summary>
+    internal static long Clone(ZonePlan* plan)
+    {
+        long pid = Sys.Fast(Nr.clone, (long)plan->CloneFlags | SIGCHLD, 0, 0, 0, 0);
+        if (pid != 0) return pid;
+        Child(plan);
+        return 0;
+    }
+
+    private static void Child(ZonePlan* p)
+    {
+        // The parent's end must go, or a dead parent would never be noticed (read would not see EOF).
+        Sys.Fast(Nr.close, p->ParentSyncFd);
+
+        // Joins come first, the user namespace among them first of all (the plan orders them).
+        for (int i = 0; i < p->JoinCount; i++)
+        {
+            long r = Sys.Fast(Nr.setns, p->JoinFds[i], p->JoinTypes[i]);
+            if (r < 0) Fail(p, ZoneStep.Setns, r, p->JoinTypes[i]);
+            Sys.Fast(Nr.close, p->JoinFds[i]);
+        }
+
+        if (p->UnshareUserFirst != 0)
+        {
+            long r = Sys.Fast(Nr.unshare, (long)Sys.CLONE_NEWUSER);
+            if (r < 0) Fail(p, ZoneStep.UnshareUser, r, 0);
+        }
+
+        // One round trip: the parent writes id maps and joins us to the cgroup, then says Go.
+        Send(p, ZoneMessage.Hello, 0, 0, 0);
+        long got = Sys.Fast(Nr.read, p->SyncFd, (long)p->Message, 16);
+        if (got != 16 || p->Message[0] != (int)ZoneMessage.Go) Sys.Fast(Nr.exit_group, 1);
+
+        if (p->BecomeRoot != 0)
+        {
+            long r = Sys.Fast(Nr.setresgid, 0, 0, 0);
+            if (r < 0) Fail(p, ZoneStep.SetResGid, r, 0);
+            r = Sys.Fast(Nr.setresuid, 0, 0, 0);
+            if (r < 0) Fail(p, ZoneStep.SetResUid, r, 0);
+        }
+
+        if (p->UnshareFlags != 0)
+        {
+            long r = Sys.Fast(Nr.unshare, (long)p->UnshareFlags);
+            if (r < 0) Fail(p, ZoneStep.Unshare, r, (long)p->UnshareFlags);
+        }
+
+        if (p->TimeOffsetsLength > 0)
+        {
+            long fd = Sys.Fast(Nr.openat, Sys.AT_FDCWD, (long)p->TimensPath, Sys.O_WRONLY | Sys.O_CLOEXEC, 0);
+            if (fd < 0) Fail(p, ZoneStep.TimeOffsets, fd, 0);
+            long w = Sys.Fast(Nr.write, fd, (long)p->TimeOffsets, p->TimeOffsetsLength);
+            if (w < 0) Fail(p, ZoneStep.TimeOffsets, w, 0);
+            Sys.Fast(Nr.close, fd);
+        }
+
+        if (p->ForkAgain != 0)
+        {
+            long pid = Sys.Fast(Nr.clone, SIGCHLD, 0, 0, 0, 0);
+            if (pid < 0) Fail(p, ZoneStep.ForkAgain, pid, 0);
+            if (pid > 0)
+            {
+                Send(p, ZoneMessage.ChildPid, (int)pid, 0, 0);
+                Sys.Fast(Nr.exit_group, 0);
+            }
+        }
+
+        for (int i = 0; i < p->KeepCount; i++)
+        {
+            long r = Sys.Fast(Nr.fcntl, p->KeepFds[i], Sys.F_SETFD, 0);
+            if (r < 0) Fail(p, ZoneStep.KeepFd, r, p->KeepFds[i]);
+        }
+
+        ulong mask = p->SavedSignalMask;
+        Sys.Fast(Nr.rt_sigprocmask, Sys.SIG_SETMASK, (long)&mask, 0, 8);
+        long e = Sys.Fast(Nr.execveat, p->ExecFd, (long)p->EmptyPath, (long)p->Argv, (long)p->Envp, Sys.AT_EMPTY_PATH);
+        Fail(p, ZoneStep.Exec, e, 0);
+    }
+
+    private static void Send(ZonePlan* p, ZoneMessage kind, int a, int b, int c)
+    {
+        p->Message[0] = (int)kind; p->Message[1] = a; p->Message[2] = b; p->Message[3] = c;
+        Sys.Fast(Nr.write, p->SyncFd, (long)p->Message, 16);
+    }
+
+    private static void Fail(ZonePlan* p, ZoneStep step, long negErrno, long detail)
+    {
+        Send(p, ZoneMessage.Failed, (int)step, (int)-negErrno, (int)detail);
+        Sys.Fast(Nr.exit_group, 1);
+    }
+}

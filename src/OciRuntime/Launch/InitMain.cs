@@ -1,0 +1,86 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using OciRuntime.Hooks;
+using OciRuntime.Interop;
+using OciSpec;
+
+namespace OciRuntime.Launch;
+
+/// <summary>
+/// `ocirun init` (hidden): the container's first process, started by the zone inside the new namespaces.
+/// It sets the container up, reports ready, waits for `start` on the exec FIFO, then execs the user process.
+/// </summary>
+internal static class InitMain
+{
+    internal static int Run()
+    {
+        if (!int.TryParse(System.Environment.GetEnvironmentVariable("_OCIRUN_SYNC"), out int syncFd) ||
+            !int.TryParse(System.Environment.GetEnvironmentVariable("_OCIRUN_PLAN"), out int planFd))
+        {
+            System.Console.Error.WriteLine("ocirun init: for ocirun's own use only");
+            return 2;
+        }
+        var sync = new SyncChannel(syncFd);
+        InitPlan plan;
+        Spec spec;
+        ExecTarget target;
+        ContainerInit init;
+        var timer = new PhaseTimer(true, "init");
+        try
+        {
+            var bytes = File.ReadAllBytes($"/proc/self/fd/{planFd}");
+            Sys.Close(planFd);
+            int len = BinaryPrimitives.ReadInt32LittleEndian(bytes);
+            plan = JsonSerializer.Deserialize(bytes.AsSpan(4, len), RuntimeJsonContext.Default.InitPlan)!;
+            spec = OciJson.ParseSpec(bytes.AsSpan(4 + len));
+            timer.Mark("read-plan");
+            init = new ContainerInit(plan, spec, sync, timer);
+            target = init.Prepare();
+        }
+        catch (HookAbort)
+        {
+            return 1;
+        }
+        catch (Exception e)
+        {
+            TrySend(sync, SyncChannel.InitError, Describe(e));
+            return 1;
+        }
+
+        var phases = new StringWriter();
+        if (plan.Trace) timer.Report(phases);
+        sync.Send(SyncChannel.InitReady, plan.Trace ? PhaseList(phases.ToString()) : "");
+        sync.Dispose();
+
+        int fifo = -1;
+        try
+        {
+            fifo = ExecGate.WaitForStart(plan.FifoFd);
+            HookRunner.RunAll("startContainer", spec.Hooks?.StartContainer, init.CreatedState);
+            long r = target.Exec();
+            throw new RuntimeError($"process.args[0]: exec {target.Path}: {SyscallException.Describe((int)-r)}");
+        }
+        catch (Exception e)
+        {
+            if (fifo >= 0) ExecGate.ReportFailure(fifo, Describe(e));
+            return 1;
+        }
+    }
+
+    private static string PhaseList(string report)
+    {
+        // "ocirun init timing (ms): a=1 b=2 total=3" -> "a=1 b=2"
+        int colon = report.IndexOf("): ", StringComparison.Ordinal);
+        return colon < 0 ? "" : report[(colon + 3)..].Trim();
+    }
+
+    private static string Describe(Exception e) => e is RuntimeError or SyscallException or SpecFormatException
+        ? e.Message
+        : $"{e.GetType().Name}: {e.Message}";
+
+    private static void TrySend(SyncChannel sync, byte kind, string text)
+    {
+        try { sync.Send(kind, text); } catch (SyscallException) { }
+    }
+}

@@ -1,0 +1,26 @@
+namespace OciRuntime.Launch;
+
+/// <summary>
+/// What the parent tells init beyond config.json. Sent through a memfd (length-prefixed plan JSON, then the
+/// spec JSON), so init does not read the bundle and no size limit of a socket applies.
+/// </summary>
+internal sealed record InitPlan
+{
+    public required string Id { get; init; }
+    public required string Bundle { get; init; }
+    /// <summary>Absolute host path of the rootfs.</summary>
+    public required string Rootfs { get; init; }
+    public bool NoPivot { get; init; }
+    /// <summary>Connected --console-socket, or -1.</summary>
+    public int ConsoleSocketFd { get; init; } = -1;
+    /// <summary>Extra descriptors, 3 .. 3+N-1, passed to the container (--preserve-fds, LISTEN_FDS).</summary>
+    public int PreserveFds { get; init; }
+    /// <summary>O_PATH descriptor of exec.fifo, reopened for writing through /proc/self/fd.</summary>
+    public int FifoFd { get; init; } = -1;
+    /// <summary>The container's cgroup path, for cgroup mounts without a cgroup namespace.</summary>
+    public string? CgroupPath { get; init; }
+    /// <summary>Init stops before pivot_root so the parent can run prestart and createRuntime hooks.</summary>
+    public bool ParentHooks { get; init; }
+    public bool UseInit { get; init; }
+    public bool Trace { get; init; }
+}

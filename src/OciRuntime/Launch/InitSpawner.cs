@@ -1,0 +1,215 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using OciRuntime.Cgroups;
+using OciRuntime.Interop;
+using OciSpec;
+
+namespace OciRuntime.Launch;
+
+/// <summary>What the parent does for the child while it comes up (between clone and init's "ready").</summary>
+internal interface ISpawnCallbacks
+{
+    /// <summary>The container's process exists (host pid): join the cgroup, apply limits.</summary>
+    void OnChild(int pid);
+    /// <summary>Init paused before pivot_root: run prestart and createRuntime hooks. Returns the state documents
+    /// (creating, then created, one per line) for the hooks init runs itself.</summary>
+    string OnParentHooks(int pid);
+}
+
+/// <summary>
+/// The parent side of the process model (DESIGN.md §3): prepares descriptors and the zone plan, clones,
+/// answers the child's handshake, and waits until init reports ready or fails.
+/// </summary>
+internal static class InitSpawner
+{
+    internal sealed record Request(Spec Spec, InitPlan Plan, int FifoPathFd, int ConsoleSocketFd, PhaseTimer Timer);
+
+    /// <summary>Starts init; returns the host pid of the container's process. Kills what it made on failure.</summary>
+    internal static unsafe int Spawn(Request req, ISpawnCallbacks callbacks)
+    {
+        var spec = req.Spec;
+        int low = 3 + req.Plan.PreserveFds; // our descriptors must not land among the preserved ones
+        var owned = new List<int>();
+        int Own(int fd) { owned.Add(fd); return fd; }
+        int childPid = -1, containerPid = -1;
+        try
+        {
+            var (parentEnd, childEnd0) = Sys.SocketPair(Sys.SOCK_SEQPACKET);
+            Own(parentEnd); Own(childEnd0);
+            int childEnd = Own(Sys.DupCloexecAbove(childEnd0, low));
+            int fifoFd = req.FifoPathFd >= 0 ? Own(Sys.DupCloexecAbove(req.FifoPathFd, low)) : -1;
+            int consoleFd = req.ConsoleSocketFd >= 0 ? Own(Sys.DupCloexecAbove(req.ConsoleSocketFd, low)) : -1;
+            int execFd = Own(SelfBinary.OpenSealedCopy());
+            req.Timer.Mark("copy-binary");
+
+            var plan = req.Plan with { FifoFd = fifoFd, ConsoleSocketFd = consoleFd };
+            int planFd = Own(Sys.DupCloexecAbove(Own(WritePlan(plan, spec)), low));
+
+            using var zone = new ZonePlanBuilder();
+            zone.SetNamespaces(Namespaces.Requests(spec));
+            zone.SetTimeOffsets(TimeOffsetsText(spec));
+            zone.SetSync(childEnd, parentEnd);
+            var env = new List<string> { $"_OCIRUN_SYNC={childEnd}", $"_OCIRUN_PLAN={planFd}" };
+            var keep = new List<int> { childEnd, planFd };
+            if (fifoFd >= 0) keep.Add(fifoFd);
+            if (consoleFd >= 0) keep.Add(consoleFd);
+            zone.SetExec(execFd, ["ocirun", "init"], env, keep);
+            req.Timer.Mark("plan");
+
+            ulong saved = Sys.SetSignalMask(ulong.MaxValue);
+            zone.Plan->SavedSignalMask = saved;
+            long pid = ForkSafe.Clone(zone.Plan);
+            Sys.SetSignalMask(saved);
+            Sys.Check(pid, "clone");
+            childPid = containerPid = (int)pid;
+            req.Timer.Mark("clone");
+
+            // Only the parent end stays open here, so a dead child shows as end-of-file.
+            foreach (var fd in owned.ToArray()) if (fd != parentEnd) { Sys.Close(fd); owned.Remove(fd); }
+
+            using var sync = new SyncChannel(parentEnd);
+            owned.Remove(parentEnd);
+            while (true)
+            {
+                var msg = sync.Receive();
+                if (msg.IsEmpty)
+                    throw new RuntimeError("container init exited during setup" + ExitDescription(childPid, containerPid));
+                if (msg[0] <= 4 && msg.Length == 16)
+                {
+                    var kind = (ZoneMessage)BinaryPrimitives.ReadInt32LittleEndian(msg);
+                    int a = BinaryPrimitives.ReadInt32LittleEndian(msg[4..]);
+                    int b = BinaryPrimitives.ReadInt32LittleEndian(msg[8..]);
+                    int c = BinaryPrimitives.ReadInt32LittleEndian(msg[12..]);
+                    switch (kind)
+                    {
+                        case ZoneMessage.Hello:
+                            OnHello(spec, childPid);
+                            // With a second fork, the grandchild inherits the cgroup from this child.
+                            callbacks.OnChild(childPid);
+                            sync.SendZone(ZoneMessage.Go);
+                            req.Timer.Mark("handshake");
+                            break;
+                        case ZoneMessage.ChildPid:
+                            containerPid = a;
+                            Sys.Wait(childPid, out _, 0);
+                            childPid = -1;
+                            break;
+                        case ZoneMessage.Failed:
+                            throw new RuntimeError(ZoneFailure((ZoneStep)a, b, c));
+                    }
+                    continue;
+                }
+                switch (msg[0])
+                {
+                    case SyncChannel.InitHooks:
+                        try
+                        {
+                            string states = callbacks.OnParentHooks(containerPid);
+                            sync.Send(SyncChannel.ParentHooksDone, states);
+                        }
+                        catch (Exception e)
+                        {
+                            sync.Send(SyncChannel.ParentHooksFailed, e.Message);
+                            throw;
+                        }
+                        break;
+                    case SyncChannel.InitReady:
+                        if (msg.Length > 1) AddInitPhases(req.Timer, Encoding.UTF8.GetString(msg[1..]));
+                        req.Timer.Mark("init");
+                        return containerPid;
+                    case SyncChannel.InitError:
+                        throw new RuntimeError(Encoding.UTF8.GetString(msg[1..]));
+                    default:
+                        throw new RuntimeError($"container init sent an unknown message (0x{msg[0]:x2})");
+                }
+            }
+        }
+        catch
+        {
+            foreach (var fd in owned) Sys.Close(fd);
+            foreach (var p in new[] { containerPid, childPid })
+            {
+                if (p <= 0) continue;
+                Sys.Kill(p, Sys.SIGKILL);
+                Sys.Wait(p, out _, 0);
+            }
+            throw;
+        }
+    }
+
+    private static void OnHello(Spec spec, int childPid)
+    {
+        if (!Namespaces.HasFresh(spec, "user")) return;
+        // setgroups must be denied before an unprivileged parent may write gid_map; as root it is not needed.
+        bool deny = Sys.GetEuid() != 0;
+        IdMapWriter.Write(childPid, spec.Linux?.UidMappings, spec.Linux?.GidMappings, deny);
+    }
+
+    private static string ExitDescription(int childPid, int containerPid)
+    {
+        int pid = childPid > 0 ? childPid : containerPid;
+        if (pid <= 0 || Sys.Wait(pid, out int status, Sys.WNOHANG) <= 0) return "";
+        return (status & 0x7f) == 0 ? $" (exit status {(status >> 8) & 0xff})" : $" (killed by signal {status & 0x7f})";
+    }
+
+    private static void AddInitPhases(PhaseTimer timer, string phases)
+    {
+        foreach (var part in phases.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = part.IndexOf('=');
+            if (eq > 0 && double.TryParse(part[(eq + 1)..], System.Globalization.CultureInfo.InvariantCulture, out double ms))
+                timer.Add("init." + part[..eq], ms);
+        }
+    }
+
+    private static string ZoneFailure(ZoneStep step, int errno, int detail)
+    {
+        string why = SyscallException.Describe(errno);
+        return step switch
+        {
+            ZoneStep.Setns => $"linux.namespaces: join {NameOfFlag((ulong)detail)} namespace: {why}",
+            ZoneStep.UnshareUser => $"linux.namespaces: create user namespace: {why}",
+            ZoneStep.SetResGid or ZoneStep.SetResUid => $"linux.uidMappings: become root in the user namespace: {why}",
+            ZoneStep.Unshare => $"linux.namespaces: create namespaces ({NamesOfFlags((ulong)detail)}): {why}",
+            ZoneStep.TimeOffsets => $"linux.timeOffsets: write /proc/self/timens_offsets: {why}",
+            ZoneStep.ForkAgain => $"fork into the pid namespace: {why}",
+            ZoneStep.KeepFd => $"keep descriptor {detail} for init: {why}",
+            ZoneStep.Exec => $"exec ocirun init: {why}",
+            _ => $"container setup step {step}: {why}",
+        };
+    }
+
+    private static string NameOfFlag(ulong f) => f switch
+    {
+        Sys.CLONE_NEWPID => "pid", Sys.CLONE_NEWNET => "network", Sys.CLONE_NEWNS => "mount", Sys.CLONE_NEWIPC => "ipc",
+        Sys.CLONE_NEWUTS => "uts", Sys.CLONE_NEWUSER => "user", Sys.CLONE_NEWCGROUP => "cgroup", Sys.CLONE_NEWTIME => "time",
+        _ => $"0x{f:x}",
+    };
+
+    private static string NamesOfFlags(ulong flags) =>
+        string.Join(",", Enumerable.Range(0, 64).Select(i => 1UL << i).Where(b => (flags & b) != 0).Select(NameOfFlag));
+
+    private static string? TimeOffsetsText(Spec spec)
+    {
+        var offsets = spec.Linux?.TimeOffsets;
+        if (offsets is null || offsets.Count == 0) return null;
+        var sb = new StringBuilder();
+        foreach (var (clock, o) in offsets) sb.Append(clock).Append(' ').Append(o.Secs).Append(' ').Append(o.Nanosecs).Append('\n');
+        return sb.ToString();
+    }
+
+    /// <summary>Writes [plan length][plan JSON][spec JSON] into a memfd.</summary>
+    private static int WritePlan(InitPlan plan, Spec spec)
+    {
+        byte[] planJson = JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJsonContext.Default.InitPlan);
+        byte[] specJson = OciJson.Serialize(spec, false);
+        int fd = Sys.MemfdCreate("ocirun-plan", Sys.MFD_CLOEXEC);
+        Span<byte> len = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(len, planJson.Length);
+        Sys.WriteAll(fd, len, "write plan");
+        Sys.WriteAll(fd, planJson, "write plan");
+        Sys.WriteAll(fd, specJson, "write plan");
+        return fd;
+    }
+}

@@ -1,0 +1,45 @@
+using System.Text;
+using OciRuntime.Interop;
+
+namespace OciRuntime.Launch;
+
+/// <summary>
+/// The parent's and init's view of the sync socket (SOCK_SEQPACKET: one read is one message).
+/// The zone sends fixed 16-byte binary messages whose first byte is 1..4; init sends text messages
+/// whose first byte is a letter, so the two never collide.
+/// </summary>
+internal sealed class SyncChannel(int fd) : IDisposable
+{
+    internal const byte InitHooks = (byte)'H', InitReady = (byte)'R', InitError = (byte)'E', ParentHooksDone = (byte)'h', ParentHooksFailed = (byte)'x';
+    private readonly byte[] _buffer = new byte[64 * 1024];
+    public int Fd { get; private set; } = fd;
+
+    /// <summary>Reads one message; an empty span means the other side closed.</summary>
+    public ReadOnlySpan<byte> Receive()
+    {
+        long n = Sys.Read(Fd, _buffer);
+        if (n < 0) throw new SyscallException("read sync socket", (int)-n);
+        return _buffer.AsSpan(0, (int)n);
+    }
+
+    public void Send(byte kind, string text = "")
+    {
+        var bytes = new byte[1 + Encoding.UTF8.GetByteCount(text)];
+        bytes[0] = kind;
+        Encoding.UTF8.GetBytes(text, bytes.AsSpan(1));
+        Sys.WriteAll(Fd, bytes, "write sync socket");
+    }
+
+    public unsafe void SendZone(ZoneMessage kind)
+    {
+        int* m = stackalloc int[4];
+        m[0] = (int)kind; m[1] = m[2] = m[3] = 0;
+        Sys.WriteAll(Fd, new ReadOnlySpan<byte>(m, 16), "write sync socket");
+    }
+
+    public void Dispose()
+    {
+        Sys.Close(Fd);
+        Fd = -1;
+    }
+}

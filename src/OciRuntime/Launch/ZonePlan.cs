@@ -1,0 +1,67 @@
+using System.Runtime.InteropServices;
+
+namespace OciRuntime.Launch;
+
+/// <summary>
+/// Everything the cloned child needs, laid out in unmanaged memory before the clone so that
+/// the child only reads it. Built by <see cref="ZonePlanBuilder"/>, consumed by <see cref="ForkSafe"/>.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct ZonePlan
+{
+    public const int MaxFds = 16;
+
+    /// <summary>Namespaces created by clone itself (the common, fastest case: one fork).</summary>
+    public ulong CloneFlags;
+    /// <summary>Namespaces created after the joins, with unshare (user namespace first when asked).</summary>
+    public ulong UnshareFlags;
+    public int UnshareUserFirst;
+    /// <summary>The child switches to uid/gid 0 of its user namespace once the parent wrote the maps.</summary>
+    public int BecomeRoot;
+    /// <summary>A joined or unshared pid or time namespace only applies to children: fork once more.</summary>
+    public int ForkAgain;
+
+    public int SyncFd;
+    public int ParentSyncFd;
+    public int ExecFd;
+
+    public int JoinCount;
+    public fixed int JoinFds[MaxFds];
+    public fixed long JoinTypes[MaxFds];
+
+    /// <summary>Descriptors that must survive execve into init (their close-on-exec flag is cleared).</summary>
+    public int KeepCount;
+    public fixed int KeepFds[MaxFds];
+
+    public byte** Argv;
+    public byte** Envp;
+    public byte* EmptyPath;
+    public byte* TimensPath;
+    public byte* TimeOffsets;
+    public int TimeOffsetsLength;
+
+    public ulong SavedSignalMask;
+
+    /// <summary>Scratch space for messages to the parent: kind, a, b, c.</summary>
+    public fixed int Message[4];
+}
+
+/// <summary>What the zone tells the parent over the sync socket (fixed 16-byte messages).</summary>
+internal enum ZoneMessage
+{
+    /// <summary>The child has joined/unshared its user namespace and waits for maps and cgroup placement.</summary>
+    Hello = 1,
+    /// <summary>Parent to child: maps written, cgroup joined, go on.</summary>
+    Go = 2,
+    /// <summary>The pid (in the parent's pid namespace) of the process that becomes the container.</summary>
+    ChildPid = 3,
+    /// <summary>A step failed: a = step, b = errno, c = detail (namespace flag).</summary>
+    Failed = 4,
+}
+
+/// <summary>Which step of the zone failed; the parent turns it into words.</summary>
+internal enum ZoneStep
+{
+    Setns = 1, UnshareUser = 2, Handshake = 3, SetResGid = 4, SetResUid = 5, Unshare = 6,
+    TimeOffsets = 7, ForkAgain = 8, KeepFd = 9, Exec = 10,
+}

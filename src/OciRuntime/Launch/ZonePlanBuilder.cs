@@ -1,0 +1,124 @@
+using System.Runtime.InteropServices;
+using OciRuntime.Interop;
+
+namespace OciRuntime.Launch;
+
+/// <summary>One namespace of the container: created fresh (Path null) or joined through an open fd.</summary>
+internal readonly record struct NamespaceRequest(ulong CloneFlag, string? Path);
+
+/// <summary>
+/// Lays out a <see cref="ZonePlan"/> in unmanaged memory. Owns that memory and the namespace fds it opened.
+/// </summary>
+internal sealed unsafe class ZonePlanBuilder : IDisposable
+{
+    private readonly List<IntPtr> _blocks = [];
+    private readonly List<int> _openedFds = [];
+    public ZonePlan* Plan { get; }
+
+    public ZonePlanBuilder()
+    {
+        Plan = (ZonePlan*)Alloc(sizeof(ZonePlan));
+    }
+
+    /// <summary>
+    /// Decides how namespaces are made. Without joins and without a time namespace, clone creates all of them
+    /// at once (one fork). Otherwise the child joins first, unshares the user namespace (the maps come from the
+    /// parent), unshares the rest, and forks again if a pid or time namespace must apply to it.
+    /// </summary>
+    public void SetNamespaces(IReadOnlyList<NamespaceRequest> requests)
+    {
+        ulong fresh = 0;
+        var joins = new List<NamespaceRequest>();
+        foreach (var r in requests)
+        {
+            if (r.Path is null) fresh |= r.CloneFlag;
+            else joins.Add(r);
+        }
+        // The user namespace is joined first: it decides what we may do in the others.
+        joins.Sort((a, b) => (b.CloneFlag == Sys.CLONE_NEWUSER).CompareTo(a.CloneFlag == Sys.CLONE_NEWUSER));
+        if (joins.Count > ZonePlan.MaxFds) throw new InvalidOperationException("too many namespaces to join");
+
+        ulong joinedFlags = 0;
+        for (int i = 0; i < joins.Count; i++)
+        {
+            long fd = Sys.OpenAt(Sys.AT_FDCWD, joins[i].Path!, Sys.O_RDONLY);
+            if (fd < 0) throw new SyscallException($"open namespace {joins[i].Path}", (int)-fd);
+            _openedFds.Add((int)fd);
+            Plan->JoinFds[i] = (int)fd;
+            Plan->JoinTypes[i] = (long)joins[i].CloneFlag;
+            joinedFlags |= joins[i].CloneFlag;
+        }
+        Plan->JoinCount = joins.Count;
+
+        bool time = ((fresh | joinedFlags) & Sys.CLONE_NEWTIME) != 0;
+        if (joins.Count == 0 && !time)
+        {
+            // The cgroup namespace waits until after the handshake so that its root is the container's cgroup.
+            Plan->CloneFlags = fresh & ~Sys.CLONE_NEWCGROUP;
+            Plan->UnshareFlags = fresh & Sys.CLONE_NEWCGROUP;
+        }
+        else
+        {
+            Plan->UnshareUserFirst = (fresh & Sys.CLONE_NEWUSER) != 0 ? 1 : 0;
+            Plan->UnshareFlags = fresh & ~Sys.CLONE_NEWUSER;
+            Plan->ForkAgain = ((fresh | joinedFlags) & (Sys.CLONE_NEWPID | Sys.CLONE_NEWTIME)) != 0 ? 1 : 0;
+        }
+        Plan->BecomeRoot = ((fresh | joinedFlags) & Sys.CLONE_NEWUSER) != 0 ? 1 : 0;
+    }
+
+    public void SetTimeOffsets(string? offsets)
+    {
+        if (string.IsNullOrEmpty(offsets)) return;
+        byte[] bytes = CString.Of(offsets);
+        Plan->TimeOffsets = CopyBytes(bytes);
+        Plan->TimeOffsetsLength = bytes.Length - 1;
+    }
+
+    public void SetSync(int childEnd, int parentEnd)
+    {
+        Plan->SyncFd = childEnd;
+        Plan->ParentSyncFd = parentEnd;
+    }
+
+    public void SetExec(int execFd, IReadOnlyList<string> argv, IReadOnlyList<string> envp, IReadOnlyList<int> keepFds)
+    {
+        if (keepFds.Count > ZonePlan.MaxFds) throw new InvalidOperationException("too many descriptors to keep");
+        Plan->ExecFd = execFd;
+        Plan->Argv = StringArray(argv);
+        Plan->Envp = StringArray(envp);
+        Plan->EmptyPath = CopyBytes(CString.Of(""));
+        Plan->TimensPath = CopyBytes(CString.Of("/proc/self/timens_offsets"));
+        for (int i = 0; i < keepFds.Count; i++) Plan->KeepFds[i] = keepFds[i];
+        Plan->KeepCount = keepFds.Count;
+    }
+
+    private byte** StringArray(IReadOnlyList<string> items)
+    {
+        var arr = (byte**)Alloc((items.Count + 1) * sizeof(byte*));
+        for (int i = 0; i < items.Count; i++) arr[i] = CopyBytes(CString.Of(items[i]));
+        arr[items.Count] = null;
+        return arr;
+    }
+
+    private byte* CopyBytes(byte[] bytes)
+    {
+        var p = (byte*)Alloc(bytes.Length);
+        bytes.CopyTo(new Span<byte>(p, bytes.Length));
+        return p;
+    }
+
+    private void* Alloc(int size)
+    {
+        void* p = NativeMemory.AllocZeroed((nuint)size);
+        _blocks.Add((IntPtr)p);
+        return p;
+    }
+
+    public void Dispose()
+    {
+        foreach (var fd in _openedFds) Sys.Close(fd);
+        _openedFds.Clear();
+        foreach (var b in _blocks) NativeMemory.Free((void*)b);
+        _blocks.Clear();
+    }
+}

@@ -1,0 +1,91 @@
+using OciRuntime.Interop;
+using OciSpec;
+
+namespace OciRuntime.Rootfs;
+
+/// <summary>mounts[] in config order, each destination resolved inside the rootfs and mounted through its fd.</summary>
+internal static class MountSetup
+{
+    internal static void MountAll(RootfsDir root, IReadOnlyList<Mount> mounts, string bundle, CgroupMountContext cgroups)
+    {
+        for (int i = 0; i < mounts.Count; i++)
+        {
+            var m = mounts[i];
+            try
+            {
+                MountOne(root, m, bundle, cgroups);
+            }
+            catch (Exception e) when (e is SyscallException or RuntimeError or IOException)
+            {
+                throw new RuntimeError($"mounts[{i}] ({m.Destination}): {e.Message}");
+            }
+        }
+    }
+
+    private static void MountOne(RootfsDir root, Mount m, string bundle, CgroupMountContext cgroups)
+    {
+        var opts = MountOptions.Parse(m.Options);
+        string type = m.Type ?? "";
+        if (type == "cgroup" || type == "cgroup2")
+        {
+            CgroupMount.Mount(root, m, opts, cgroups);
+            return;
+        }
+        if (opts.IsBind || type == "bind")
+        {
+            BindMount(root, m, opts, bundle);
+            return;
+        }
+        int target = root.MkdirAll(m.Destination, asFile: false);
+        try
+        {
+            ulong flags = opts.Flags & ~(Sys.MS_REMOUNT | Sys.MS_BIND | Sys.MS_REC);
+            string dest = RootfsDir.ProcFd(target);
+            Sys.Mount(m.Source ?? type, dest, type, flags, opts.Data);
+            if (opts.Propagation.Count > 0) OnMounted(root, m.Destination, md => ApplyPropagation(md, opts));
+        }
+        finally { Sys.Close(target); }
+    }
+
+    private static void BindMount(RootfsDir root, Mount m, ParsedMountOptions opts, string bundle)
+    {
+        string source = m.Source ?? throw new RuntimeError("bind mount needs a source");
+        if (!source.StartsWith('/')) source = Path.Join(bundle, source);
+        bool sourceIsDir = Directory.Exists(source);
+        if (!sourceIsDir && !File.Exists(source)) throw new RuntimeError($"source {source}: no such file or directory");
+        int target = root.MkdirAll(m.Destination, asFile: !sourceIsDir);
+        try
+        {
+            string dest = RootfsDir.ProcFd(target);
+            ulong bindFlags = Sys.MS_BIND | (opts.IsRecursiveBind || (opts.Flags & Sys.MS_REC) != 0 ? Sys.MS_REC : 0);
+            Sys.Mount(source, dest, "bind", bindFlags, null);
+            // MS_BIND ignores the other flags: they take a remount of the bind, keeping what the kernel locked.
+            ulong extra = opts.Flags & ~(Sys.MS_BIND | Sys.MS_REC | Sys.MS_REMOUNT);
+            if (extra != 0 || opts.Cleared != 0)
+            {
+                OnMounted(root, m.Destination, md =>
+                {
+                    ulong keep = Sys.MountFlagsOf(md) & ~opts.Cleared;
+                    Sys.Mount(null, md, null, Sys.MS_BIND | Sys.MS_REMOUNT | keep | extra, null);
+                });
+            }
+            if (opts.RecursiveSet != 0 || opts.RecursiveClear != 0) MountAttr.Set(root, m.Destination, opts.RecursiveSet, opts.RecursiveClear);
+            if (opts.Propagation.Count > 0) OnMounted(root, m.Destination, md => ApplyPropagation(md, opts));
+        }
+        finally { Sys.Close(target); }
+    }
+
+    /// <summary>Runs <paramref name="action"/> on the mount now at <paramref name="destination"/>: the fd we mounted
+    /// onto refers to what lies underneath, so the destination is resolved again (still inside the root).</summary>
+    internal static void OnMounted(RootfsDir root, string destination, Action<string> action)
+    {
+        int fd = (int)Sys.Check(root.Open(destination), $"reopen {destination}");
+        try { action(RootfsDir.ProcFd(fd)); }
+        finally { Sys.Close(fd); }
+    }
+
+    private static void ApplyPropagation(string dest, ParsedMountOptions opts)
+    {
+        foreach (var p in opts.Propagation) Sys.Mount(null, dest, null, p, null);
+    }
+}

@@ -1,0 +1,46 @@
+using OciRuntime.Interop;
+
+namespace OciRuntime.Rootfs;
+
+/// <summary>Makes the rootfs the container's "/" and detaches the host's root from the mount namespace.</summary>
+internal static class PivotRoot
+{
+    internal static void Pivot(string rootfs)
+    {
+        int oldRoot = Sys.Open("/", Sys.O_DIRECTORY | Sys.O_RDONLY);
+        int newRoot = Sys.Open(rootfs, Sys.O_DIRECTORY | Sys.O_RDONLY);
+        try
+        {
+            Sys.Check(Sys.Fast(Nr.fchdir, newRoot), "chdir rootfs");
+            // pivot_root(".", ".") stacks the old root on top of the new one; then unmount it from there.
+            Sys.PivotRoot(".", ".");
+            Sys.Check(Sys.Fast(Nr.fchdir, oldRoot), "chdir old root");
+            Sys.Mount(null, ".", null, Sys.MS_SLAVE | Sys.MS_REC, null);
+            Sys.Check(Sys.Umount(".", Sys.MNT_DETACH), "detach old root");
+            Sys.Check(Sys.Chdir("/"), "chdir /");
+        }
+        finally
+        {
+            Sys.Close(oldRoot);
+            Sys.Close(newRoot);
+        }
+    }
+
+    /// <summary>--no-pivot: move the rootfs over "/" and chroot (the old root stays reachable to root with
+    /// CAP_SYS_CHROOT, which is why pivot_root is the default).</summary>
+    internal static void MoveAndChroot(string rootfs)
+    {
+        Sys.Check(Sys.Chdir(rootfs), "chdir rootfs");
+        Sys.Mount(rootfs, "/", null, Sys.MS_MOVE, null);
+        Sys.Check(Sys.Chroot("."), "chroot");
+        Sys.Check(Sys.Chdir("/"), "chdir /");
+    }
+
+    /// <summary>No mount namespace: only a chroot is possible.</summary>
+    internal static void Chroot(string rootfs)
+    {
+        Sys.Check(Sys.Chdir(rootfs), "chdir rootfs");
+        Sys.Check(Sys.Chroot("."), "chroot");
+        Sys.Check(Sys.Chdir("/"), "chdir /");
+    }
+}

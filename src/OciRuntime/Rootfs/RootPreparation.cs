@@ -1,0 +1,42 @@
+using OciRuntime.Interop;
+
+namespace OciRuntime.Rootfs;
+
+/// <summary>
+/// Before any mount: the host's mounts stop propagating into ours per rootfsPropagation (rslave by default),
+/// and the rootfs becomes a mount point of its own (pivot_root needs one).
+/// </summary>
+internal static class RootPreparation
+{
+    internal static void Prepare(string rootfs, string? rootfsPropagation)
+    {
+        ulong propagation = Sys.MS_SLAVE | Sys.MS_REC;
+        if (!string.IsNullOrEmpty(rootfsPropagation))
+        {
+            if (!MountOptions.PropagationFlags.TryGetValue(rootfsPropagation, out propagation))
+                throw new RuntimeError($"linux.rootfsPropagation: unknown value \"{rootfsPropagation}\"");
+        }
+        Sys.Mount(null, "/", null, propagation, null);
+        MakeParentPrivate(rootfs);
+        Sys.Mount(rootfs, rootfs, "bind", Sys.MS_BIND | Sys.MS_REC, null);
+    }
+
+    /// <summary>pivot_root refuses a new root whose parent mount is shared; make that one mount private.</summary>
+    private static void MakeParentPrivate(string rootfs)
+    {
+        string? best = null;
+        bool shared = false;
+        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+        {
+            var f = line.Split(' ');
+            if (f.Length < 7) continue;
+            string mp = f[4];
+            bool under = rootfs == mp || rootfs.StartsWith(mp.TrimEnd('/') + "/", StringComparison.Ordinal);
+            if (!under || (best is not null && mp.Length < best.Length)) continue;
+            best = mp;
+            shared = false;
+            for (int i = 6; i < f.Length && f[i] != "-"; i++) if (f[i].StartsWith("shared:", StringComparison.Ordinal)) shared = true;
+        }
+        if (best is not null && shared) Sys.Mount(null, best, null, Sys.MS_PRIVATE, null);
+    }
+}

@@ -1,0 +1,81 @@
+using OciRuntime.Interop;
+
+namespace OciRuntime.Rootfs;
+
+/// <summary>
+/// The rootfs as a directory fd. Paths inside it are resolved with openat2(RESOLVE_IN_ROOT): a symlink,
+/// even one swapped in during setup, can never lead outside (CVE-2021-30465). Mounts then target the
+/// resolved fd through /proc/self/fd, never the path again.
+/// </summary>
+internal sealed class RootfsDir : IDisposable
+{
+    public int Fd { get; private set; }
+    public string HostPath { get; }
+
+    public RootfsDir(string hostPath)
+    {
+        HostPath = hostPath;
+        Fd = Sys.CheckFd(Sys.OpenAt(Sys.AT_FDCWD, hostPath, Sys.O_PATH | Sys.O_DIRECTORY), $"open rootfs {hostPath}");
+    }
+
+    private const ulong Resolve = Sys.RESOLVE_IN_ROOT | Sys.RESOLVE_NO_MAGICLINKS;
+
+    /// <summary>Opens an existing path inside the rootfs (O_PATH); returns the fd or -errno.</summary>
+    public long Open(string path, int flags = Sys.O_PATH) => Sys.Openat2(Fd, Rel(path), flags, Resolve);
+
+    /// <summary>Makes sure <paramref name="path"/> exists inside the rootfs as a directory, or as an empty file
+    /// when <paramref name="asFile"/>; returns an O_PATH fd of it.</summary>
+    public int MkdirAll(string path, bool asFile, uint mode = 0x1ed)
+    {
+        string rel = Rel(path);
+        long fd = Sys.Openat2(Fd, rel, Sys.O_PATH, Resolve);
+        if (fd >= 0) return (int)fd;
+        if (fd != -Errno.ENOENT) throw new SyscallException($"open {path} in rootfs", (int)-fd);
+
+        var parts = rel.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        int parent = (int)Sys.Check(Sys.Openat2(Fd, ".", Sys.O_PATH, Resolve), "open rootfs");
+        try
+        {
+            for (int i = 0; i < parts.Length; i++)
+            {
+                string prefix = string.Join('/', parts, 0, i + 1);
+                long next = Sys.Openat2(Fd, prefix, Sys.O_PATH, Resolve);
+                if (next == -Errno.ENOENT)
+                {
+                    bool last = i == parts.Length - 1;
+                    long r = last && asFile
+                        ? Sys.MknodAt(parent, parts[i], Sys.S_IFREG | 0x1a4, 0)
+                        : Sys.MkdirAt(parent, parts[i], mode);
+                    if (r < 0 && r != -Errno.EEXIST) throw new SyscallException($"create /{prefix} in rootfs", (int)-r);
+                    // Re-resolve: whatever is there now (even a symlink raced in) is followed only inside the root.
+                    next = Sys.Openat2(Fd, prefix, Sys.O_PATH, Resolve);
+                }
+                Sys.Check(next, $"open /{prefix} in rootfs");
+                Sys.Close(parent);
+                parent = (int)next;
+            }
+            int result = parent;
+            parent = -1;
+            return result;
+        }
+        finally
+        {
+            if (parent >= 0) Sys.Close(parent);
+        }
+    }
+
+    /// <summary>Destinations are taken relative to the root, as runc does for relative ones.</summary>
+    private static string Rel(string path)
+    {
+        string rel = path.TrimStart('/');
+        return rel.Length == 0 ? "." : rel;
+    }
+
+    internal static string ProcFd(int fd) => $"/proc/self/fd/{fd}";
+
+    public void Dispose()
+    {
+        Sys.Close(Fd);
+        Fd = -1;
+    }
+}

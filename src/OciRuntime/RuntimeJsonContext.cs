@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+using OciRuntime.Launch;
+using OciRuntime.State;
+
+namespace OciRuntime;
+
+/// <summary>ocirun's own documents (not the spec's): source-generated, no reflection.</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(ContainerRecord))]
+[JsonSerializable(typeof(InitPlan))]
+[JsonSerializable(typeof(StateView))]
+[JsonSerializable(typeof(List<StateView>))]
+[JsonSerializable(typeof(LogLine))]
+internal sealed partial class RuntimeJsonContext : JsonSerializerContext;

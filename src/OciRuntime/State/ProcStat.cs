@@ -1,0 +1,44 @@
+using System.Text;
+
+namespace OciRuntime.State;
+
+/// <summary>Reads the bits of /proc/[pid]/stat that tell whether a pid is still the process we started.</summary>
+internal static class ProcStat
+{
+    /// <summary>Returns false if the process does not exist; otherwise its state letter and start time.</summary>
+    internal static bool TryRead(int pid, out char state, out ulong startTime)
+    {
+        state = '?'; startTime = 0;
+        if (pid <= 0) return false;
+        Span<byte> buf = stackalloc byte[1024];
+        int n;
+        try
+        {
+            using var f = new FileStream($"/proc/{pid}/stat", FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, false);
+            n = f.Read(buf);
+        }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
+        var text = buf[..n];
+        // The command name is in parentheses and may itself hold spaces and parentheses: parse after the last ')'.
+        int close = text.LastIndexOf((byte)')');
+        if (close < 0 || close + 2 >= text.Length) return false;
+        var rest = text[(close + 2)..];
+        state = (char)rest[0];
+        // rest starts at field 3 (state); start time is field 22.
+        int field = 3;
+        int i = 0;
+        while (i < rest.Length && field < 22)
+        {
+            if (rest[i] == (byte)' ') field++;
+            i++;
+        }
+        int end = rest[i..].IndexOf((byte)' ');
+        var num = end < 0 ? rest[i..] : rest.Slice(i, end);
+        return ulong.TryParse(Encoding.ASCII.GetString(num), out startTime);
+    }
+
+    /// <summary>True if <paramref name="pid"/> is alive, not a zombie, and started at <paramref name="startTime"/>.</summary>
+    internal static bool IsSameLiveProcess(int pid, ulong startTime) =>
+        TryRead(pid, out char st, out ulong t) && st != 'Z' && st != 'X' && t == startTime;
+}
