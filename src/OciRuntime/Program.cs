@@ -14,15 +14,7 @@ internal static class Program
         var globals = new GlobalOptionSet();
         var root = new RootCommand("ocirun: an OCI container runtime (runc-compatible command line)");
         globals.AddTo(root);
-        root.Add(CreateCommand.Build(globals));
-        root.Add(StartCommand.Build(globals));
-        root.Add(RunCommand.Build(globals));
-        root.Add(StateCommand.Build(globals));
-        root.Add(KillCommand.Build(globals));
-        root.Add(DeleteCommand.Build(globals));
-        root.Add(ListCommand.Build(globals));
-        root.Add(SpecCommand.Build(globals));
-        root.Add(FeaturesCommand.Build(globals));
+        foreach (var c in CommandTable.All(globals)) root.Add(c);
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
         {

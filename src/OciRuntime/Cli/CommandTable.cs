@@ -1,0 +1,20 @@
+using System.CommandLine;
+
+namespace OciRuntime.Cli;
+
+/// <summary>Every subcommand, in the order `--help` lists them.</summary>
+internal static class CommandTable
+{
+    internal static IEnumerable<Command> All(GlobalOptionSet g) =>
+    [
+        CreateCommand.Build(g),
+        StartCommand.Build(g),
+        RunCommand.Build(g),
+        StateCommand.Build(g),
+        KillCommand.Build(g),
+        DeleteCommand.Build(g),
+        ListCommand.Build(g),
+        SpecCommand.Build(g),
+        FeaturesCommand.Build(g),
+    ];
+}
