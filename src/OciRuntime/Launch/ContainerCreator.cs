@@ -61,6 +61,9 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
 
             string fifo = Path.Join(store.DirOf(o.Id), StateStore.FifoFile);
             Sys.Check(Sys.Mknod(fifo, Sys.S_IFIFO | 0x180, 0), $"mkfifo {fifo}");
+            // 0622 (umask would drop it at mknod): init may have become another user, or mapped root, before it
+            // opens the FIFO through /proc/self/fd; the state directory (0700) still keeps everyone else out.
+            Sys.Check(Sys.Chmod(fifo, 0x192), $"chmod {fifo}");
             fifoFd = Sys.Open(fifo, Sys.O_PATH);
             if (o.ConsoleSocket is not null) consoleFd = Sys.ConnectUnix(o.ConsoleSocket);
 
@@ -74,7 +77,6 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
             };
             var callbacks = new Callbacks(spec, cgroup, o.Id, bundle);
             int pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, fifoFd, consoleFd, timer), callbacks);
-            RlimitSetter.Apply(pid, spec.Process.Rlimits);
             ProcStat.TryRead(pid, out _, out ulong start);
             record = record with { Pid = pid, PidStartTime = start, Complete = true };
             store.Save(record);
@@ -115,6 +117,8 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
     private sealed class Callbacks(Spec spec, ICgroupManager cgroup, string id, string bundle) : ISpawnCallbacks
     {
         public void OnChild(int pid) => cgroup.Apply(pid);
+
+        public void OnLimits(int pid) => RlimitSetter.Apply(pid, spec.Process!.Rlimits);
 
         public string OnParentHooks(int pid)
         {

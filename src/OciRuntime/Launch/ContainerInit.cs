@@ -87,7 +87,14 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
         }
         timer.Mark("paths");
 
-        // 8. privileges, in this order.
+        // 8. privileges, in this order. The parent sets the rlimits first, while we still have its credentials.
+        if (process.Rlimits is { Count: > 0 })
+        {
+            sync.Send(SyncChannel.InitLimits);
+            var reply = sync.Receive();
+            if (reply.IsEmpty || reply[0] != SyncChannel.ParentLimitsDone)
+                throw new HookAbort(reply.Length > 1 ? Encoding.UTF8.GetString(reply[1..]) : "setting rlimits failed");
+        }
         if (process.NoNewPrivileges) Credentials.NoNewPrivileges();
         var seccomp = Security.SeccompSetup.Prepare(spec);
         if (!process.NoNewPrivileges) seccomp?.Load();

@@ -15,6 +15,8 @@ internal interface ISpawnCallbacks
     /// <summary>Init paused before pivot_root: run prestart and createRuntime hooks. Returns the state documents
     /// (creating, then created, one per line) for the hooks init runs itself.</summary>
     string OnParentHooks(int pid);
+    /// <summary>Init is about to give up root: set its rlimits now (prlimit needs matching credentials).</summary>
+    void OnLimits(int pid);
 }
 
 /// <summary>
@@ -107,6 +109,18 @@ internal static class InitSpawner
                         {
                             string states = callbacks.OnParentHooks(containerPid);
                             sync.Send(SyncChannel.ParentHooksDone, states);
+                        }
+                        catch (Exception e)
+                        {
+                            sync.Send(SyncChannel.ParentHooksFailed, e.Message);
+                            throw;
+                        }
+                        break;
+                    case SyncChannel.InitLimits:
+                        try
+                        {
+                            callbacks.OnLimits(containerPid);
+                            sync.Send(SyncChannel.ParentLimitsDone);
                         }
                         catch (Exception e)
                         {

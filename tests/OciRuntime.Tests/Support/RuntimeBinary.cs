@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace OciRuntime.Tests.Support;
 
@@ -24,31 +23,42 @@ public static class RuntimeBinary
         throw new InvalidOperationException("cannot find the repository root (OciRuntime.sln)");
     }
 
+    /// <summary>
+    /// Runs ocirun with stdout and stderr going to files, not pipes: a container created by the command inherits
+    /// them and keeps them open, so waiting for end-of-file on a pipe would wait for the container.
+    /// </summary>
     public static RunResult Run(IEnumerable<string> args, string? stdin = null, int timeoutMs = 30_000,
         IDictionary<string, string>? env = null, string? workingDir = null)
     {
-        var psi = new ProcessStartInfo(Path)
+        string outFile = System.IO.Path.GetTempFileName(), errFile = System.IO.Path.GetTempFileName();
+        try
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
-            UseShellExecute = false, WorkingDirectory = workingDir ?? Environment.CurrentDirectory,
-        };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        if (env is not null) foreach (var (k, v) in env) psi.Environment[k] = v;
-        using var p = Process.Start(psi)!;
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.Append(e.Data).Append('\n'); };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.Append(e.Data).Append('\n'); };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        if (stdin is not null) p.StandardInput.Write(stdin);
-        p.StandardInput.Close();
-        if (!p.WaitForExit(timeoutMs))
-        {
-            p.Kill(true);
-            throw new TimeoutException($"ocirun {string.Join(' ', args)} did not finish in {timeoutMs} ms");
+            var psi = new ProcessStartInfo("/bin/sh")
+            {
+                RedirectStandardInput = true, UseShellExecute = false,
+                WorkingDirectory = workingDir ?? Environment.CurrentDirectory,
+            };
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add("exec \"$0\" \"$@\" >\"$OCIRUN_TEST_OUT\" 2>\"$OCIRUN_TEST_ERR\"");
+            psi.ArgumentList.Add(Path);
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            psi.Environment["OCIRUN_TEST_OUT"] = outFile;
+            psi.Environment["OCIRUN_TEST_ERR"] = errFile;
+            if (env is not null) foreach (var (k, v) in env) psi.Environment[k] = v;
+            using var p = Process.Start(psi)!;
+            if (stdin is not null) p.StandardInput.Write(stdin);
+            p.StandardInput.Close();
+            if (!p.WaitForExit(timeoutMs))
+            {
+                p.Kill(true);
+                throw new TimeoutException($"ocirun {string.Join(' ', args)} did not finish in {timeoutMs} ms");
+            }
+            return new RunResult(p.ExitCode, File.ReadAllText(outFile), File.ReadAllText(errFile));
         }
-        p.WaitForExit();
-        return new RunResult(p.ExitCode, stdout.ToString(), stderr.ToString());
+        finally
+        {
+            File.Delete(outFile);
+            File.Delete(errFile);
+        }
     }
 }

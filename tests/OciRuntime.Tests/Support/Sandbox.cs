@@ -8,7 +8,15 @@ namespace OciRuntime.Tests.Support;
 /// </summary>
 public sealed class Sandbox : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("ocirun-test-").FullName;
+    // World-readable, so a container's mapped root (user namespace) can reach its rootfs.
+    private readonly string _dir = MakeDir();
+
+    private static string MakeDir()
+    {
+        var d = Directory.CreateTempSubdirectory("ocirun-test-");
+        File.SetUnixFileMode(d.FullName, (UnixFileMode)0x1ed);
+        return d.FullName;
+    }
     private readonly List<string> _ids = [];
     private int _bundles;
 
