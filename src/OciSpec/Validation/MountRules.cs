@@ -1,0 +1,28 @@
+namespace OciSpec.Validation;
+
+/// <summary>config.md "mounts" (Linux).</summary>
+internal static class MountRules
+{
+    public static void Check(List<Mount>? mounts, Report r)
+    {
+        if (mounts is null) return;
+        for (int i = 0; i < mounts.Count; i++)
+        {
+            string at = P.Index("mounts", i);
+            Mount? m = mounts[i];
+            if (m is null) { r.Add(at, "must be an object, got null"); continue; }
+
+            // The spec says absolute; runc (and so docker/podman configs in the wild) accepts relative destinations
+            // and resolves them against the rootfs, so only emptiness is an error here.
+            if (string.IsNullOrEmpty(m.Destination))
+                r.Add(P.Member(at, "destination"), "must not be empty");
+
+            // An id-mapped mount needs both maps: mount_setattr(MOUNT_ATTR_IDMAP) takes one user namespace for both.
+            bool hasUid = m.UidMappings is { Count: > 0 }, hasGid = m.GidMappings is { Count: > 0 };
+            if (hasUid != hasGid)
+                r.Add(at, "uidMappings and gidMappings must be given together");
+            IdMappingRules.CheckList(m.UidMappings, P.Member(at, "uidMappings"), r);
+            IdMappingRules.CheckList(m.GidMappings, P.Member(at, "gidMappings"), r);
+        }
+    }
+}
