@@ -24,7 +24,7 @@ internal static class JsonErrors
         catch (JsonException ex)
         {
             int line = (int)(ex.LineNumber ?? 0) + 1;
-            throw new SpecFormatException($"{source} is not valid JSON: line {line}: {StripLocation(ex.Message)}", "", line, ex);
+            throw new SpecFormatException($"{source} is not valid JSON: line {line}: {SyntaxProblem(ex.Message)}", "", line, ex);
         }
     }
 
@@ -211,6 +211,17 @@ internal static class JsonErrors
             if (!(char.IsAsciiLetterOrDigit(c) || c == '_')) return false;
         }
         return true;
+    }
+
+    /// <summary>Reword the reader messages that speak about System.Text.Json itself rather than the document.</summary>
+    private static string SyntaxProblem(string message)
+    {
+        string text = StripLocation(message);
+        if (text.Contains("trailing comma", StringComparison.Ordinal))
+            return "trailing comma is not allowed";
+        if (text.Contains("Expected depth to be zero", StringComparison.Ordinal))
+            return "unexpected end of input (an object or array is not closed)";
+        return text;
     }
 
     /// <summary>STJ appends " Path: $.x | LineNumber: 2 | BytePositionInLine: 4." to its messages; we report those ourselves.</summary>
