@@ -94,7 +94,11 @@ public class ParseErrorTests
     [Fact]
     public void MapValuesNameTheKey()
     {
-        Assert.Equal("annotations.a: expected string, got number", Fail("""{"annotations":{"a":1}}""").Message);
+        Assert.Equal("annotations[\"a\"]: expected string, got number", Fail("""{"annotations":{"a":1}}""").Message);
+        Assert.Equal("linux.resources.rdma[\"mlx5_1\"].hcaHandles: -1 is out of range for uint32",
+            Fail("""{"linux":{"resources":{"rdma":{"mlx5_1":{"hcaHandles":-1}}}}}""").Message);
+        Assert.Equal("linux.timeOffsets[\"boottime\"].secs: expected int64, got string",
+            Fail("""{"linux":{"timeOffsets":{"boottime":{"secs":"1"}}}}""").Message);
         Assert.Equal("linux.sysctl[\"net.ipv4.ip_forward\"]: expected string, got boolean",
             Fail("""{"linux":{"sysctl":{"net.ipv4.ip_forward":true}}}""").Message);
     }
@@ -128,5 +132,37 @@ public class ParseErrorTests
         Assert.Equal("pids.limit: expected int64, got string", ex.Message);
         ex = Assert.Throws<SpecFormatException>(() => OciJson.ParseState(Json.Utf8("{"), "/run/ocirun/c1/state.json"));
         Assert.StartsWith("/run/ocirun/c1/state.json is not valid JSON: line 1: ", ex.Message);
+    }
+
+    [Fact]
+    public void ByteOrderMarkIsIgnored()
+    {
+        byte[] doc = [0xEF, 0xBB, 0xBF, .. Json.Utf8("""{"ociVersion":"1.2.0"}""")];
+        Assert.Equal("1.2.0", OciJson.ParseSpec(doc).OciVersion);
+    }
+
+    [Fact]
+    public void InvalidUtf8IsASyntaxError()
+    {
+        byte[] doc = [.. Json.Utf8("{\n\"hostname\": \"a"), 0xff, .. Json.Utf8("b\"}")];
+        var ex = Assert.Throws<SpecFormatException>(() => OciJson.ParseSpec(doc));
+        Assert.Equal("config.json is not valid JSON: line 2: invalid UTF-8 in a string", ex.Message);
+    }
+
+    [Fact]
+    public void LoneSurrogateEscapeIsNamed() =>
+        Assert.Equal("hostname: invalid string value", Fail("""{"hostname":"\ud800"}""").Message);
+
+    [Fact]
+    public void TooDeepIsASyntaxError() =>
+        Assert.StartsWith("config.json is not valid JSON: line 1: The maximum configured depth of 64 has been exceeded.",
+            Fail(new string('[', 100) + new string(']', 100)).Message);
+
+    [Fact]
+    public void DuplicateKeysLastOneWinsLikeGo()
+    {
+        Spec spec = OciJson.ParseSpec(Json.Utf8("""{"hostname":"x","hostname":"y","annotations":{"a":"1","a":"2"}}"""));
+        Assert.Equal("y", spec.Hostname);
+        Assert.Equal("2", spec.Annotations!["a"]);
     }
 }

@@ -18,7 +18,14 @@ internal static class JsonErrors
         {
             while (reader.Read())
             {
-                // ValueTextEquals etc. are not needed: reading every token validates structure and UTF-8.
+                // The reader checks structure but not the UTF-8 inside strings; check it here so the line is known.
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName &&
+                    !reader.HasValueSequence && !System.Text.Unicode.Utf8.IsValid(reader.ValueSpan))
+                {
+                    int bad = (int)reader.TokenStartIndex;
+                    int at = utf8[..bad].Count((byte)'\n') + 1;
+                    throw new SpecFormatException($"{source} is not valid JSON: line {at}: invalid UTF-8 in a string", "", at);
+                }
             }
         }
         catch (JsonException ex)
@@ -32,10 +39,9 @@ internal static class JsonErrors
     public static SpecFormatException Describe(JsonException ex, ReadOnlySpan<byte> utf8, JsonTypeInfo root, string source)
     {
         List<object> segments = ParsePath(ex.Path);
-        string specPath = FormatPath(segments);
+        (string specPath, Type? expected) = Resolve(root, segments);
         string where = specPath.Length == 0 ? source : specPath;
 
-        Type? expected = ExpectedType(root, segments);
         string? problem = null;
         using (JsonDocument doc = JsonDocument.Parse(utf8.ToArray()))
         {
@@ -56,7 +62,9 @@ internal static class JsonErrors
             bool integral = raw.IndexOfAny(['.', 'e', 'E']) < 0;
             return integral ? $"{raw} is out of range for {want}" : $"expected {want}, got {raw}";
         }
-        return $"expected {want}, got {Kind(actual.ValueKind)}";
+        string got = Kind(actual.ValueKind);
+        // Same kind on both sides: the value had the right shape but could not be decoded (a lone surrogate escape).
+        return got == want ? $"invalid {want} value" : $"expected {want}, got {got}";
     }
 
     private static bool IsInteger(Type t) =>
@@ -88,36 +96,45 @@ internal static class JsonErrors
         _ => "null",
     };
 
-    /// <summary>Walk the generated metadata along the path to the CLR type that was being read.</summary>
-    private static Type? ExpectedType(JsonTypeInfo root, List<object> segments)
+    /// <summary>Walk the generated metadata along the path: the CLR type that was being read, and the spec-style path
+    /// (map keys quoted, so <c>linux.sysctl["net.ipv4.ip_forward"]</c> reads as data, not as nested fields).</summary>
+    private static (string Path, Type? Expected) Resolve(JsonTypeInfo root, List<object> segments)
     {
-        JsonTypeInfo info = root;
+        var sb = new StringBuilder();
+        JsonTypeInfo? info = root;
         foreach (object seg in segments)
         {
             Type? next = null;
-            switch (info.Kind)
+            switch (info?.Kind, seg)
             {
-                case JsonTypeInfoKind.Object when seg is string name:
-                    foreach (JsonPropertyInfo p in info.Properties)
-                    {
-                        if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
-                        {
-                            next = p.PropertyType;
-                            break;
-                        }
-                    }
+                case (JsonTypeInfoKind.Object, string name):
+                    JsonPropertyInfo? prop = info!.Properties.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+                    AppendMember(sb, prop?.Name ?? name);
+                    next = prop?.PropertyType;
                     break;
-                case JsonTypeInfoKind.Enumerable when seg is int:
-                case JsonTypeInfoKind.Dictionary when seg is string:
-                    next = info.ElementType;
+                case (JsonTypeInfoKind.Dictionary, string key):
+                    AppendKey(sb, key);
+                    next = info!.ElementType;
+                    break;
+                case (JsonTypeInfoKind.Enumerable, int index):
+                    sb.Append('[').Append(index).Append(']');
+                    next = info!.ElementType;
+                    break;
+                default:
+                    // Off the known schema (should not happen for paths STJ reports): format by shape alone.
+                    if (seg is int i) sb.Append('[').Append(i).Append(']');
+                    else if (IsPlainName((string)seg)) AppendMember(sb, (string)seg);
+                    else AppendKey(sb, (string)seg);
                     break;
             }
-            if (next is null)
-                return null;
-            info = info.Options.GetTypeInfo(next);
+            info = next is null ? null : info!.Options.GetTypeInfo(next);
         }
-        return info.Type;
+        return (sb.ToString(), info?.Type);
     }
+
+    private static void AppendMember(StringBuilder sb, string name) => sb.Append(sb.Length == 0 ? "" : ".").Append(name);
+
+    private static void AppendKey(StringBuilder sb, string key) => sb.Append("[\"").Append(key).Append("\"]");
 
     private static bool TryFind(JsonElement element, List<object> segments, out JsonElement found)
     {
@@ -185,22 +202,6 @@ internal static class JsonErrors
             }
         }
         return segments;
-    }
-
-    /// <summary>Spec-style path: <c>process.args[1]</c>, <c>linux.sysctl["net.ipv4.ip_forward"]</c>.</summary>
-    internal static string FormatPath(List<object> segments)
-    {
-        var sb = new StringBuilder();
-        foreach (object seg in segments)
-        {
-            if (seg is int index)
-                sb.Append('[').Append(index).Append(']');
-            else if (IsPlainName((string)seg))
-                sb.Append(sb.Length == 0 ? "" : ".").Append((string)seg);
-            else
-                sb.Append("[\"").Append((string)seg).Append("\"]");
-        }
-        return sb.ToString();
     }
 
     private static bool IsPlainName(string name)

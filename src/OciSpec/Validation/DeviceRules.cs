@@ -26,10 +26,12 @@ internal static class DeviceRules
                 r.Add(P.Member(at, "type"), $"unknown device type {P.Q(d.Type)} (expected c, b, u or p)");
                 continue;
             }
-            // major/minor are REQUIRED unless type is p. Like specs-go we cannot tell an absent number from 0
-            // (0:0 is never a real char/block device, but it is what an omission reads as), so check the range.
+            // major/minor are REQUIRED unless type is p. Like specs-go we cannot tell an absent number from 0, but
+            // 0:0 is no real char/block device (major 0 is the kernel's "unnamed" range), so it means they were left out.
             if (d.Type != "p")
             {
+                if (d.Major == 0 && d.Minor == 0)
+                    r.Add(at, $"major and minor are required for type {d.Type} (0:0 is not a device)");
                 if (d.Major < 0 || d.Major > MaxMajor)
                     r.Add(P.Member(at, "major"), $"must be between 0 and {MaxMajor}, got {d.Major}");
                 if (d.Minor < 0 || d.Minor > MaxMinor)

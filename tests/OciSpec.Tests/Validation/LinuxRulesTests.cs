@@ -68,6 +68,14 @@ public class LinuxRulesTests
     }
 
     [Fact]
+    public void DeviceNumbersAreRequiredExceptForFifos()
+    {
+        V.Fails("linux.devices[0]: major and minor are required for type c (0:0 is not a device)",
+            d => d.Linux()["devices"] = V.N("""[{"path":"/dev/x","type":"c"}]"""));
+        V.Passes(d => d.Linux()["devices"] = V.N("""[{"path":"/dev/fifo","type":"p"}]"""));
+    }
+
+    [Fact]
     public void DeviceFileModeIsPermissionBits() => V.Fails("linux.devices[0].fileMode: must hold permission bits only (at most 07777), got 020666",
         d => d.Linux()["devices"] = V.N("""[{"path":"/dev/x","type":"c","major":1,"minor":3,"fileMode":8630}]"""));
 
