@@ -78,4 +78,27 @@ public class NamesTests
         Assert.Equal(9, SeccompNames.Actions.Count);
         Assert.Equal(19, SeccompNames.Architectures.Count);
     }
+
+    [Fact]
+    public void MountOptionsCoverTheFeaturesExample()
+    {
+        Features f = OciJson.ParseFeatures(Json.Utf8(TestData.Examples.Features));
+        Assert.All(f.MountOptions!, o => Assert.True(MountOptions.TryGet(o, out _), o));
+    }
+
+    [Fact]
+    public void MountOptionValues()
+    {
+        Assert.True(MountOptions.TryGet("ro", out MountOption ro));
+        Assert.Equal(new MountOption(MountOptionKind.Flag, 1, false), ro);
+        Assert.True(MountOptions.TryGet("rw", out MountOption rw));
+        Assert.True(rw.Clear);
+        Assert.True(MountOptions.TryGet("rbind", out MountOption rbind));
+        Assert.Equal(4096UL | 16384UL, rbind.Flags);
+        Assert.True(MountOptions.TryGet("rslave", out MountOption rslave));
+        Assert.Equal(MountOptionKind.Propagation, rslave.Kind);
+        Assert.True(MountOptions.TryGet("rro", out MountOption rro));
+        Assert.Equal(MountOptionKind.RecursiveAttr, rro.Kind);
+        Assert.False(MountOptions.TryGet("mode=755", out _));
+    }
 }
