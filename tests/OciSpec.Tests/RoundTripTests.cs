@@ -55,6 +55,17 @@ public class RoundTripTests
         Assert.Equal(json, Encoding.UTF8.GetString(OciJson.Serialize(spec, indented: true)));
     }
 
+    [Fact]
+    public void SpecExamplesValidate()
+    {
+        Assert.Empty(SpecValidator.Validate(OciJson.ParseSpec(Json.Utf8(Examples.ConfigLinuxSnippets))));
+        // The config.md example predates 1.0 ("0.5.0-dev"); apart from its version it is a valid config.
+        Spec old = OciJson.ParseSpec(Json.Utf8(Examples.ConfigMdFull));
+        Assert.Equal(["ociVersion: unsupported version \"0.5.0-dev\": this runtime implements 1.x"],
+            SpecValidator.Validate(old).Select(e => e.ToString()));
+        Assert.Empty(SpecValidator.Validate(old with { OciVersion = "1.0.0" }));
+    }
+
     [Theory]
     [InlineData("runc-spec.json")]
     [InlineData("runc-spec-rootless.json")]

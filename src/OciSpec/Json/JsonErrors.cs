@@ -55,7 +55,7 @@ internal static class JsonErrors
     private static string? Mismatch(Type expected, JsonElement actual)
     {
         Type t = Nullable.GetUnderlyingType(expected) ?? expected;
-        string want = Describe(t);
+        string want = TypeName(t);
         if (actual.ValueKind == JsonValueKind.Number && IsInteger(t))
         {
             string raw = actual.GetRawText();
@@ -71,7 +71,7 @@ internal static class JsonErrors
         t == typeof(int) || t == typeof(uint) || t == typeof(long) || t == typeof(ulong) ||
         t == typeof(short) || t == typeof(ushort) || t == typeof(byte) || t == typeof(sbyte);
 
-    private static string Describe(Type t)
+    private static string TypeName(Type t)
     {
         if (t == typeof(string)) return "string";
         if (t == typeof(bool)) return "boolean";
@@ -134,7 +134,8 @@ internal static class JsonErrors
 
     private static void AppendMember(StringBuilder sb, string name) => sb.Append(sb.Length == 0 ? "" : ".").Append(name);
 
-    private static void AppendKey(StringBuilder sb, string key) => sb.Append("[\"").Append(key).Append("\"]");
+    // Same quoting as the validator's paths, so both kinds of error name a map entry the same way.
+    private static void AppendKey(StringBuilder sb, string key) => sb.Append('[').Append(Validation.SpecPath.Q(key)).Append(']');
 
     private static bool TryFind(JsonElement element, List<object> segments, out JsonElement found)
     {

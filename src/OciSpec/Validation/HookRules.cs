@@ -19,17 +19,17 @@ internal static class HookRules
         if (list is null) return;
         for (int i = 0; i < list.Count; i++)
         {
-            string at = P.Index(path, i);
+            string at = SpecPath.Index(path, i);
             Hook? h = list[i];
             if (h is null) { r.Add(at, "must be an object, got null"); continue; }
             // The spec extends execv: path MUST be absolute.
             if (string.IsNullOrEmpty(h.Path))
-                r.Add(P.Member(at, "path"), "must not be empty");
+                r.Add(SpecPath.Member(at, "path"), "must not be empty");
             else if (!Syntax.IsAbsolute(h.Path))
-                r.Add(P.Member(at, "path"), $"must be an absolute path, got {P.Q(h.Path)}");
+                r.Add(SpecPath.Member(at, "path"), $"must be an absolute path, got {SpecPath.Q(h.Path)}");
             if (h.Timeout is int t && t <= 0)
-                r.Add(P.Member(at, "timeout"), $"must be greater than zero, got {t}");
-            ProcessRules.CheckEnv(h.Env, P.Member(at, "env"), r);
+                r.Add(SpecPath.Member(at, "timeout"), $"must be greater than zero, got {t}");
+            ProcessRules.CheckEnv(h.Env, SpecPath.Member(at, "env"), r);
         }
     }
 }

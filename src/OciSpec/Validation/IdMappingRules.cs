@@ -27,12 +27,12 @@ internal static class IdMappingRules
         if (maps is null) return;
         for (int i = 0; i < maps.Count; i++)
         {
-            string at = P.Index(path, i);
+            string at = SpecPath.Index(path, i);
             LinuxIDMapping? m = maps[i];
             if (m is null) { r.Add(at, "must be an object, got null"); continue; }
             if (m.Size == 0)
             {
-                r.Add(P.Member(at, "size"), "must be greater than zero");
+                r.Add(SpecPath.Member(at, "size"), "must be greater than zero");
                 continue;
             }
             // Ids are 32-bit; a range running past 2^32-1 is rejected by the kernel.

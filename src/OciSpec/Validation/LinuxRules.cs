@@ -8,7 +8,7 @@ internal static class LinuxRules
     {
         if (!string.IsNullOrEmpty(linux.RootfsPropagation) && !Propagation.Flags.ContainsKey(linux.RootfsPropagation))
             r.Add("linux.rootfsPropagation",
-                $"unknown propagation {P.Q(linux.RootfsPropagation)} (expected shared, slave, private, unbindable or their r-prefixed forms)");
+                $"unknown propagation {SpecPath.Q(linux.RootfsPropagation)} (expected shared, slave, private, unbindable or their r-prefixed forms)");
 
         CheckAbsoluteList(linux.MaskedPaths, "linux.maskedPaths", r);
         CheckAbsoluteList(linux.ReadonlyPaths, "linux.readonlyPaths", r);
@@ -16,9 +16,9 @@ internal static class LinuxRules
         if (linux.Personality is { } pers)
         {
             if (pers.Domain is not ("LINUX" or "LINUX32"))
-                r.Add("linux.personality.domain", $"unknown personality domain {P.Q(pers.Domain)} (expected LINUX or LINUX32)");
+                r.Add("linux.personality.domain", $"unknown personality domain {SpecPath.Q(pers.Domain)} (expected LINUX or LINUX32)");
             for (int i = 0; i < (pers.Flags?.Count ?? 0); i++)
-                r.Add(P.Index("linux.personality.flags", i), $"unknown personality flag {P.Q(pers.Flags![i])} (none are defined)");
+                r.Add(SpecPath.Index("linux.personality.flags", i), $"unknown personality flag {SpecPath.Q(pers.Flags![i])} (none are defined)");
         }
 
         CheckTimeOffsets(linux.TimeOffsets, ns, r);
@@ -35,7 +35,7 @@ internal static class LinuxRules
         for (int i = 0; i < paths.Count; i++)
         {
             if (!Syntax.IsAbsolute(paths[i]))
-                r.Add(P.Index(path, i), $"must be an absolute path, got {P.Q(paths[i])}");
+                r.Add(SpecPath.Index(path, i), $"must be an absolute path, got {SpecPath.Q(paths[i])}");
         }
     }
 
@@ -47,13 +47,13 @@ internal static class LinuxRules
             r.Add("linux.timeOffsets", "requires a new time namespace in linux.namespaces");
         foreach ((string clock, LinuxTimeOffset? offset) in offsets)
         {
-            string at = P.Key("linux.timeOffsets", clock);
+            string at = SpecPath.Key("linux.timeOffsets", clock);
             if (clock is not ("boottime" or "monotonic"))
                 r.Add(at, "unknown clock (expected boottime or monotonic)");
             if (offset is null)
                 r.Add(at, "must be an object, got null");
             else if (offset.Nanosecs >= 1_000_000_000)
-                r.Add(P.Member(at, "nanosecs"), $"must be below 1000000000, got {offset.Nanosecs}");
+                r.Add(SpecPath.Member(at, "nanosecs"), $"must be below 1000000000, got {offset.Nanosecs}");
         }
     }
 
@@ -66,14 +66,14 @@ internal static class LinuxRules
         var targets = new HashSet<string>(StringComparer.Ordinal);
         foreach ((string hostName, LinuxNetDevice? dev) in devices)
         {
-            string at = P.Key("linux.netDevices", hostName);
+            string at = SpecPath.Key("linux.netDevices", hostName);
             if (!Syntax.IsNetDeviceName(hostName))
                 r.Add(at, "is not a valid network device name (1-15 characters, no '/', ':' or whitespace)");
             string? inside = string.IsNullOrEmpty(dev?.Name) ? hostName : dev.Name;
             if (!string.IsNullOrEmpty(dev?.Name) && !Syntax.IsNetDeviceName(dev.Name))
-                r.Add(P.Member(at, "name"), $"{P.Q(dev.Name)} is not a valid network device name (1-15 characters, no '/', ':' or whitespace)");
+                r.Add(SpecPath.Member(at, "name"), $"{SpecPath.Q(dev.Name)} is not a valid network device name (1-15 characters, no '/', ':' or whitespace)");
             else if (!targets.Add(inside))
-                r.Add(at, $"another device is also named {P.Q(inside)} in the container");
+                r.Add(at, $"another device is also named {SpecPath.Q(inside)} in the container");
         }
     }
 
@@ -81,7 +81,7 @@ internal static class LinuxRules
     {
         if (!SchedulingNames.MemoryPolicyModes.ContainsKey(mp.Mode ?? ""))
         {
-            r.Add("linux.memoryPolicy.mode", $"unknown memory policy mode {P.Q(mp.Mode)}");
+            r.Add("linux.memoryPolicy.mode", $"unknown memory policy mode {SpecPath.Q(mp.Mode)}");
         }
         else if (mp.Mode is "MPOL_DEFAULT" or "MPOL_LOCAL")
         {
@@ -94,12 +94,12 @@ internal static class LinuxRules
             r.Add("linux.memoryPolicy.nodes", $"must not be empty for {mp.Mode}");
         }
         if (!string.IsNullOrEmpty(mp.Nodes) && !Syntax.IsIdList(mp.Nodes))
-            r.Add("linux.memoryPolicy.nodes", $"invalid node list {P.Q(mp.Nodes)} (expected e.g. \"0-3,5\")");
+            r.Add("linux.memoryPolicy.nodes", $"invalid node list {SpecPath.Q(mp.Nodes)} (expected e.g. \"0-3,5\")");
         for (int i = 0; i < (mp.Flags?.Count ?? 0); i++)
         {
             string? flag = mp.Flags![i];
             if (flag is null || !SchedulingNames.MemoryPolicyFlags.ContainsKey(flag))
-                r.Add(P.Index("linux.memoryPolicy.flags", i), $"unknown memory policy flag {P.Q(flag)}");
+                r.Add(SpecPath.Index("linux.memoryPolicy.flags", i), $"unknown memory policy flag {SpecPath.Q(flag)}");
         }
     }
 
@@ -107,9 +107,9 @@ internal static class LinuxRules
     {
         // closID names a directory under the resctrl mount.
         if (rdt.ClosID is { Length: > 0 } clos && (clos.Contains('/') || clos is "." or ".."))
-            r.Add("linux.intelRdt.closID", $"must be a plain directory name, got {P.Q(clos)}");
+            r.Add("linux.intelRdt.closID", $"must be a plain directory name, got {SpecPath.Q(clos)}");
         if (!string.IsNullOrEmpty(rdt.MemBwSchema) &&
             (!rdt.MemBwSchema.StartsWith("MB:", StringComparison.Ordinal) || rdt.MemBwSchema.Contains('\n')))
-            r.Add("linux.intelRdt.memBwSchema", $"must start with \"MB:\" and be a single line, got {P.Q(rdt.MemBwSchema)}");
+            r.Add("linux.intelRdt.memBwSchema", $"must start with \"MB:\" and be a single line, got {SpecPath.Q(rdt.MemBwSchema)}");
     }
 }

@@ -8,21 +8,21 @@ internal static class MountRules
         if (mounts is null) return;
         for (int i = 0; i < mounts.Count; i++)
         {
-            string at = P.Index("mounts", i);
+            string at = SpecPath.Index("mounts", i);
             Mount? m = mounts[i];
             if (m is null) { r.Add(at, "must be an object, got null"); continue; }
 
             // The spec says absolute; runc (and so docker/podman configs in the wild) accepts relative destinations
             // and resolves them against the rootfs, so only emptiness is an error here.
             if (string.IsNullOrEmpty(m.Destination))
-                r.Add(P.Member(at, "destination"), "must not be empty");
+                r.Add(SpecPath.Member(at, "destination"), "must not be empty");
 
             // An id-mapped mount needs both maps: mount_setattr(MOUNT_ATTR_IDMAP) takes one user namespace for both.
             bool hasUid = m.UidMappings is { Count: > 0 }, hasGid = m.GidMappings is { Count: > 0 };
             if (hasUid != hasGid)
                 r.Add(at, "uidMappings and gidMappings must be given together");
-            IdMappingRules.CheckList(m.UidMappings, P.Member(at, "uidMappings"), r);
-            IdMappingRules.CheckList(m.GidMappings, P.Member(at, "gidMappings"), r);
+            IdMappingRules.CheckList(m.UidMappings, SpecPath.Member(at, "uidMappings"), r);
+            IdMappingRules.CheckList(m.GidMappings, SpecPath.Member(at, "gidMappings"), r);
         }
     }
 }

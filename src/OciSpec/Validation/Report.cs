@@ -11,7 +11,7 @@ internal sealed class Report
 }
 
 /// <summary>Builds the spec-style paths used in messages: <c>process.args[1]</c>, <c>linux.sysctl["net.ipv4.ip_forward"]</c>.</summary>
-internal static class P
+internal static class SpecPath
 {
     public static string Member(string parent, string name) => parent.Length == 0 ? name : parent + "." + name;
 

@@ -6,14 +6,14 @@ internal static class ResourceRules
 {
     public static void Check(LinuxResources res, string path, Report r)
     {
-        CheckDeviceRules(res.Devices, P.Member(path, "devices"), r);
-        if (res.Memory is { } mem) CheckMemory(mem, P.Member(path, "memory"), r);
-        if (res.CPU is { } cpu) CheckCpu(cpu, P.Member(path, "cpu"), r);
-        if (res.BlockIO is { } bio) CheckBlockIO(bio, P.Member(path, "blockIO"), r);
-        CheckHugepages(res.HugepageLimits, P.Member(path, "hugepageLimits"), r);
-        CheckNetwork(res.Network, P.Member(path, "network"), r);
-        CheckRdma(res.Rdma, P.Member(path, "rdma"), r);
-        CheckUnified(res.Unified, P.Member(path, "unified"), r);
+        CheckDeviceRules(res.Devices, SpecPath.Member(path, "devices"), r);
+        if (res.Memory is { } mem) CheckMemory(mem, SpecPath.Member(path, "memory"), r);
+        if (res.CPU is { } cpu) CheckCpu(cpu, SpecPath.Member(path, "cpu"), r);
+        if (res.BlockIO is { } bio) CheckBlockIO(bio, SpecPath.Member(path, "blockIO"), r);
+        CheckHugepages(res.HugepageLimits, SpecPath.Member(path, "hugepageLimits"), r);
+        CheckNetwork(res.Network, SpecPath.Member(path, "network"), r);
+        CheckRdma(res.Rdma, SpecPath.Member(path, "rdma"), r);
+        CheckUnified(res.Unified, SpecPath.Member(path, "unified"), r);
     }
 
     private static void CheckDeviceRules(List<LinuxDeviceCgroup>? rules, string path, Report r)
@@ -21,31 +21,31 @@ internal static class ResourceRules
         if (rules is null) return;
         for (int i = 0; i < rules.Count; i++)
         {
-            string at = P.Index(path, i);
+            string at = SpecPath.Index(path, i);
             LinuxDeviceCgroup? d = rules[i];
             if (d is null) { r.Add(at, "must be an object, got null"); continue; }
             if (!string.IsNullOrEmpty(d.Type) && d.Type is not ("a" or "c" or "b"))
-                r.Add(P.Member(at, "type"), $"unknown device type {P.Q(d.Type)} (expected a, c or b)");
+                r.Add(SpecPath.Member(at, "type"), $"unknown device type {SpecPath.Q(d.Type)} (expected a, c or b)");
             // -1 is how some callers spell the "*" wildcard; anything lower is a mistake.
-            if (d.Major < -1) r.Add(P.Member(at, "major"), $"must not be negative, got {d.Major}");
-            if (d.Minor < -1) r.Add(P.Member(at, "minor"), $"must not be negative, got {d.Minor}");
+            if (d.Major < -1) r.Add(SpecPath.Member(at, "major"), $"must not be negative, got {d.Major}");
+            if (d.Minor < -1) r.Add(SpecPath.Member(at, "minor"), $"must not be negative, got {d.Minor}");
             if (!string.IsNullOrEmpty(d.Access) && d.Access.Any(c => c is not ('r' or 'w' or 'm')))
-                r.Add(P.Member(at, "access"), $"must combine r, w and m, got {P.Q(d.Access)}");
+                r.Add(SpecPath.Member(at, "access"), $"must combine r, w and m, got {SpecPath.Q(d.Access)}");
         }
     }
 
     private static void CheckMemory(LinuxMemory m, string path, Report r)
     {
-        CheckBytes(m.Limit, P.Member(path, "limit"), r);
-        CheckBytes(m.Reservation, P.Member(path, "reservation"), r);
-        CheckBytes(m.Swap, P.Member(path, "swap"), r);
-        CheckBytes(m.Kernel, P.Member(path, "kernel"), r);
-        CheckBytes(m.KernelTCP, P.Member(path, "kernelTCP"), r);
+        CheckBytes(m.Limit, SpecPath.Member(path, "limit"), r);
+        CheckBytes(m.Reservation, SpecPath.Member(path, "reservation"), r);
+        CheckBytes(m.Swap, SpecPath.Member(path, "swap"), r);
+        CheckBytes(m.Kernel, SpecPath.Member(path, "kernel"), r);
+        CheckBytes(m.KernelTCP, SpecPath.Member(path, "kernelTCP"), r);
         if (m.Swappiness is ulong sw && sw > 100)
-            r.Add(P.Member(path, "swappiness"), $"must be between 0 and 100, got {sw}");
+            r.Add(SpecPath.Member(path, "swappiness"), $"must be between 0 and 100, got {sw}");
         // swap is memory+swap, so it cannot be below the memory limit (cgroup v1 refuses; v2 would go negative).
         if (m.Limit is long lim && lim > 0 && m.Swap is long swap && swap > 0 && swap < lim)
-            r.Add(P.Member(path, "swap"), $"memory+swap limit {swap} is below the memory limit {lim}");
+            r.Add(SpecPath.Member(path, "swap"), $"memory+swap limit {swap} is below the memory limit {lim}");
     }
 
     private static void CheckBytes(long? value, string path, Report r)
@@ -58,45 +58,45 @@ internal static class ResourceRules
     {
         // 0 means "unset" for runc and so for every config writer; the ranges are the kernel's.
         if (c.Shares is ulong shares && shares != 0 && (shares < 2 || shares > 262144))
-            r.Add(P.Member(path, "shares"), $"must be between 2 and 262144, got {shares}");
+            r.Add(SpecPath.Member(path, "shares"), $"must be between 2 and 262144, got {shares}");
         if (c.Quota is long quota && (quota < -1 || (quota > 0 && quota < 1000)))
-            r.Add(P.Member(path, "quota"), $"must be -1 (unlimited) or at least 1000 microseconds, got {quota}");
+            r.Add(SpecPath.Member(path, "quota"), $"must be -1 (unlimited) or at least 1000 microseconds, got {quota}");
         if (c.Period is ulong period && period != 0 && (period < 1000 || period > 1_000_000))
-            r.Add(P.Member(path, "period"), $"must be between 1000 and 1000000 microseconds, got {period}");
+            r.Add(SpecPath.Member(path, "period"), $"must be between 1000 and 1000000 microseconds, got {period}");
         // config-linux.md: a positive quota MUST be no smaller than burst.
         if (c.Burst is ulong burst && c.Quota is long q && q > 0 && burst > (ulong)q)
-            r.Add(P.Member(path, "burst"), $"must not exceed quota ({burst} > {q})");
+            r.Add(SpecPath.Member(path, "burst"), $"must not exceed quota ({burst} > {q})");
         if (c.RealtimeRuntime is long rt && rt < -1)
-            r.Add(P.Member(path, "realtimeRuntime"), $"must be -1 (unlimited) or a duration, got {rt}");
+            r.Add(SpecPath.Member(path, "realtimeRuntime"), $"must be -1 (unlimited) or a duration, got {rt}");
         if (c.RealtimeRuntime is long rt2 && rt2 > 0 && c.RealtimePeriod is ulong rp && rp != 0 && (ulong)rt2 > rp)
-            r.Add(P.Member(path, "realtimeRuntime"), $"must not exceed realtimePeriod ({rt2} > {rp})");
+            r.Add(SpecPath.Member(path, "realtimeRuntime"), $"must not exceed realtimePeriod ({rt2} > {rp})");
         if (c.Idle is long idle && idle is not (0 or 1))
-            r.Add(P.Member(path, "idle"), $"must be 0 or 1, got {idle}");
+            r.Add(SpecPath.Member(path, "idle"), $"must be 0 or 1, got {idle}");
         if (!string.IsNullOrEmpty(c.Cpus) && !Syntax.IsIdList(c.Cpus))
-            r.Add(P.Member(path, "cpus"), $"invalid CPU list {P.Q(c.Cpus)} (expected e.g. \"0-3,5\")");
+            r.Add(SpecPath.Member(path, "cpus"), $"invalid CPU list {SpecPath.Q(c.Cpus)} (expected e.g. \"0-3,5\")");
         if (!string.IsNullOrEmpty(c.Mems) && !Syntax.IsIdList(c.Mems))
-            r.Add(P.Member(path, "mems"), $"invalid memory node list {P.Q(c.Mems)} (expected e.g. \"0-1\")");
+            r.Add(SpecPath.Member(path, "mems"), $"invalid memory node list {SpecPath.Q(c.Mems)} (expected e.g. \"0-1\")");
     }
 
     private static void CheckBlockIO(LinuxBlockIO b, string path, Report r)
     {
-        CheckWeight(b.Weight, P.Member(path, "weight"), r);
-        CheckWeight(b.LeafWeight, P.Member(path, "leafWeight"), r);
+        CheckWeight(b.Weight, SpecPath.Member(path, "weight"), r);
+        CheckWeight(b.LeafWeight, SpecPath.Member(path, "leafWeight"), r);
         for (int i = 0; i < (b.WeightDevice?.Count ?? 0); i++)
         {
-            string at = P.Index(P.Member(path, "weightDevice"), i);
+            string at = SpecPath.Index(SpecPath.Member(path, "weightDevice"), i);
             LinuxWeightDevice? d = b.WeightDevice![i];
             if (d is null) { r.Add(at, "must be an object, got null"); continue; }
             CheckMajorMinor(d.Major, d.Minor, at, r);
             if (d.Weight is null && d.LeafWeight is null)
                 r.Add(at, "must set weight or leafWeight");
-            CheckWeight(d.Weight, P.Member(at, "weight"), r);
-            CheckWeight(d.LeafWeight, P.Member(at, "leafWeight"), r);
+            CheckWeight(d.Weight, SpecPath.Member(at, "weight"), r);
+            CheckWeight(d.LeafWeight, SpecPath.Member(at, "leafWeight"), r);
         }
-        CheckThrottle(b.ThrottleReadBpsDevice, P.Member(path, "throttleReadBpsDevice"), r);
-        CheckThrottle(b.ThrottleWriteBpsDevice, P.Member(path, "throttleWriteBpsDevice"), r);
-        CheckThrottle(b.ThrottleReadIOPSDevice, P.Member(path, "throttleReadIOPSDevice"), r);
-        CheckThrottle(b.ThrottleWriteIOPSDevice, P.Member(path, "throttleWriteIOPSDevice"), r);
+        CheckThrottle(b.ThrottleReadBpsDevice, SpecPath.Member(path, "throttleReadBpsDevice"), r);
+        CheckThrottle(b.ThrottleWriteBpsDevice, SpecPath.Member(path, "throttleWriteBpsDevice"), r);
+        CheckThrottle(b.ThrottleReadIOPSDevice, SpecPath.Member(path, "throttleReadIOPSDevice"), r);
+        CheckThrottle(b.ThrottleWriteIOPSDevice, SpecPath.Member(path, "throttleWriteIOPSDevice"), r);
     }
 
     private static void CheckWeight(ushort? weight, string path, Report r)
@@ -111,15 +111,15 @@ internal static class ResourceRules
         for (int i = 0; i < (list?.Count ?? 0); i++)
         {
             LinuxThrottleDevice? d = list![i];
-            if (d is null) r.Add(P.Index(path, i), "must be an object, got null");
-            else CheckMajorMinor(d.Major, d.Minor, P.Index(path, i), r);
+            if (d is null) r.Add(SpecPath.Index(path, i), "must be an object, got null");
+            else CheckMajorMinor(d.Major, d.Minor, SpecPath.Index(path, i), r);
         }
     }
 
     private static void CheckMajorMinor(long major, long minor, string at, Report r)
     {
-        if (major < 0) r.Add(P.Member(at, "major"), $"must not be negative, got {major}");
-        if (minor < 0) r.Add(P.Member(at, "minor"), $"must not be negative, got {minor}");
+        if (major < 0) r.Add(SpecPath.Member(at, "major"), $"must not be negative, got {major}");
+        if (minor < 0) r.Add(SpecPath.Member(at, "minor"), $"must not be negative, got {minor}");
     }
 
     private static void CheckHugepages(List<LinuxHugepageLimit>? limits, string path, Report r)
@@ -127,9 +127,9 @@ internal static class ResourceRules
         for (int i = 0; i < (limits?.Count ?? 0); i++)
         {
             LinuxHugepageLimit? h = limits![i];
-            if (h is null) { r.Add(P.Index(path, i), "must be an object, got null"); continue; }
+            if (h is null) { r.Add(SpecPath.Index(path, i), "must be an object, got null"); continue; }
             if (h.Pagesize is null || !Syntax.PageSize().IsMatch(h.Pagesize))
-                r.Add(P.Member(P.Index(path, i), "pageSize"), $"must look like 64KB, 2MB or 1GB, got {P.Q(h.Pagesize)}");
+                r.Add(SpecPath.Member(SpecPath.Index(path, i), "pageSize"), $"must look like 64KB, 2MB or 1GB, got {SpecPath.Q(h.Pagesize)}");
         }
     }
 
@@ -138,9 +138,9 @@ internal static class ResourceRules
         for (int i = 0; i < (net?.Priorities?.Count ?? 0); i++)
         {
             LinuxInterfacePriority? p = net!.Priorities![i];
-            if (p is null) r.Add(P.Index(P.Member(path, "priorities"), i), "must be an object, got null");
+            if (p is null) r.Add(SpecPath.Index(SpecPath.Member(path, "priorities"), i), "must be an object, got null");
             else if (string.IsNullOrEmpty(p.Name))
-                r.Add(P.Member(P.Index(P.Member(path, "priorities"), i), "name"), "must not be empty");
+                r.Add(SpecPath.Member(SpecPath.Index(SpecPath.Member(path, "priorities"), i), "name"), "must not be empty");
         }
     }
 
@@ -151,7 +151,7 @@ internal static class ResourceRules
         {
             if (device.Length == 0) { r.Add(path, "keys must not be empty"); continue; }
             if (limit is null || (limit.HcaHandles is null && limit.HcaObjects is null))
-                r.Add(P.Key(path, device), "must set hcaHandles or hcaObjects");
+                r.Add(SpecPath.Key(path, device), "must set hcaHandles or hcaObjects");
         }
     }
 
@@ -160,7 +160,7 @@ internal static class ResourceRules
         if (unified is null) return;
         foreach ((string key, string? value) in unified)
         {
-            string at = key.Length == 0 ? path : P.Key(path, key);
+            string at = key.Length == 0 ? path : SpecPath.Key(path, key);
             // Keys name a file inside the container's cgroup directory: no way out of it, and CONTROLLER.PARAMETER.
             if (key.Length == 0 || key.Contains('/') || key is "." or "..")
                 r.Add(at, "must be a file name in the cgroup directory");

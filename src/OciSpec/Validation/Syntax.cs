@@ -24,8 +24,8 @@ internal static partial class Syntax
     {
         if (entry is null) return "must be a string, got null";
         int eq = entry.IndexOf('=');
-        if (eq < 0) return $"must be KEY=VALUE, got {P.Q(entry)}";
-        if (eq == 0) return $"variable name must not be empty, got {P.Q(entry)}";
+        if (eq < 0) return $"must be KEY=VALUE, got {SpecPath.Q(entry)}";
+        if (eq == 0) return $"variable name must not be empty, got {SpecPath.Q(entry)}";
         if (entry.Contains('\0')) return "must not contain a NUL byte";
         return null;
     }

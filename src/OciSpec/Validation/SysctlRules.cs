@@ -21,7 +21,7 @@ internal static class SysctlRules
                 r.Add("linux.sysctl", "keys must not be empty");
                 continue;
             }
-            string at = P.Key("linux.sysctl", rawKey);
+            string at = SpecPath.Key("linux.sysctl", rawKey);
             if (value is null)
                 r.Add(at, "must be a string, got null");
 

@@ -26,7 +26,7 @@ internal static class TopLevelRules
                 if (key.Length == 0)
                     r.Add("annotations", "keys must not be empty");
                 else if (value is null)
-                    r.Add(P.Key("annotations", key), "must be a string, got null");
+                    r.Add(SpecPath.Key("annotations", key), "must be a string, got null");
             }
         }
     }
@@ -40,11 +40,11 @@ internal static class TopLevelRules
         }
         if (!Syntax.SemVer().IsMatch(version))
         {
-            r.Add("ociVersion", $"must be a SemVer 2.0.0 version, got {P.Q(version)}");
+            r.Add("ociVersion", $"must be a SemVer 2.0.0 version, got {SpecPath.Q(version)}");
             return;
         }
         // Compatibility is promised within a major version only.
         if (!version.StartsWith("1.", StringComparison.Ordinal))
-            r.Add("ociVersion", $"unsupported version {P.Q(version)}: this runtime implements 1.x");
+            r.Add("ociVersion", $"unsupported version {SpecPath.Q(version)}: this runtime implements 1.x");
     }
 }
