@@ -31,6 +31,8 @@ public class RoundTripTests
         Assert.Equal("1073741824", linux.Resources.Unified!["hugetlb.1GB.max"]);
         Assert.True(linux.Resources.Memory!.CheckBeforeUpdate);
         Assert.Equal("MB:0=20;1=70", linux.IntelRdt!.MemBwSchema);
+        Assert.Equal(3, linux.IntelRdt.Schemata!.Count);
+        Assert.True(linux.IntelRdt.EnableMonitoring);
         Assert.Equal("eth0", linux.NetDevices!["eth1"].Name);
         Assert.Null(linux.NetDevices["ens4"].Name);
         Assert.Equal("MPOL_INTERLEAVE", linux.MemoryPolicy!.Mode);

@@ -111,5 +111,12 @@ internal static class LinuxRules
         if (!string.IsNullOrEmpty(rdt.MemBwSchema) &&
             (!rdt.MemBwSchema.StartsWith("MB:", StringComparison.Ordinal) || rdt.MemBwSchema.Contains('\n')))
             r.Add("linux.intelRdt.memBwSchema", $"must start with \"MB:\" and be a single line, got {SpecPath.Q(rdt.MemBwSchema)}");
+        // Each element is one line of the schemata file.
+        for (int i = 0; i < (rdt.Schemata?.Count ?? 0); i++)
+        {
+            string? line = rdt.Schemata![i];
+            if (string.IsNullOrEmpty(line) || line.Contains('\n'))
+                r.Add(SpecPath.Index("linux.intelRdt.schemata", i), $"must be a single non-empty line, got {SpecPath.Q(line)}");
+        }
     }
 }

@@ -29,7 +29,11 @@ internal static class ResourceRules
             // -1 is how some callers spell the "*" wildcard; anything lower is a mistake.
             if (d.Major < -1) r.Add(SpecPath.Member(at, "major"), $"must not be negative, got {d.Major}");
             if (d.Minor < -1) r.Add(SpecPath.Member(at, "minor"), $"must not be negative, got {d.Minor}");
-            if (!string.IsNullOrEmpty(d.Access) && d.Access.Any(c => c is not ('r' or 'w' or 'm')))
+            // The spec makes access optional, but a rule without permissions means nothing to either cgroup version;
+            // runc rejects it ("device access ... cannot be empty") and so do we.
+            if (string.IsNullOrEmpty(d.Access))
+                r.Add(SpecPath.Member(at, "access"), "must not be empty");
+            else if (d.Access.Any(c => c is not ('r' or 'w' or 'm')))
                 r.Add(SpecPath.Member(at, "access"), $"must combine r, w and m, got {SpecPath.Q(d.Access)}");
         }
     }

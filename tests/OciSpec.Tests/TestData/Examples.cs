@@ -207,9 +207,10 @@ internal static class Examples
             },
             "intelRdt": {
                 "closID": "guaranteed_group",
-                "schemata": "L3:0=7f0;1=1f\nL2:0=f;1=f;2=f;3=f\nMB:0=20;1=70",
+                "schemata": ["L3:0=7f0;1=1f", "L2:0=f;1=f;2=f;3=f", "MB:0=20;1=70"],
                 "l3CacheSchema": "L3:0=7f0;1=1f",
                 "memBwSchema": "MB:0=20;1=70",
+                "enableMonitoring": true,
                 "enableCMT": true,
                 "enableMBM": true
             },

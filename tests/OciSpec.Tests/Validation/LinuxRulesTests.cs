@@ -229,6 +229,9 @@ public class LinuxRulesTests
     {
         V.Fails("linux.intelRdt.closID: must be a plain directory name, got \"../x\"", d => d.Linux()["intelRdt"] = V.N("""{"closID":"../x"}"""));
         V.Fails("linux.intelRdt.memBwSchema: must start with \"MB:\" and be a single line, got \"L3:0=f\"", d => d.Linux()["intelRdt"] = V.N("""{"memBwSchema":"L3:0=f"}"""));
+        V.Fails("linux.intelRdt.schemata[1]: must be a single non-empty line, got \"MB:0=20\\nL2:0=f\"",
+            d => d.Linux()["intelRdt"] = V.N("""{"schemata":["L3:0=7f0","MB:0=20\nL2:0=f"]}"""));
         V.Passes(d => d.Linux()["intelRdt"] = V.N("""{"closID":"guaranteed_group","l3CacheSchema":"L3:0=7f0;1=1f","memBwSchema":"MB:0=20;1=70"}"""));
+        V.Passes(d => d.Linux()["intelRdt"] = V.N("""{"closID":"g","schemata":["L3:0=7f0;1=1f","L2:0=f;1=f;2=f;3=f","MB:0=20;1=70"],"enableMonitoring":true}"""));
     }
 }

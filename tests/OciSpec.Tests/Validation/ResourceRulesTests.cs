@@ -11,6 +11,10 @@ public class ResourceRulesTests
         d => d.Resources()["devices"]!.AsArray().Add(V.N("""{"allow":true,"type":"c","major":1,"minor":3,"access":"rwx"}""")));
 
     [Fact]
+    public void DeviceRuleAccessIsRequiredLikeRunc() => V.Fails("linux.resources.devices[1].access: must not be empty",
+        d => d.Resources()["devices"]!.AsArray().Add(V.N("""{"allow":true,"type":"c","major":1,"minor":3}""")));
+
+    [Fact]
     public void DeviceRuleNumbers() => V.Fails("linux.resources.devices[1].major: must not be negative, got -2",
         d => d.Resources()["devices"]!.AsArray().Add(V.N("""{"allow":true,"type":"c","major":-2,"access":"r"}""")));
 
