@@ -76,7 +76,7 @@ public class NamesTests
         Assert.Equal(1u, SeccompNames.Flags["SECCOMP_FILTER_FLAG_TSYNC"]);
         Assert.Equal(32u, SeccompNames.Flags["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"]);
         Assert.Equal(9, SeccompNames.Actions.Count);
-        Assert.Equal(19, SeccompNames.Architectures.Count);
+        Assert.Equal(23, SeccompNames.Architectures.Count);
     }
 
     [Fact]

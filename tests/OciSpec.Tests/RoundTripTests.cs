@@ -137,6 +137,19 @@ public class RoundTripTests
     }
 
     [Fact]
+    public void StaleFieldsOfTheSchemaExampleAreIgnored()
+    {
+        // schema/test/config/good/spec-example.json still carries these; neither is part of the model.
+        Spec spec = OciJson.ParseSpec(Json.Utf8("""
+            {"ociVersion":"1.0.0","root":{"path":"r"},
+             "linux":{"resources":{"oomScoreAdj":100,"pids":{"limit":5}},
+                      "timeOffset":{"monotonicSecs":172800,"monotonicNanosecs":0}}}
+            """));
+        Json.AssertEquivalent("""{"ociVersion":"1.0.0","root":{"path":"r"},"linux":{"resources":{"pids":{"limit":5}}}}""",
+            OciJson.Serialize(spec));
+    }
+
+    [Fact]
     public void PropertyNamesMatchCaseInsensitivelyLikeGo()
     {
         Spec spec = OciJson.ParseSpec(Json.Utf8("""{"OciVersion":"1.2.0","Root":{"Path":"r"}}"""));

@@ -72,7 +72,8 @@ internal static class LinuxRules
             string? inside = string.IsNullOrEmpty(dev?.Name) ? hostName : dev.Name;
             if (!string.IsNullOrEmpty(dev?.Name) && !Syntax.IsNetDeviceName(dev.Name))
                 r.Add(SpecPath.Member(at, "name"), $"{SpecPath.Q(dev.Name)} is not a valid network device name (1-15 characters, no '/', ':' or whitespace)");
-            else if (!targets.Add(inside))
+            // A name ending in "%d" is a template the kernel completes with a free number, so it cannot collide.
+            else if (!inside.EndsWith("%d", StringComparison.Ordinal) && !targets.Add(inside))
                 r.Add(at, $"another device is also named {SpecPath.Q(inside)} in the container");
         }
     }
@@ -105,8 +106,8 @@ internal static class LinuxRules
 
     private static void CheckIntelRdt(LinuxIntelRdt rdt, Report r)
     {
-        // closID names a directory under the resctrl mount.
-        if (rdt.ClosID is { Length: > 0 } clos && (clos.Contains('/') || clos is "." or ".."))
+        // closID names a directory under the resctrl mount; "/" alone means the default CLOS (the resctrl root).
+        if (rdt.ClosID is { Length: > 0 } clos && clos != "/" && (clos.Contains('/') || clos is "." or ".."))
             r.Add("linux.intelRdt.closID", $"must be a plain directory name, got {SpecPath.Q(clos)}");
         if (!string.IsNullOrEmpty(rdt.MemBwSchema) &&
             (!rdt.MemBwSchema.StartsWith("MB:", StringComparison.Ordinal) || rdt.MemBwSchema.Contains('\n')))

@@ -17,7 +17,7 @@ public static class SpecValidator
         TopLevelRules.Check(spec, ns, r);
         if (spec.Process is { } process)
             ProcessRules.Check(process, "process", r);
-        MountRules.Check(spec.Mounts, r);
+        MountRules.Check(spec.Mounts, ns, r);
         HookRules.Check(spec.Hooks, r);
         if (spec.Linux is { } linux)
         {

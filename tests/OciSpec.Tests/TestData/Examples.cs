@@ -3,7 +3,9 @@ namespace OciSpec.Tests.TestData;
 /// <summary>JSON documents copied from the runtime-spec (config.md, config-linux.md, runtime.md, features.md).</summary>
 internal static class Examples
 {
-    /// <summary>config.md "Configuration Schema Example" (v1.0.x text; ociVersion as written there).</summary>
+    /// <summary>config.md "Configuration Schema Example" as in schema/test/config/good/spec-example.json (ociVersion as
+    /// written there), without that file's two stale fields (linux.timeOffset, linux.resources.oomScoreAdj), which no
+    /// schema version defines; <see cref="RoundTripTests"/> checks separately that such fields are ignored.</summary>
     public const string ConfigMdFull = """
     {
         "ociVersion": "0.5.0-dev",
@@ -54,6 +56,12 @@ internal static class Examples
                 { "path": "/usr/bin/fix-mounts", "args": ["fix-mounts", "arg1", "arg2"], "env": ["key1=value1"] },
                 { "path": "/usr/bin/setup-network" }
             ],
+            "createRuntime": [
+                { "path": "/usr/bin/fix-mounts", "args": ["fix-mounts", "arg1", "arg2"], "env": ["key1=value1"] },
+                { "path": "/usr/bin/setup-network" }
+            ],
+            "createContainer": [ { "path": "/usr/bin/mount-hook", "args": ["-mount", "arg1", "arg2"], "env": ["key1=value1"] } ],
+            "startContainer": [ { "path": "/usr/bin/refresh-ldcache" } ],
             "poststart": [ { "path": "/usr/bin/notify-start", "timeout": 5 } ],
             "poststop": [ { "path": "/usr/sbin/cleanup.sh", "args": ["cleanup.sh", "-f"] } ]
         },
@@ -72,10 +80,14 @@ internal static class Examples
                     "priorities": [ { "name": "eth0", "priority": 500 }, { "name": "eth1", "priority": 1000 } ]
                 },
                 "pids": { "limit": 32771 },
-                "hugepageLimits": [ { "pageSize": "2MB", "limit": 9223372036854772000 } ],
+                "hugepageLimits": [
+                    { "pageSize": "2MB", "limit": 9223372036854772000 },
+                    { "pageSize": "64KB", "limit": 1000000 }
+                ],
                 "memory": {
                     "limit": 536870912, "reservation": 536870912, "swap": 536870912,
-                    "kernel": -1, "kernelTCP": -1, "swappiness": 0, "disableOOMKiller": false
+                    "kernel": -1, "kernelTCP": -1, "swappiness": 0, "disableOOMKiller": false,
+                    "useHierarchy": false
                 },
                 "cpu": {
                     "shares": 1024, "quota": 1000000, "period": 500000,
@@ -105,7 +117,7 @@ internal static class Examples
             },
             "namespaces": [
                 { "type": "pid" }, { "type": "network" }, { "type": "ipc" }, { "type": "uts" },
-                { "type": "mount" }, { "type": "user" }, { "type": "cgroup" }
+                { "type": "mount" }, { "type": "user" }, { "type": "cgroup" }, { "type": "time" }
             ],
             "maskedPaths": ["/proc/kcore", "/proc/latency_stats", "/proc/timer_stats", "/proc/sched_debug"],
             "readonlyPaths": ["/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"],

@@ -209,7 +209,12 @@ public class LinuxRulesTests
         d => d.Linux()["netDevices"] = V.N("""{"eth1":{},"eth2":{"name":"eth1"}}"""));
 
     [Fact]
-    public void NetDevicesPass() => V.Passes(d => d.Linux()["netDevices"] = V.N("""{"eth1":{"name":"eth0"},"ens4":{}}"""));
+    public void NetDevicesPass()
+    {
+        V.Passes(d => d.Linux()["netDevices"] = V.N("""{"eth1":{"name":"eth0"},"ens4":{}}"""));
+        // "%d" templates are numbered by the kernel, so two of them do not collide.
+        V.Passes(d => d.Linux()["netDevices"] = V.N("""{"eth1":{"name":"net%d"},"eth2":{"name":"net%d"}}"""));
+    }
 
     [Fact]
     public void MemoryPolicy()
@@ -232,6 +237,7 @@ public class LinuxRulesTests
         V.Fails("linux.intelRdt.schemata[1]: must be a single non-empty line, got \"MB:0=20\\nL2:0=f\"",
             d => d.Linux()["intelRdt"] = V.N("""{"schemata":["L3:0=7f0","MB:0=20\nL2:0=f"]}"""));
         V.Passes(d => d.Linux()["intelRdt"] = V.N("""{"closID":"guaranteed_group","l3CacheSchema":"L3:0=7f0;1=1f","memBwSchema":"MB:0=20;1=70"}"""));
+        V.Passes(d => d.Linux()["intelRdt"] = V.N("""{"closID":"/"}"""));
         V.Passes(d => d.Linux()["intelRdt"] = V.N("""{"closID":"g","schemata":["L3:0=7f0;1=1f","L2:0=f;1=f;2=f;3=f","MB:0=20;1=70"],"enableMonitoring":true}"""));
     }
 }

@@ -27,6 +27,14 @@ public class MountAndHookRulesTests
         """{"destination":"/d","type":"bind","source":"/s","options":["bind"],"uidMappings":[{"containerID":0,"hostID":1000,"size":1}],"gidMappings":[{"containerID":0,"hostID":1000,"size":1}]}""")));
 
     [Fact]
+    public void IdmapOptionNeedsMappingsOrUserNamespace()
+    {
+        const string mount = """{"destination":"/d","type":"bind","source":"/s","options":["rbind","ridmap"]}""";
+        V.Fails("mounts[7].options: idmap needs uidMappings/gidMappings or a user namespace", d => Mounts(d).Add(V.N(mount)));
+        V.Passes(d => { Mounts(d).Add(V.N(mount)); d.AddUserNamespace(); });
+    }
+
+    [Fact]
     public void HookPathMustBeAbsolute() => V.Fails("hooks.createRuntime[0].path: must be an absolute path, got \"hook.sh\"",
         d => d["hooks"] = V.N("""{"createRuntime":[{"path":"hook.sh"}]}"""));
 
