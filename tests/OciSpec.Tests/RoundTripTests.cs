@@ -115,6 +115,8 @@ public class RoundTripTests
         Features f = OciJson.ParseFeatures(Json.Utf8(Examples.Features));
         Assert.True(f.Linux!.MountExtensions!.IDMap!.Enabled);
         Assert.Equal(41, f.Linux.Capabilities!.Count);
+        Assert.True(f.Linux.IntelRdt!.Monitoring);
+        Assert.Equal(7, f.Linux.MemoryPolicy!.Modes!.Count);
         Json.AssertEquivalent(Examples.Features, OciJson.Serialize(f));
         Json.AssertEquivalent(Examples.Features, OciJson.Serialize(f, indented: true));
     }

@@ -273,7 +273,7 @@ internal static class Examples
     }
     """;
 
-    /// <summary>features.md full example.</summary>
+    /// <summary>features.md full example, plus the features-linux.md intelRdt and memoryPolicy examples.</summary>
     public const string Features = """
     {
       "ociVersionMin": "1.0.0",
@@ -320,7 +320,11 @@ internal static class Examples
         },
         "apparmor": { "enabled": true },
         "selinux": { "enabled": true },
-        "intelRdt": { "enabled": true },
+        "intelRdt": { "enabled": true, "schemata": true, "monitoring": true },
+        "memoryPolicy": {
+          "modes": ["MPOL_DEFAULT", "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE", "MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_LOCAL"],
+          "flags": ["MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES"]
+        },
         "mountExtensions": { "idmap": { "enabled": true } },
         "netDevices": { "enabled": true }
       },
