@@ -131,6 +131,15 @@ public class RoundTripTests
     }
 
     [Fact]
+    public void PidsLimitDistinguishesAbsentFromZero()
+    {
+        // runtime-spec 1.3: the limit is optional and 0 is a real limit.
+        Assert.Null(OciJson.ParseResources(Json.Utf8("""{"pids":{}}""")).Pids!.Limit);
+        Assert.Equal(0, OciJson.ParseResources(Json.Utf8("""{"pids":{"limit":0}}""")).Pids!.Limit);
+        Assert.Equal(-1, OciJson.ParseResources(Json.Utf8("""{"pids":{"limit":-1}}""")).Pids!.Limit);
+    }
+
+    [Fact]
     public void UnknownPropertiesAreIgnored()
     {
         // config.md "Extensibility": runtimes MUST ignore unknown properties.
