@@ -18,13 +18,20 @@ internal static class JsonErrors
         {
             while (reader.Read())
             {
-                // ValueTextEquals etc. are not needed: reading every token validates structure and UTF-8.
+                // The reader checks structure but not the UTF-8 inside strings; check it here so the line is known.
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName &&
+                    !reader.HasValueSequence && !System.Text.Unicode.Utf8.IsValid(reader.ValueSpan))
+                {
+                    int bad = (int)reader.TokenStartIndex;
+                    int at = utf8[..bad].Count((byte)'\n') + 1;
+                    throw new SpecFormatException($"{source} is not valid JSON: line {at}: invalid UTF-8 in a string", "", at);
+                }
             }
         }
         catch (JsonException ex)
         {
             int line = (int)(ex.LineNumber ?? 0) + 1;
-            throw new SpecFormatException($"{source} is not valid JSON: line {line}: {StripLocation(ex.Message)}", "", line, ex);
+            throw new SpecFormatException($"{source} is not valid JSON: line {line}: {SyntaxProblem(ex.Message)}", "", line, ex);
         }
     }
 
@@ -32,10 +39,9 @@ internal static class JsonErrors
     public static SpecFormatException Describe(JsonException ex, ReadOnlySpan<byte> utf8, JsonTypeInfo root, string source)
     {
         List<object> segments = ParsePath(ex.Path);
-        string specPath = FormatPath(segments);
+        (string specPath, Type? expected) = Resolve(root, segments);
         string where = specPath.Length == 0 ? source : specPath;
 
-        Type? expected = ExpectedType(root, segments);
         string? problem = null;
         using (JsonDocument doc = JsonDocument.Parse(utf8.ToArray()))
         {
@@ -49,21 +55,23 @@ internal static class JsonErrors
     private static string? Mismatch(Type expected, JsonElement actual)
     {
         Type t = Nullable.GetUnderlyingType(expected) ?? expected;
-        string want = Describe(t);
+        string want = TypeName(t);
         if (actual.ValueKind == JsonValueKind.Number && IsInteger(t))
         {
             string raw = actual.GetRawText();
             bool integral = raw.IndexOfAny(['.', 'e', 'E']) < 0;
             return integral ? $"{raw} is out of range for {want}" : $"expected {want}, got {raw}";
         }
-        return $"expected {want}, got {Kind(actual.ValueKind)}";
+        string got = Kind(actual.ValueKind);
+        // Same kind on both sides: the value had the right shape but could not be decoded (a lone surrogate escape).
+        return got == want ? $"invalid {want} value" : $"expected {want}, got {got}";
     }
 
     private static bool IsInteger(Type t) =>
         t == typeof(int) || t == typeof(uint) || t == typeof(long) || t == typeof(ulong) ||
         t == typeof(short) || t == typeof(ushort) || t == typeof(byte) || t == typeof(sbyte);
 
-    private static string Describe(Type t)
+    private static string TypeName(Type t)
     {
         if (t == typeof(string)) return "string";
         if (t == typeof(bool)) return "boolean";
@@ -88,36 +96,46 @@ internal static class JsonErrors
         _ => "null",
     };
 
-    /// <summary>Walk the generated metadata along the path to the CLR type that was being read.</summary>
-    private static Type? ExpectedType(JsonTypeInfo root, List<object> segments)
+    /// <summary>Walk the generated metadata along the path: the CLR type that was being read, and the spec-style path
+    /// (map keys quoted, so <c>linux.sysctl["net.ipv4.ip_forward"]</c> reads as data, not as nested fields).</summary>
+    private static (string Path, Type? Expected) Resolve(JsonTypeInfo root, List<object> segments)
     {
-        JsonTypeInfo info = root;
+        var sb = new StringBuilder();
+        JsonTypeInfo? info = root;
         foreach (object seg in segments)
         {
             Type? next = null;
-            switch (info.Kind)
+            switch (info?.Kind, seg)
             {
-                case JsonTypeInfoKind.Object when seg is string name:
-                    foreach (JsonPropertyInfo p in info.Properties)
-                    {
-                        if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
-                        {
-                            next = p.PropertyType;
-                            break;
-                        }
-                    }
+                case (JsonTypeInfoKind.Object, string name):
+                    JsonPropertyInfo? prop = info!.Properties.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+                    AppendMember(sb, prop?.Name ?? name);
+                    next = prop?.PropertyType;
                     break;
-                case JsonTypeInfoKind.Enumerable when seg is int:
-                case JsonTypeInfoKind.Dictionary when seg is string:
-                    next = info.ElementType;
+                case (JsonTypeInfoKind.Dictionary, string key):
+                    AppendKey(sb, key);
+                    next = info!.ElementType;
+                    break;
+                case (JsonTypeInfoKind.Enumerable, int index):
+                    sb.Append('[').Append(index).Append(']');
+                    next = info!.ElementType;
+                    break;
+                default:
+                    // Off the known schema (should not happen for paths STJ reports): format by shape alone.
+                    if (seg is int i) sb.Append('[').Append(i).Append(']');
+                    else if (IsPlainName((string)seg)) AppendMember(sb, (string)seg);
+                    else AppendKey(sb, (string)seg);
                     break;
             }
-            if (next is null)
-                return null;
-            info = info.Options.GetTypeInfo(next);
+            info = next is null ? null : info!.Options.GetTypeInfo(next);
         }
-        return info.Type;
+        return (sb.ToString(), info?.Type);
     }
+
+    private static void AppendMember(StringBuilder sb, string name) => sb.Append(sb.Length == 0 ? "" : ".").Append(name);
+
+    // Same quoting as the validator's paths, so both kinds of error name a map entry the same way.
+    private static void AppendKey(StringBuilder sb, string key) => sb.Append('[').Append(Validation.SpecPath.Q(key)).Append(']');
 
     private static bool TryFind(JsonElement element, List<object> segments, out JsonElement found)
     {
@@ -187,22 +205,6 @@ internal static class JsonErrors
         return segments;
     }
 
-    /// <summary>Spec-style path: <c>process.args[1]</c>, <c>linux.sysctl["net.ipv4.ip_forward"]</c>.</summary>
-    internal static string FormatPath(List<object> segments)
-    {
-        var sb = new StringBuilder();
-        foreach (object seg in segments)
-        {
-            if (seg is int index)
-                sb.Append('[').Append(index).Append(']');
-            else if (IsPlainName((string)seg))
-                sb.Append(sb.Length == 0 ? "" : ".").Append((string)seg);
-            else
-                sb.Append("[\"").Append((string)seg).Append("\"]");
-        }
-        return sb.ToString();
-    }
-
     private static bool IsPlainName(string name)
     {
         if (name.Length == 0) return false;
@@ -211,6 +213,17 @@ internal static class JsonErrors
             if (!(char.IsAsciiLetterOrDigit(c) || c == '_')) return false;
         }
         return true;
+    }
+
+    /// <summary>Reword the reader messages that speak about System.Text.Json itself rather than the document.</summary>
+    private static string SyntaxProblem(string message)
+    {
+        string text = StripLocation(message);
+        if (text.Contains("trailing comma", StringComparison.Ordinal))
+            return "trailing comma is not allowed";
+        if (text.Contains("Expected depth to be zero", StringComparison.Ordinal))
+            return "unexpected end of input (an object or array is not closed)";
+        return text;
     }
 
     /// <summary>STJ appends " Path: $.x | LineNumber: 2 | BytePositionInLine: 4." to its messages; we report those ourselves.</summary>

@@ -67,6 +67,9 @@ public static class OciJson
 
     private static T Parse<T>(ReadOnlySpan<byte> utf8, JsonTypeInfo<T> typeInfo, string source) where T : class
     {
+        // RFC 8259 lets a parser ignore a UTF-8 byte order mark; editors on some systems add one.
+        if (utf8.StartsWith(Utf8Bom))
+            utf8 = utf8[Utf8Bom.Length..];
         if (IsBlank(utf8))
             throw new SpecFormatException($"{source} is empty", "");
 
@@ -85,6 +88,8 @@ public static class OciJson
         }
         return value ?? throw new SpecFormatException($"{source}: expected object, got null", "");
     }
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     private static bool IsBlank(ReadOnlySpan<byte> utf8)
     {

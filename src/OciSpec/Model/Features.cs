@@ -63,6 +63,8 @@ public sealed record IntelRdtFeatures
     [JsonPropertyName("enabled")] public bool? Enabled { get; init; }
     /// <summary>Whether <c>linux.intelRdt.schemata</c> is implemented.</summary>
     [JsonPropertyName("schemata")] public bool? Schemata { get; init; }
+    /// <summary>Whether <c>linux.intelRdt.enableMonitoring</c> is implemented.</summary>
+    [JsonPropertyName("monitoring")] public bool? Monitoring { get; init; }
 }
 
 public sealed record MemoryPolicyFeatures

@@ -76,12 +76,17 @@ public sealed record LinuxNetDevice
 public sealed record LinuxIntelRdt
 {
     [JsonPropertyName("closID")] public string? ClosID { get; init; }
-    /// <summary>Complete schemata written as is; overrides the two schema fields below.</summary>
-    [JsonPropertyName("schemata")] public string? Schemata { get; init; }
+    /// <summary>Lines written to the resctrl schemata file, after the two schema fields below (runtime-spec 1.3).</summary>
+    [JsonPropertyName("schemata")] public List<string>? Schemata { get; init; }
     [JsonPropertyName("l3CacheSchema")] public string? L3CacheSchema { get; init; }
     [JsonPropertyName("memBwSchema")] public string? MemBwSchema { get; init; }
+    /// <summary>Create a resctrl monitoring group for the container (runtime-spec 1.3; replaces enableCMT/enableMBM).</summary>
+    [JsonPropertyName("enableMonitoring"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool EnableMonitoring { get; init; }
+    /// <summary>runtime-spec 1.2; read as "enable monitoring".</summary>
     [JsonPropertyName("enableCMT"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool EnableCMT { get; init; }
+    /// <summary>runtime-spec 1.2; read as "enable monitoring".</summary>
     [JsonPropertyName("enableMBM"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool EnableMBM { get; init; }
 }

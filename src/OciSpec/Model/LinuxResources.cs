@@ -57,10 +57,11 @@ public sealed record LinuxCPU
     [JsonPropertyName("idle")] public long? Idle { get; init; }
 }
 
-/// <summary>pids controller; a limit of 0 or below means "max" (runc's reading).</summary>
+/// <summary>pids controller. runtime-spec 1.3 made the limit optional (a pointer in specs-go): null leaves pids.max
+/// alone, -1 means "max", and 0 is a real limit of zero (runc before 1.3 read 0 as "unset").</summary>
 public sealed record LinuxPids
 {
-    [JsonPropertyName("limit")] public long Limit { get; init; }
+    [JsonPropertyName("limit")] public long? Limit { get; init; }
 }
 
 /// <summary>blkio (v1) / io (v2) controller.</summary>
