@@ -8,7 +8,7 @@ internal static class V1Resources
     internal static void Write(V1Manager m, LinuxResources r)
     {
         if (r.Pids is { } pids && m.DirOf("pids") is { } pd)
-            CgroupFs.Write(pd, "pids.max", pids.Limit > 0 ? pids.Limit.ToString() : "max", "linux.resources.pids.limit");
+            CgroupFs.Write(pd, "pids.max", pids.Limit is long pl && pl > 0 ? pl.ToString() : "max", "linux.resources.pids.limit");
         if (r.Memory is { } mem && m.DirOf("memory") is { } md)
         {
             if (mem.Limit is long limit)

@@ -8,7 +8,7 @@ internal static class V2Resources
     internal static void Write(V2Manager m, LinuxResources r)
     {
         if (r.Pids is { } pids)
-            CgroupFs.Write(m.Dir, "pids.max", pids.Limit > 0 ? pids.Limit.ToString() : "max", "linux.resources.pids.limit");
+            CgroupFs.Write(m.Dir, "pids.max", pids.Limit is long pl && pl > 0 ? pl.ToString() : "max", "linux.resources.pids.limit");
         if (r.Memory?.Limit is long limit)
             CgroupFs.Write(m.Dir, "memory.max", limit < 0 ? "max" : limit.ToString(), "linux.resources.memory.limit");
         if (r.Unified is { } unified)

@@ -18,25 +18,12 @@ internal static class SpecCommand
             string path = Path.Join(dir, "config.json");
             if (File.Exists(path)) throw new RuntimeError($"{path} exists: remove it first");
             if (!Directory.Exists(dir)) throw new RuntimeError($"--bundle: {dir} is not a directory");
-            var spec = r.GetValue(rootless) ? ForCaller(SpecTemplates.Rootless()) : SpecTemplates.Default();
+            var spec = r.GetValue(rootless)
+                ? SpecTemplates.WithRootlessIds(SpecTemplates.Rootless(), Sys.GetEuid(), (uint)Sys.Fast(Nr.getegid))
+                : SpecTemplates.Default();
             File.WriteAllBytes(path, OciJson.Serialize(spec, indented: true));
             return 0;
         });
         return c;
-    }
-
-    /// <summary>The rootless template maps the caller's own uid and gid to root in the container.</summary>
-    private static Spec ForCaller(Spec spec)
-    {
-        uint uid = Sys.GetEuid();
-        uint gid = (uint)Sys.Fast(108 /* getegid */);
-        return spec with
-        {
-            Linux = (spec.Linux ?? new Linux()) with
-            {
-                UidMappings = [new LinuxIDMapping { ContainerID = 0, HostID = uid, Size = 1 }],
-                GidMappings = [new LinuxIDMapping { ContainerID = 0, HostID = gid, Size = 1 }],
-            },
-        };
     }
 }

@@ -6,7 +6,7 @@ internal static class Nr
     internal const long read = 0, write = 1, open = 2, close = 3, fstat = 5, lseek = 8, ioctl = 16, pipe2 = 293,
         rt_sigprocmask = 14, getpid = 39, sendfile = 40, socketpair = 53, clone = 56, execve = 59, exit = 60,
         wait4 = 61, kill = 62, fcntl = 72, fsync = 74, chdir = 80, fchdir = 81, mkdir = 83, rmdir = 84, unlink = 87,
-        symlink = 88, chmod = 90, fchmod = 91, chown = 92, fchown = 93, umask = 95, getrlimit = 97, getuid = 102,
+        symlink = 88, chmod = 90, fchmod = 91, chown = 92, fchown = 93, umask = 95, getrlimit = 97, getuid = 102, getegid = 108,
         setuid = 105, setgid = 106, geteuid = 107, setsid = 112, setgroups = 116, setresuid = 117, setresgid = 119,
         capget = 125, capset = 126, mknod = 133, personality = 135, pivot_root = 155, prctl = 157, chroot = 161,
         mount = 165, umount2 = 166, sethostname = 170, setdomainname = 171, gettid = 186, sched_setaffinity = 203,

@@ -23,8 +23,8 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
     internal ExecTarget Prepare()
     {
         var process = spec.Process ?? throw new RuntimeError("process: missing");
-        bool mountNs = Namespaces.Has(spec, "mount");
-        bool userNs = Namespaces.Has(spec, "user");
+        bool mountNs = Namespaces.Has(spec, NamespaceKind.Mount);
+        bool userNs = Namespaces.Has(spec, NamespaceKind.User);
         int lastCap = CapabilitySets.LastCap();
         var caps = CapabilitySets.From(process.Capabilities, lastCap);
 
@@ -39,7 +39,7 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
             // 2. mounts, 3. /dev
             using var root = new RootfsDir(plan.Rootfs);
             var layout = CgroupLayout.Detect();
-            var cgctx = new CgroupMountContext(layout, _ => plan.CgroupPath ?? "/", Namespaces.Has(spec, "cgroup"));
+            var cgctx = new CgroupMountContext(layout, _ => plan.CgroupPath ?? "/", Namespaces.Has(spec, NamespaceKind.Cgroup));
             MountSetup.MountAll(root, mounts, plan.Bundle, cgctx);
             timer.Mark("mounts");
             if (DevSetup.NeedsSetup(mounts)) DevSetup.Setup(root, _linux.Devices, userNs);

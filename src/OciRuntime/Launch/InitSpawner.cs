@@ -154,7 +154,7 @@ internal static class InitSpawner
 
     private static void OnHello(Spec spec, int childPid)
     {
-        if (!Namespaces.HasFresh(spec, "user")) return;
+        if (!Namespaces.HasFresh(spec, NamespaceKind.User)) return;
         // setgroups must be denied before an unprivileged parent may write gid_map; as root it is not needed.
         bool deny = Sys.GetEuid() != 0;
         IdMapWriter.Write(childPid, spec.Linux?.UidMappings, spec.Linux?.GidMappings, deny);

@@ -17,7 +17,7 @@ internal static class DevSetup
         [("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")];
 
     internal static bool NeedsSetup(IReadOnlyList<OciSpec.Mount> mounts) =>
-        !mounts.Any(m => Normalize(m.Destination) == "/dev" && (m.Type == "bind" || MountOptions.Parse(m.Options).IsBind));
+        !mounts.Any(m => Normalize(m.Destination) == "/dev" && (m.Type == "bind" || MountOptionParser.Parse(m.Options).IsBind));
 
     private static string Normalize(string p) => "/" + p.Trim('/');
 

@@ -24,7 +24,7 @@ internal static class MountSetup
 
     private static void MountOne(RootfsDir root, Mount m, string bundle, CgroupMountContext cgroups)
     {
-        var opts = MountOptions.Parse(m.Options);
+        var opts = MountOptionParser.Parse(m.Options);
         string type = m.Type ?? "";
         if (type == "cgroup" || type == "cgroup2")
         {

@@ -13,7 +13,7 @@ internal static class RootPreparation
         ulong propagation = Sys.MS_SLAVE | Sys.MS_REC;
         if (!string.IsNullOrEmpty(rootfsPropagation))
         {
-            if (!MountOptions.PropagationFlags.TryGetValue(rootfsPropagation, out propagation))
+            if (!OciSpec.Propagation.Flags.TryGetValue(rootfsPropagation, out propagation))
                 throw new RuntimeError($"linux.rootfsPropagation: unknown value \"{rootfsPropagation}\"");
         }
         Sys.Mount(null, "/", null, propagation, null);

@@ -74,13 +74,19 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void Namespace_path_that_does_not_exist() =>
         AssertOneLineError(Create(_s.NewBundle("true").Edit(c =>
-            c["linux"]!["namespaces"] = new JsonArray(new JsonObject { ["type"] = "mount" }, new JsonObject { ["type"] = "network", ["path"] = "/proc/nope/ns/net" }))),
+            {
+                c.Remove("hostname");
+                c["linux"]!["namespaces"] = new JsonArray(new JsonObject { ["type"] = "mount" }, new JsonObject { ["type"] = "network", ["path"] = "/proc/nope/ns/net" });
+            })),
             "linux.namespaces[1].path");
 
     [Fact]
     public void Namespace_path_of_the_wrong_type() =>
         AssertOneLineError(Create(_s.NewBundle("true").Edit(c =>
-            c["linux"]!["namespaces"] = new JsonArray(new JsonObject { ["type"] = "mount" }, new JsonObject { ["type"] = "network", ["path"] = "/proc/self/ns/ipc" }))),
+            {
+                c.Remove("hostname");
+                c["linux"]!["namespaces"] = new JsonArray(new JsonObject { ["type"] = "mount" }, new JsonObject { ["type"] = "network", ["path"] = "/proc/self/ns/ipc" });
+            })),
             "not network");
 
     [Fact]
