@@ -1,0 +1,82 @@
+using System.Text.Json.Nodes;
+using Conformance.Runtime;
+using Conformance.Support;
+
+namespace Conformance.Cases;
+
+/// <summary>config-linux.md control groups, seen from the host while the container exists.</summary>
+public class CgroupTests
+{
+    const string ConfigLinuxMd = "config-linux.md";
+
+    [Fact]
+    [Spec(ConfigLinuxMd, "In the case of an absolute path (starting with `/`), the runtime MUST take the path to be relative to the cgroups mount point.")]
+    [Spec(ConfigLinuxMd, "If the value is specified, the runtime MUST consistently attach to the same place in the cgroups hierarchy given the same value of `cgroupsPath`.")]
+    public void CgroupsPath_HoldsContainerProcess()
+    {
+        using var c = new TestContainer();
+        c.Bundle.Args("sleep", "60");
+        Assert.True(c.Create().Succeeded);
+        int pid = (int)c.StateJson()["pid"]!;
+
+        foreach (var controller in new[] { "pids", "memory" })
+        {
+            string procs = Path.Combine(HostCgroup.Dir(controller, c.CgroupsPath), "cgroup.procs");
+            Assert.True(File.Exists(procs), $"{procs} does not exist");
+            Assert.Contains(pid.ToString(), File.ReadAllLines(procs));
+        }
+    }
+
+    [Fact]
+    [Spec(ConfigLinuxMd, "**`limit`** *(int64, OPTIONAL)* - sets limit of memory usage in bytes")]
+    [Spec(ConfigLinuxMd, "**`limit`** *(int64, REQUIRED)* - specifies the maximum number of tasks in the cgroup")]
+    [Spec(ConfigLinuxMd, "**`shares`** *(uint64, OPTIONAL)* - specifies a relative share of CPU time available to the tasks in a cgroup")]
+    public void Resources_AreWrittenToCgroup()
+    {
+        using var c = new TestContainer();
+        c.Bundle.Args("sleep", "60");
+        c.Bundle.Linux["resources"]!["memory"] = new JsonObject { ["limit"] = 64L * 1024 * 1024 };
+        c.Bundle.Linux["resources"]!["pids"] = new JsonObject { ["limit"] = 42 };
+        c.Bundle.Linux["resources"]!["cpu"] = new JsonObject { ["shares"] = 512 };
+        var r = c.Create();
+        Assert.True(r.Succeeded, r.ToString());
+
+        Assert.Equal("67108864", HostCgroup.Read("memory", c.CgroupsPath, "memory.limit_in_bytes", "memory.max"));
+        Assert.Equal("42", HostCgroup.Read("pids", c.CgroupsPath, "pids.max", "pids.max"));
+        // v2 has no shares; runc and crun convert 512 shares to weight 20.
+        Assert.Equal(HostCgroup.IsUnified ? "20" : "512", HostCgroup.Read("cpu", c.CgroupsPath, "cpu.shares", "cpu.weight"));
+    }
+
+    [Fact]
+    [Spec("runtime.md", "Deleting a container MUST delete the resources that were created during the `create` step.")]
+    public void Delete_RemovesCgroup()
+    {
+        using var c = new TestContainer();
+        c.Bundle.Args("true");
+        Assert.True(c.Create().Succeeded);
+        string dir = HostCgroup.Dir("pids", c.CgroupsPath);
+        Assert.True(Directory.Exists(dir), $"{dir} was not created");
+        Assert.True(c.Start().Succeeded);
+        Assert.True(c.WaitForStatus("stopped"));
+
+        Assert.True(c.Delete().Succeeded);
+        Assert.False(Directory.Exists(dir), $"{dir} is still there after delete");
+    }
+
+    [Fact]
+    [Spec(ConfigLinuxMd, "**`limit`** *(int64, REQUIRED)* - specifies the maximum number of tasks in the cgroup")]
+    public void Update_ChangesPidsLimit()
+    {
+        // Not in the spec's operations, but containerd's `ctr task update`, docker update
+        // and kubelet's in-place resize all go through `runc update`.
+        using var c = new TestContainer();
+        c.Bundle.Args("sleep", "60");
+        c.Bundle.Linux["resources"]!["pids"] = new JsonObject { ["limit"] = 42 };
+        Assert.True(c.Create().Succeeded);
+        Assert.True(c.Start().Succeeded);
+
+        var r = c.Invoke("update", "--pids-limit", "77", c.Id);
+        Assert.True(r.Succeeded, r.ToString());
+        Assert.Equal("77", HostCgroup.Read("pids", c.CgroupsPath, "pids.max", "pids.max"));
+    }
+}
