@@ -47,6 +47,7 @@ for i in "${!binaries[@]}"; do
   [ -n "${CONFORMANCE_FILTER:-}" ] && filter=(--filter "$CONFORMANCE_FILTER")
   OCIRUN_UNDER_TEST="$bin" timeout 900 dotnet test "$project" -c Release --no-build -nologo \
     "${filter[@]}" --logger "trx;LogFileName=$i.trx" --results-directory "$work" \
+    --blame-hang-timeout 120s --blame-hang-dump-type none \
     >"$work/$i.log" 2>&1
   echo "  $(grep -E '(Passed|Failed)!' "$work/$i.log" | tail -1) [$(( $(date +%s) - start ))s]" >&2
 done

@@ -23,7 +23,11 @@ public static class RuntimeUnderTest
     public static readonly bool WrapInUnshare =
         Path.GetFileName(Binary) == "crun" || Environment.GetEnvironmentVariable("OCIRUN_WRAP_UNSHARE") == "1";
 
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// Long enough for any command of a working runtime on a loaded 2-core machine;
+    /// short enough that a runtime that hangs on every command still finishes the suite.
+    /// </summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
 
     static int _invocation;
 

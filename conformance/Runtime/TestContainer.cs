@@ -92,7 +92,7 @@ public sealed class TestContainer : IDisposable
 
     public void Dispose()
     {
-        try { Invoke("delete", "--force", Id); }
+        try { RuntimeUnderTest.Invoke(Root, IoDir, ["delete", "--force", Id], timeout: TimeSpan.FromSeconds(10)); }
         catch (Exception) { /* binary missing or already gone: nothing to clean */ }
         RemoveLeftoverCgroups();
         Bundle.Dispose();
