@@ -102,4 +102,34 @@ public class ExecTests
         var pids = JsonNode.Parse(r.Stdout)!.AsArray().Select(p => (int)p!).ToList();
         Assert.Contains(pid, pids);
     }
+
+    [Fact]
+    [Spec("runtime.md", "Once the container is created additional actions MAY be performed based on the features the runtime chooses to support.")]
+    public void ExecDetach_ReturnsWhileProcessRuns()
+    {
+        // containerd's shim runs `exec --detach --pid-file`, then watches that pid itself.
+        using var c = new TestContainer();
+        c.Bundle.Args("sleep", "60");
+        Assert.True(c.Create().Succeeded);
+        Assert.True(c.Start().Succeeded);
+
+        string pidFile = c.WorkFile("exec.pid");
+        var r = c.Invoke("exec", "--detach", "--pid-file", pidFile, c.Id, "sleep", "30");
+        Assert.True(r.Succeeded, r.ToString());
+        int pid = int.Parse(File.ReadAllText(pidFile));
+        Assert.False(Probe.IsDead(pid), "the detached exec process is not running");
+        Assert.Equal("sleep30", File.ReadAllText($"/proc/{pid}/cmdline").Replace("\0", ""));
+    }
+
+    [Fact]
+    [Spec("runtime.md", "Upon successful completion of this operation the `status` property of this container MUST be `running`.")]
+    public void RunDetach_LeavesContainerRunning()
+    {
+        using var c = new TestContainer();
+        c.Bundle.Args("sleep", "60");
+        c.Bundle.Write();
+        var r = c.Invoke("run", "--detach", "--bundle", c.Bundle.Path, c.Id);
+        Assert.True(r.Succeeded, r.ToString());
+        Assert.Equal("running", c.Status());
+    }
 }

@@ -37,7 +37,7 @@ public class NamespaceTests
     }
 
     [Fact]
-    [Spec(ConfigLinuxMd, "**`network`** the container will have an isolated network stack.")]
+    [Spec(ConfigLinuxMd, "**`network`** the container will have its own network stack.")]
     public void NetworkNamespace_IsNew()
     {
         using var c = new TestContainer();
