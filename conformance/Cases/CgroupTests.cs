@@ -16,7 +16,7 @@ public class CgroupTests
     {
         using var c = new TestContainer();
         c.Bundle.Args("sleep", "60");
-        Assert.True(c.Create().Succeeded);
+        c.MustCreate();
         int pid = (int)c.StateJson()["pid"]!;
 
         foreach (var controller in new[] { "pids", "memory" })
@@ -53,11 +53,11 @@ public class CgroupTests
     {
         using var c = new TestContainer();
         c.Bundle.Args("true");
-        Assert.True(c.Create().Succeeded);
+        c.MustCreate();
         string dir = HostCgroup.Dir("pids", c.CgroupsPath);
         Assert.True(Directory.Exists(dir), $"{dir} was not created");
-        Assert.True(c.Start().Succeeded);
-        Assert.True(c.WaitForStatus("stopped"));
+        c.MustStart();
+        Assert.True(c.WaitForStatus("stopped"), $"status is {c.Status()}");
 
         Assert.True(c.Delete().Succeeded);
         Assert.False(Directory.Exists(dir), $"{dir} is still there after delete");
@@ -72,8 +72,8 @@ public class CgroupTests
         using var c = new TestContainer();
         c.Bundle.Args("sleep", "60");
         c.Bundle.Linux["resources"]!["pids"] = new JsonObject { ["limit"] = 42 };
-        Assert.True(c.Create().Succeeded);
-        Assert.True(c.Start().Succeeded);
+        c.MustCreate();
+        c.MustStart();
 
         var r = c.Invoke("update", "--pids-limit", "77", c.Id);
         Assert.True(r.Succeeded, r.ToString());

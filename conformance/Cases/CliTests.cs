@@ -71,8 +71,8 @@ public class CliTests
         // containerd sends numbers, people type names with or without the SIG prefix.
         using var c = new TestContainer();
         c.Bundle.Args("sleep", "60");
-        Assert.True(c.Create().Succeeded);
-        Assert.True(c.Start().Succeeded);
+        c.MustCreate();
+        c.MustStart();
         var r = c.Kill(signal);
         Assert.True(r.Succeeded, r.ToString());
         Assert.True(c.WaitForStatus("stopped"), $"status is {c.Status()}");
@@ -84,7 +84,7 @@ public class CliTests
     {
         using var c = new TestContainer();
         c.Bundle.Args("sleep", "60");
-        Assert.True(c.Create().Succeeded);
+        c.MustCreate();
 
         var r = c.Invoke("list", "--format", "json");
         Assert.True(r.Succeeded, r.ToString());

@@ -18,8 +18,8 @@ public class ExecTests
         using var c = new TestContainer();
         c.Bundle.Config["hostname"] = "exec-box";
         c.Bundle.Args("sleep", "60");
-        Assert.True(c.Create().Succeeded);
-        Assert.True(c.Start().Succeeded);
+        c.MustCreate();
+        c.MustStart();
 
         var r = c.Invoke("exec", c.Id, "sh", "-c", "hostname; cat /proc/1/cmdline | tr '\\0' ' '; exit 7");
         Assert.Equal(7, r.ExitCode);
@@ -36,8 +36,8 @@ public class ExecTests
         // --pid-file; the pid file must hold bare digits like create's.
         using var c = new TestContainer();
         c.Bundle.Args("sleep", "60");
-        Assert.True(c.Create().Succeeded);
-        Assert.True(c.Start().Succeeded);
+        c.MustCreate();
+        c.MustStart();
 
         string processJson = c.WorkFile("process.json");
         File.WriteAllText(processJson, new JsonObject
@@ -62,9 +62,9 @@ public class ExecTests
     {
         using var c = new TestContainer();
         c.Bundle.Args("true");
-        Assert.True(c.Create().Succeeded);
-        Assert.True(c.Start().Succeeded);
-        Assert.True(c.WaitForStatus("stopped"));
+        c.MustCreate();
+        c.MustStart();
+        Assert.True(c.WaitForStatus("stopped"), $"status is {c.Status()}");
         var r = c.Invoke("exec", c.Id, "true");
         Assert.False(r.Succeeded, $"exec in a stopped container succeeded: {r}");
     }
@@ -75,8 +75,8 @@ public class ExecTests
     {
         using var c = new TestContainer();
         c.Bundle.Args("sleep", "60");
-        Assert.True(c.Create().Succeeded);
-        Assert.True(c.Start().Succeeded);
+        c.MustCreate();
+        c.MustStart();
 
         var pause = c.Invoke("pause", c.Id);
         Assert.True(pause.Succeeded, pause.ToString());
@@ -93,8 +93,8 @@ public class ExecTests
     {
         using var c = new TestContainer();
         c.Bundle.Args("sleep", "60");
-        Assert.True(c.Create().Succeeded);
-        Assert.True(c.Start().Succeeded);
+        c.MustCreate();
+        c.MustStart();
         int pid = (int)c.StateJson()["pid"]!;
 
         var r = c.Invoke("ps", "--format", "json", c.Id);
@@ -110,8 +110,8 @@ public class ExecTests
         // containerd's shim runs `exec --detach --pid-file`, then watches that pid itself.
         using var c = new TestContainer();
         c.Bundle.Args("sleep", "60");
-        Assert.True(c.Create().Succeeded);
-        Assert.True(c.Start().Succeeded);
+        c.MustCreate();
+        c.MustStart();
 
         string pidFile = c.WorkFile("exec.pid");
         var r = c.Invoke("exec", "--detach", "--pid-file", pidFile, c.Id, "sleep", "30");

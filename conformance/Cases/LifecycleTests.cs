@@ -40,7 +40,7 @@ public class LifecycleTests
         // The rootfs is the bundle's directory, so a file the process writes shows up on the host.
         string marker = Path.Combine(c.Bundle.RootfsPath, "tmp", "started");
         c.Bundle.Shell("echo yes > /tmp/started; sleep 60");
-        Assert.True(c.Create().Succeeded);
+        c.MustCreate();
 
         Thread.Sleep(300);
         Assert.False(File.Exists(marker), "the process ran before start");
@@ -57,12 +57,12 @@ public class LifecycleTests
         using var c = new TestContainer();
         string rootfsTmp = Path.Combine(c.Bundle.RootfsPath, "tmp");
         c.Bundle.Shell("touch /tmp/original; sleep 60");
-        Assert.True(c.Create().Succeeded);
+        c.MustCreate();
 
         c.Bundle.Shell("touch /tmp/changed; sleep 60");
         c.Bundle.Write();
 
-        Assert.True(c.Start().Succeeded);
+        c.MustStart();
         Assert.True(SpinWait.SpinUntil(() => File.Exists(Path.Combine(rootfsTmp, "original")), TimeSpan.FromSeconds(10)),
             "the process from the config at create time did not run");
         Assert.False(File.Exists(Path.Combine(rootfsTmp, "changed")), "the config written after create was used");
@@ -74,7 +74,7 @@ public class LifecycleTests
     {
         using var c = new TestContainer();
         c.Bundle.Args(LongRunning);
-        Assert.True(c.Create().Succeeded);
+        c.MustCreate();
         int pid = (int)c.StateJson()["pid"]!;
 
         var r = c.Start();
@@ -90,8 +90,8 @@ public class LifecycleTests
     {
         using var c = new TestContainer();
         c.Bundle.Args("true");
-        Assert.True(c.Create().Succeeded);
-        Assert.True(c.Start().Succeeded);
+        c.MustCreate();
+        c.MustStart();
         Assert.True(c.WaitForStatus("stopped"), $"status is {c.Status()}");
     }
 
@@ -102,9 +102,9 @@ public class LifecycleTests
     {
         using var c = new TestContainer();
         c.Bundle.Args("true");
-        Assert.True(c.Create().Succeeded);
-        Assert.True(c.Start().Succeeded);
-        Assert.True(c.WaitForStatus("stopped"));
+        c.MustCreate();
+        c.MustStart();
+        Assert.True(c.WaitForStatus("stopped"), $"status is {c.Status()}");
 
         var r = c.Delete();
         Assert.True(r.Succeeded, r.ToString());
@@ -132,8 +132,8 @@ public class LifecycleTests
     {
         using var c = new TestContainer();
         c.Bundle.Args(LongRunning);
-        Assert.True(c.Create().Succeeded);
-        Assert.True(c.Start().Succeeded);
+        c.MustCreate();
+        c.MustStart();
         int pid = (int)c.StateJson()["pid"]!;
 
         var again = c.Start();
@@ -149,9 +149,9 @@ public class LifecycleTests
     {
         using var c = new TestContainer();
         c.Bundle.Args("true");
-        Assert.True(c.Create().Succeeded);
-        Assert.True(c.Start().Succeeded);
-        Assert.True(c.WaitForStatus("stopped"));
+        c.MustCreate();
+        c.MustStart();
+        Assert.True(c.WaitForStatus("stopped"), $"status is {c.Status()}");
 
         var again = c.Start();
         Assert.False(again.Succeeded, $"start of a stopped container succeeded: {again}");
@@ -164,9 +164,9 @@ public class LifecycleTests
     {
         using var c = new TestContainer();
         c.Bundle.Args("true");
-        Assert.True(c.Create().Succeeded);
-        Assert.True(c.Start().Succeeded);
-        Assert.True(c.WaitForStatus("stopped"));
+        c.MustCreate();
+        c.MustStart();
+        Assert.True(c.WaitForStatus("stopped"), $"status is {c.Status()}");
 
         var r = c.Kill("KILL");
         Assert.False(r.Succeeded, $"kill of a stopped container succeeded: {r}");
@@ -181,7 +181,7 @@ public class LifecycleTests
         // error case); SIGKILL must end its process, so the container becomes stopped.
         using var c = new TestContainer();
         c.Bundle.Args(LongRunning);
-        Assert.True(c.Create().Succeeded);
+        c.MustCreate();
         var r = c.Kill("KILL");
         Assert.True(r.Succeeded, r.ToString());
         Assert.True(c.WaitForStatus("stopped"), $"status is {c.Status()}");
@@ -196,8 +196,8 @@ public class LifecycleTests
         // so the process traps TERM and exits.
         using var c = new TestContainer();
         c.Bundle.Shell("trap 'exit 0' TERM; while :; do sleep 0.1; done");
-        Assert.True(c.Create().Succeeded);
-        Assert.True(c.Start().Succeeded);
+        c.MustCreate();
+        c.MustStart();
 
         var r = c.Kill();
         Assert.True(r.Succeeded, r.ToString());
@@ -210,7 +210,7 @@ public class LifecycleTests
     {
         using var c = new TestContainer();
         c.Bundle.Args(LongRunning);
-        Assert.True(c.Create().Succeeded);
+        c.MustCreate();
         var before = c.StateJson();
 
         using var other = new Bundle.BundleBuilder();
@@ -233,8 +233,8 @@ public class LifecycleTests
     {
         using var c = new TestContainer();
         c.Bundle.Args(LongRunning);
-        Assert.True(c.Create().Succeeded);
-        Assert.True(c.Start().Succeeded);
+        c.MustCreate();
+        c.MustStart();
         int pid = (int)c.StateJson()["pid"]!;
 
         var r = c.Delete();
@@ -252,8 +252,8 @@ public class LifecycleTests
         // (containerd's shim, podman) rely on it to clean up.
         using var c = new TestContainer();
         c.Bundle.Args(LongRunning);
-        Assert.True(c.Create().Succeeded);
-        Assert.True(c.Start().Succeeded);
+        c.MustCreate();
+        c.MustStart();
         int pid = (int)c.StateJson()["pid"]!;
 
         var r = c.Delete(force: true);

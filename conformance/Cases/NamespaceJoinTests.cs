@@ -25,7 +25,7 @@ public class NamespaceJoinTests
     {
         using var sandbox = new TestContainer();
         sandbox.Bundle.Args("sleep", "60");
-        Assert.True(sandbox.Create().Succeeded);
+        sandbox.MustCreate();
         int pid = (int)sandbox.StateJson()["pid"]!;
         string net = new FileInfo($"/proc/{pid}/ns/net").LinkTarget!;
         string ipc = new FileInfo($"/proc/{pid}/ns/ipc").LinkTarget!;

@@ -21,7 +21,7 @@ public class StateTests
             ["org.ocirun.test.key"] = "value-1",
             ["com.example.other"] = "second",
         };
-        Assert.True(c.Create().Succeeded);
+        c.MustCreate();
 
         var state = c.StateJson();
         Assert.False(string.IsNullOrEmpty((string?)state["ociVersion"]), $"no ociVersion: {state}");

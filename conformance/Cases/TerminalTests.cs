@@ -23,7 +23,7 @@ public class TerminalTests
         using var master = console.WaitForMaster(TimeSpan.FromSeconds(10));
         Assert.True(master != null, "no pty master arrived on the console socket");
 
-        Assert.True(c.Start().Succeeded);
+        c.MustStart();
         string output = ConsoleSocket.ReadUntil(master, "done-marker", TimeSpan.FromSeconds(10)).Replace("\r", "");
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length >= 4, $"terminal output: {output}");

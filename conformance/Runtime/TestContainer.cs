@@ -60,6 +60,19 @@ public sealed class TestContainer : IDisposable
     }
 
     public CommandResult Start() => Invoke("start", Id);
+
+    /// <summary>Create that must work: a failure fails the case with the runtime's own words.</summary>
+    public void MustCreate(params string[] extraArgs)
+    {
+        var r = Create(extraArgs);
+        Assert.True(r.Succeeded, $"create failed: {r}");
+    }
+
+    public void MustStart()
+    {
+        var r = Start();
+        Assert.True(r.Succeeded, $"start failed: {r}");
+    }
     public CommandResult State() => Invoke("state", Id);
     public CommandResult Kill(string? signal = null) => signal == null ? Invoke("kill", Id) : Invoke("kill", Id, signal);
     public CommandResult Delete(bool force = false) => force ? Invoke("delete", "--force", Id) : Invoke("delete", Id);
