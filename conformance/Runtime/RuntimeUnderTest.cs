@@ -30,6 +30,15 @@ public static class RuntimeUnderTest
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
 
     static int _invocation;
+    static int _timeouts;
+
+    /// <summary>
+    /// After this many commands have timed out the runtime is taken to hang, and every
+    /// later command gets <see cref="HungTimeout"/>: a suite against a runtime that
+    /// never returns then ends in minutes with every case failed, instead of in hours.
+    /// </summary>
+    const int TimeoutsBeforeHung = 3;
+    static readonly TimeSpan HungTimeout = TimeSpan.FromSeconds(1);
 
     static string ResolveBinary()
     {
@@ -77,26 +86,34 @@ public static class RuntimeUnderTest
     public static CommandResult Invoke(string root, string ioDir, IEnumerable<string> args,
         IEnumerable<string>? globalArgs = null, TimeSpan? timeout = null)
         => Start(root, ioDir, args, globalArgs).Wait(timeout ?? DefaultTimeout);
+
+    internal static TimeSpan Limit(TimeSpan asked) =>
+        Volatile.Read(ref _timeouts) >= TimeoutsBeforeHung && asked > HungTimeout ? HungTimeout : asked;
+
+    internal static void RecordTimeout() => Interlocked.Increment(ref _timeouts);
 }
 
 /// <summary>A runtime command in flight.</summary>
 public sealed class RuntimeProcess(Process process, string[] args, string stdoutPath, string stderrPath)
 {
+    CommandResult? _result;
+
+    /// <summary>Waits for the command (killing it when the time is up); later calls return the same result.</summary>
     public CommandResult Wait(TimeSpan timeout)
     {
-        bool exited = process.WaitForExit(timeout);
+        if (_result != null) return _result;
+        bool exited = process.WaitForExit(RuntimeUnderTest.Limit(timeout));
         if (!exited)
         {
+            RuntimeUnderTest.RecordTimeout();
             try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
             process.WaitForExit();
         }
-        var result = new CommandResult(args, exited ? process.ExitCode : -1,
+        _result = new CommandResult(args, exited ? process.ExitCode : -1,
             ReadOrEmpty(stdoutPath), ReadOrEmpty(stderrPath), !exited);
         process.Dispose();
-        return result;
+        return _result;
     }
-
-    public bool HasExited => process.HasExited;
 
     static string ReadOrEmpty(string path) => File.Exists(path) ? File.ReadAllText(path) : "";
 }

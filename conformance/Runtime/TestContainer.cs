@@ -36,7 +36,15 @@ public sealed class TestContainer : IDisposable
     public CommandResult InvokeWithGlobals(string[] globalArgs, params string[] args) =>
         RuntimeUnderTest.Invoke(Root, IoDir, args, globalArgs);
 
-    public RuntimeProcess StartInvoke(params string[] args) => RuntimeUnderTest.Start(Root, IoDir, args);
+    // Commands started in the background (`run` without waiting); Dispose reaps them.
+    readonly List<RuntimeProcess> _background = [];
+
+    public RuntimeProcess StartInvoke(params string[] args)
+    {
+        var p = RuntimeUnderTest.Start(Root, IoDir, args);
+        _background.Add(p);
+        return p;
+    }
 
     /// <summary>`create --bundle B id`, writing the config first.</summary>
     public CommandResult Create(params string[] extraArgs)
@@ -107,6 +115,9 @@ public sealed class TestContainer : IDisposable
     {
         try { RuntimeUnderTest.Invoke(Root, IoDir, ["delete", "--force", Id], timeout: TimeSpan.FromSeconds(10)); }
         catch (Exception) { /* binary missing or already gone: nothing to clean */ }
+        // A `run` whose case failed early is still waiting on its container: after the
+        // forced delete it should exit by itself; if not, it is killed.
+        foreach (var p in _background) p.Wait(TimeSpan.FromSeconds(5));
         RemoveLeftoverCgroups();
         Bundle.Dispose();
         _work.Dispose();
