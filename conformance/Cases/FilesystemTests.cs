@@ -148,4 +148,18 @@ public class FilesystemTests
         Assert.Equal("tmpfs", MountInfo.Find(output, "/mnt/outer/inner").FsType);
         Assert.False(File.Exists(Path.Combine(outer, "inner", "probe")), "the tmpfs was mounted under the bind mount");
     }
+
+    [Fact]
+    [Spec(ConfigLinuxMd, "The following filesystems SHOULD be made available in each container's filesystem: /proc (proc), /sys (sysfs), /dev/pts (devpts), /dev/shm (tmpfs)")]
+    public void DefaultFilesystems_AreMounted()
+    {
+        using var c = new TestContainer();
+        c.Bundle.Args("cat", "/proc/self/mountinfo");
+        string mountinfo = Probe.RunOk(c);
+        Assert.Equal("proc", MountInfo.Find(mountinfo, "/proc").FsType);
+        Assert.Equal("sysfs", MountInfo.Find(mountinfo, "/sys").FsType);
+        Assert.Equal("devpts", MountInfo.Find(mountinfo, "/dev/pts").FsType);
+        Assert.Equal("tmpfs", MountInfo.Find(mountinfo, "/dev/shm").FsType);
+        Assert.Contains("ro", MountInfo.Find(mountinfo, "/sys").MountOptions);
+    }
 }

@@ -195,9 +195,10 @@ public class LifecycleTests
         // its pid namespace, and the kernel drops signals that pid 1 has no handler for,
         // so the process traps TERM and exits.
         using var c = new TestContainer();
-        c.Bundle.Shell("trap 'exit 0' TERM; while :; do sleep 0.1; done");
+        c.Bundle.Shell("trap 'exit 0' TERM; touch /tmp/ready; while :; do sleep 0.1; done");
         c.MustCreate();
         c.MustStart();
+        WaitReady(c);
 
         var r = c.Kill();
         Assert.True(r.Succeeded, r.ToString());
@@ -260,5 +261,47 @@ public class LifecycleTests
         Assert.True(r.Succeeded, r.ToString());
         Assert.False(c.State().Succeeded, "state still works after delete --force");
         Assert.True(Probe.WaitDead(pid), "the container process survived delete --force");
+    }
+
+    [Fact]
+    [Spec(RuntimeMd, "This operation MUST send the specified signal to the container process.")]
+    public void Kill_DeliversTheNamedSignal()
+    {
+        using var c = new TestContainer();
+        string marker = Path.Combine(c.Bundle.RootfsPath, "tmp", "signal");
+        c.Bundle.Shell("trap 'echo USR1 > /tmp/signal; exit 0' USR1; trap 'echo TERM > /tmp/signal; exit 0' TERM; touch /tmp/ready; while :; do sleep 0.1; done");
+        c.MustCreate();
+        c.MustStart();
+        WaitReady(c);
+
+        var r = c.Kill("USR1");
+        Assert.True(r.Succeeded, r.ToString());
+        Assert.True(c.WaitForStatus("stopped"), $"status is {c.Status()}");
+        Assert.Equal("USR1", File.ReadAllText(marker).Trim());
+    }
+
+    [Fact]
+    [Spec(RuntimeMd, "This operation MUST run the user-specified program as specified by `process`.")]
+    public void Create_ProcessWritesToCreatorsStdout()
+    {
+        // With terminal false the process inherits the stdio `create` was given; this is
+        // how containerd's shim and podman's conmon collect a container's output.
+        using var c = new TestContainer();
+        c.Bundle.Shell("echo out-line; echo err-line >&2");
+        var create = c.Create();
+        Assert.True(create.Succeeded, create.ToString());
+        c.MustStart();
+        Assert.True(c.WaitForStatus("stopped"), $"status is {c.Status()}");
+        Assert.Equal("out-line", create.StdoutNow().Trim());
+    }
+
+    /// <summary>
+    /// Waits until the shell has installed its traps and touched /tmp/ready: a signal
+    /// that reaches pid 1 before its handler exists is dropped by the kernel.
+    /// </summary>
+    static void WaitReady(TestContainer c)
+    {
+        string ready = Path.Combine(c.Bundle.RootfsPath, "tmp", "ready");
+        Assert.True(SpinWait.SpinUntil(() => File.Exists(ready), TimeSpan.FromSeconds(10)), "the process never got ready");
     }
 }

@@ -98,5 +98,19 @@ public class NamespaceTests
         Assert.Equal(["65536000", "4096"], lines);
     }
 
+    [Fact]
+    [Spec(ConfigLinuxMd, "**`cgroup`** the container will have an isolated view of the cgroup hierarchy.")]
+    public void CgroupNamespace_RootIsContainersCgroup()
+    {
+        using var c = new TestContainer();
+        c.Bundle.AddNamespace("cgroup");
+        c.Bundle.Args("cat", "/proc/self/cgroup");
+        // Each line is hierarchy:controllers:path; in its own cgroup namespace the
+        // container's cgroup is the root, so every path is "/".
+        var paths = Probe.RunOk(c).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[(l.LastIndexOf(':') + 1)..]).ToList();
+        Assert.NotEmpty(paths);
+        Assert.All(paths, p => Assert.Equal("/", p));
+    }
+
     static string[] Fields(string text) => text.Split((char[])[' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries);
 }

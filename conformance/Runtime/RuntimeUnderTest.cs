@@ -110,7 +110,7 @@ public sealed class RuntimeProcess(Process process, string[] args, string stdout
             process.WaitForExit();
         }
         _result = new CommandResult(args, exited ? process.ExitCode : -1,
-            ReadOrEmpty(stdoutPath), ReadOrEmpty(stderrPath), !exited);
+            ReadOrEmpty(stdoutPath), ReadOrEmpty(stderrPath), !exited, stdoutPath);
         process.Dispose();
         return _result;
     }
