@@ -59,4 +59,42 @@ public class ConfigValidationTests
         var r = c.Run();
         Assert.NotEqual(0, r.ExitCode);
     }
+
+    [Fact]
+    [Spec(ConfigMd, "If `rlimits` contains duplicated entries with same `type`, the runtime MUST generate an error.")]
+    public void DuplicateRlimitType_Fails()
+    {
+        // runc 1.1.5 and crun 1.8.1 both fail this: each applies the entries in turn and
+        // the last one wins, silently. The sentence is a plain MUST (runtime-tools checks
+        // it as PosixProcRlimitsErrorOnDup), so the case stays.
+        using var c = new TestContainer();
+        c.Bundle.Process["rlimits"] = new JsonArray(
+            new JsonObject { ["type"] = "RLIMIT_NOFILE", ["soft"] = 512, ["hard"] = 1024 },
+            new JsonObject { ["type"] = "RLIMIT_NOFILE", ["soft"] = 256, ["hard"] = 512 });
+        c.Bundle.Args("true");
+        var r = c.Create();
+        Assert.False(r.Succeeded, $"create accepted two RLIMIT_NOFILE entries: {r}");
+    }
+
+    [Fact]
+    [Spec(ConfigMd, "The runtime MUST generate an error for any values which cannot be mapped to a relevant kernel interface.")]
+    public void UnknownRlimitType_Fails()
+    {
+        using var c = new TestContainer();
+        c.Bundle.Process["rlimits"] = new JsonArray(
+            new JsonObject { ["type"] = "RLIMIT_OCIRUN_BOGUS", ["soft"] = 1, ["hard"] = 1 });
+        c.Bundle.Args("true");
+        var r = c.Create();
+        Assert.False(r.Succeeded, $"create accepted an unknown rlimit type: {r}");
+    }
+
+    [Fact]
+    [Spec(ConfigMd, "Runtimes MUST ignore `consoleSize` if `terminal` is `false` or unset.")]
+    public void ConsoleSize_WithoutTerminal_IsIgnored()
+    {
+        using var c = new TestContainer();
+        c.Bundle.Process["consoleSize"] = new JsonObject { ["height"] = 10, ["width"] = 20 };
+        c.Bundle.Args("echo", "ok");
+        Assert.Equal("ok", Probe.RunOk(c).Trim());
+    }
 }

@@ -89,8 +89,8 @@ public class SecurityTests
 
     [Fact]
     [Spec(ConfigMd, "For each entry in `rlimits`, a `getrlimit(3)` on `type` MUST succeed.")]
-    [Spec(ConfigMd, "**`soft`** (uint64, REQUIRED) - the value of the limit enforced for the corresponding resource. `rlim.rlim_cur` MUST match the configured value.")]
-    [Spec(ConfigMd, "**`hard`** (uint64, REQUIRED) - the ceiling for the soft limit that could be set by an unprivileged process. `rlim.rlim_max` MUST match the configured value.")]
+    [Spec(ConfigMd, "**`soft`** (uint64, REQUIRED) the value of the limit enforced for the corresponding resource. `rlim.rlim_cur` MUST match the configured value.")]
+    [Spec(ConfigMd, "**`hard`** (uint64, REQUIRED) the ceiling for the soft limit that could be set by an unprivileged process. `rlim.rlim_max` MUST match the configured value.")]
     public void Rlimits_AreApplied()
     {
         // Only lowered: root on this VM lacks CAP_SYS_RESOURCE, so no runtime could raise
