@@ -63,6 +63,7 @@ public class HookTests
 
     [Fact]
     [Spec(ConfigMd, "The `poststart` hooks MUST be called after the user-specified process is executed but before the `start` operation returns.")]
+    [Trait("KnownFailure", "runc")]
     public void PoststartHook_RunsBeforeStartReturns()
     {
         // runc 1.1.5 fails this: it runs poststart hooks when its init process is set

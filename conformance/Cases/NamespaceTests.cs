@@ -58,6 +58,7 @@ public class NamespaceTests
 
     [Fact]
     [Spec(ConfigMd, "**`domainname`** (string, OPTIONAL) specifies the container's domainname as seen by processes running inside the container.")]
+    [Trait("KnownFailure", "runc")]
     public void Domainname_IsSet()
     {
         // runc 1.1.5 fails this: it predates its domainname support (added in runc 1.2)
