@@ -79,4 +79,36 @@ public class CgroupTests
         Assert.True(r.Succeeded, r.ToString());
         Assert.Equal("77", HostCgroup.Read("pids", c.CgroupsPath, "pids.max", "pids.max"));
     }
+
+    [Fact]
+    [Spec(ConfigLinuxMd, "**`devices`** (array of objects, OPTIONAL) configures the device allowlist. The runtime MUST apply entries in the listed order.")]
+    public void DeviceAllowlist_AppliedInOrder()
+    {
+        // Two harmless devices that no runtime allows by default (runc and crun always
+        // allow null, zero, full, random, urandom, tty and ptmx): tun and fuse, which
+        // open without privileges. After the default deny-all, tun is allowed; fuse is
+        // allowed and then denied again, so order decides.
+        using var c = new TestContainer();
+        c.Bundle.Linux["devices"] = new JsonArray(Device("/dev/ocirun-tun", 10, 200), Device("/dev/ocirun-fuse", 10, 229));
+        var rules = c.Bundle.Linux["resources"]!["devices"]!.AsArray();
+        rules.Add(Rule(true, 10, 200));
+        rules.Add(Rule(true, 10, 229));
+        rules.Add(Rule(false, 10, 229));
+        c.Bundle.Shell(
+            "(exec 3<>/dev/ocirun-tun) 2>/dev/null && echo tun-open || echo tun-denied; " +
+            "(exec 3<>/dev/ocirun-fuse) 2>/dev/null && echo fuse-open || echo fuse-denied");
+        var lines = Probe.RunOk(c).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["tun-open", "fuse-denied"], lines);
+    }
+
+    static JsonObject Device(string path, int major, int minor) => new()
+    {
+        ["path"] = path, ["type"] = "c", ["major"] = major, ["minor"] = minor,
+        ["fileMode"] = Convert.ToInt32("666", 8), ["uid"] = 0, ["gid"] = 0,
+    };
+
+    static JsonObject Rule(bool allow, int major, int minor) => new()
+    {
+        ["allow"] = allow, ["type"] = "c", ["major"] = major, ["minor"] = minor, ["access"] = "rw",
+    };
 }
