@@ -49,7 +49,9 @@ for i in "${!binaries[@]}"; do
     "${filter[@]}" --logger "trx;LogFileName=$i.trx" --results-directory "$work" \
     --blame-hang-timeout 120s --blame-hang-dump-type none \
     >"$work/$i.log" 2>&1
-  echo "  $(grep -E '(Passed|Failed)!' "$work/$i.log" | tail -1) [$(( $(date +%s) - start ))s]" >&2
+  took=$(( $(date +%s) - start ))
+  versions[$i]="${versions[$i]}, suite took ${took}s"
+  echo "  $(grep -E '(Passed|Failed)!' "$work/$i.log" | tail -1) [${took}s]" >&2
 done
 
 report="$work/latest.md"
