@@ -129,46 +129,62 @@ make_workdir() {
 
 cleanup() {
   local rc=$?
-  trap - EXIT INT TERM
+  # A second Ctrl-C must not abandon a half-done cleanup: ignore further signals until it is done.
+  trap - EXIT
+  trap '' INT TERM
   set +e
   [ -n "${WORK:-}" ] || exit "$rc"
   log "cleaning up"
   delete_leftover_containers
   remove_leftover_cgroups
+  remove_cgroup_parent
   umount "$WORK" 2>/dev/null
   rmdir "$WORK" 2>/dev/null
+  log "clean"
   exit "$rc"
 }
 
 delete_leftover_containers() {
-  local rt root id
+  local rt root ids
   for rt in "${AVAILABLE[@]}"; do
     root=$WORK/roots/$rt
     [ -d "$root" ] || continue
-    for id in $(ls "$root"); do
-      [ -d "$root/$id" ] || continue
-      timeout 10 "${BIN[$rt]}" --root "$root" delete --force "$id" </dev/null >/dev/null 2>&1
-    done
+    # Every runtime here keeps one directory per container under --root.
+    mapfile -t ids < <(find "$root" -mindepth 1 -maxdepth 1 -type d -printf '%f\n')
+    [ ${#ids[@]} -gt 0 ] || continue
+    log "cleanup: $rt: deleting ${#ids[@]} leftover container(s)"
+    delete_all "$rt" "${ids[@]}"
   done
 }
 
 remove_leftover_cgroups() {
-  # Whatever a runtime failed to remove: kill what is left in our cgroups, then rmdir bottom-up.
-  local dirs attempt d
+  # Whatever a runtime failed to remove (crun leaves the cgroups of containers deleted while
+  # still in the created state). Only this run's cgroups: their names start with the run's tag.
+  local pattern=${1:-$TAG-*} attempt dirs d
+  # With /sys/fs/cgroup/unified unmounted, crun still mkdirs its cgroup2 path there and writes
+  # cgroup.procs as a plain file on the /sys/fs/cgroup tmpfs: no processes, only files.
+  for d in /sys/fs/cgroup/*/"$CGROUP_PARENT"; do
+    if [ -d "$d" ] && [ "$(stat -f -c %T "$d")" = tmpfs ]; then
+      find "$d" -mindepth 1 -maxdepth 1 -name "$pattern" -exec rm -rf {} +
+    fi
+  done
   for attempt in 1 2 3 4 5; do
-    dirs=$(find /sys/fs/cgroup/*/"$CGROUP_PARENT" -mindepth 1 -depth -type d -name "$TAG-*" 2>/dev/null)
+    dirs=$(find /sys/fs/cgroup/*/"$CGROUP_PARENT" -mindepth 1 -maxdepth 1 -type d -name "$pattern" 2>/dev/null)
     [ -n "$dirs" ] || break
+    # Empty ones go at once (one rmdir for all); the rest still hold processes: kill them first.
+    xargs -r rmdir <<<"$dirs" 2>/dev/null
     for d in $dirs; do
-      # With /sys/fs/cgroup/unified unmounted, crun still mkdirs its cgroup2 path there and writes
-      # cgroup.procs as a plain file on the /sys/fs/cgroup tmpfs: no processes, just files.
-      if [ "$(stat -f -c %T "$d")" = tmpfs ]; then rm -rf "$d"; continue; fi
       [ -f "$d/cgroup.procs" ] && xargs -r kill -9 <"$d/cgroup.procs" 2>/dev/null
-      rmdir "$d" 2>/dev/null
     done
     sleep 0.2
   done
   [ -z "$dirs" ] || log "warning: could not remove: $dirs"
+  return 0
+}
+
+remove_cgroup_parent() {
   # The parent is shared with other runs: remove it only when it is empty.
+  local d
   for d in /sys/fs/cgroup/*/"$CGROUP_PARENT"; do
     [ -d "$d" ] && rmdir "$d" 2>/dev/null
   done
@@ -409,8 +425,10 @@ delete_all() {
   local rt=$1; shift
   [ $# -gt 0 ] || return 0
   printf '%s\n' "$@" | xargs -r -P "$(nproc)" -n 16 sh -c \
-    'for id; do "$0" --root "$1" delete --force "$id" >/dev/null 2>&1 </dev/null; done' \
-    "${BIN[$rt]}" "$WORK/roots/$rt" 2>/dev/null || true
+    'bin=$1 root=$2; shift 2; for id; do timeout 10 "$bin" --root "$root" delete --force "$id" >/dev/null 2>&1 </dev/null; done' \
+    delete "${BIN[$rt]}" "$WORK/roots/$rt" 2>/dev/null || true
+  # Before the next runtime fills its root: no thousand stale cgroups to skew its numbers.
+  remove_leftover_cgroups "$TAG-$rt-*"
 }
 
 # (e): ru_maxrss of the `create` process (GNU time's %M) and the RSS of the container's init
@@ -452,10 +470,11 @@ write_report() {
     --md "$OUT/$stamp.md" --json "$OUT/$stamp.json" --svg "$OUT/start-latency.svg"
   echo
   log "wrote $OUT/$stamp.md, $OUT/$stamp.json, $OUT/start-latency.svg"
-  if grep -qs '^failed' "$RAW"/status/*; then
-    log "some scenarios failed; last lines of the logs:"
-    tail -n 5 "$LOGS"/*.log >&2 || true
-  fi
+  local f
+  for f in "$RAW"/status/*; do
+    [ -f "$f" ] && grep -qs '^failed' "$f" && log "$(basename "$f"): $(cat "$f")"
+  done
+  return 0
 }
 
 main() {
