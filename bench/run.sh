@@ -28,7 +28,10 @@ NOTE=""
 OUT=$BENCH/results
 
 usage() {
-  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  # The header comment is the help text.
+  local text
+  text=$(sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//')
+  if [ "${1:-0}" = 0 ]; then echo "$text"; else echo "$text" >&2; fi
   exit "${1:-0}"
 }
 
@@ -319,11 +322,12 @@ prepare_cmd() {
   echo "id=$prefix-\$\$; sed \"s/@ID@/\$id/g\" $(q "$template") > $(q "$bundle")/config.json && echo \$id > $(q "$bundle")/id"
 }
 
+# One hyperfine invocation: SCENARIO RUNTIME ROUND COMMAND PREPARE(empty: none, no shell) RUNS
 hyperfine_round() {
-  local scenario=$1 rt=$2 round=$3 cmd=$4 prepare=${5:-}
+  local scenario=$1 rt=$2 round=$3 cmd=$4 prepare=$5 runs=$6
   local dir=$RAW/hf/$scenario/$rt
   mkdir -p "$dir"
-  local args=(--style none --warmup "$WARMUP" --runs "$6" --export-json "$dir/$round.json" --command-name "$rt")
+  local args=(--style none --warmup "$WARMUP" --runs "$runs" --export-json "$dir/$round.json" --command-name "$rt")
   if [ -n "$prepare" ]; then args+=(--prepare "$prepare"); else args+=(-N); fi
   if ! hyperfine "${args[@]}" "$cmd" >>"$LOGS/hyperfine.log" 2>&1; then
     rm -f "$dir/$round.json"

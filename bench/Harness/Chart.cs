@@ -22,7 +22,10 @@ static class Chart
     public static string Svg(JsonNode machine, List<Scenario> scenarios, List<string> runtimes,
         Dictionary<string, Dictionary<string, Cell>> cells)
     {
-        const double width = 760, height = 400, left = 64, right = 20, top = 56, bottom = 70;
+        // The note (e.g. "smoke run") is wrapped above the plot; the plot moves down to make room.
+        var noteLines = Wrap(machine["note"]?.GetValue<string>() ?? "", 110);
+        const double width = 760, left = 64, right = 20, bottom = 70;
+        double top = 48 + 16 * noteLines.Count, height = 344 + top;
         double plotW = width - left - right, plotH = height - top - bottom;
         var groups = scenarios.Where(s => Groups.Contains(s.Key)).ToList();
         double max = groups.SelectMany(s => runtimes.Select(r => cells[s.Key][r]))
@@ -33,10 +36,11 @@ static class Chart
         var sb = new StringBuilder();
         sb.AppendLine($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"12\">");
         sb.AppendLine($"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>");
-        var title = $"Container start latency, median ms (lower is better) — {machine["host"]}, {machine["date"]}";
+        var date = machine["date"]?.GetValue<string>() ?? "";
+        var title = $"Container start latency, median ms (lower is better) — {machine["host"]}, {date[..Math.Min(10, date.Length)]}";
         sb.AppendLine($"<text x=\"{left}\" y=\"22\" font-size=\"15\" font-weight=\"bold\">{E(title)}</text>");
-        if (machine["note"]?.GetValue<string>() is { Length: > 0 } note)
-            sb.AppendLine($"<text x=\"{left}\" y=\"40\" fill=\"#b00020\">{E(note)}</text>");
+        for (int i = 0; i < noteLines.Count; i++)
+            sb.AppendLine($"<text x=\"{left}\" y=\"{42 + 16 * i}\" fill=\"#b00020\">{E(noteLines[i])}</text>");
 
         // Grid and y axis.
         for (double v = 0; v <= yMax + step / 2; v += step)
@@ -79,6 +83,19 @@ static class Chart
         sb.AppendLine($"<text x=\"{width - right}\" y=\"{height - 18}\" text-anchor=\"end\" fill=\"#777\">bar: median, whisker: p25–p75</text>");
         sb.AppendLine("</svg>");
         return sb.ToString();
+    }
+
+    static List<string> Wrap(string text, int width)
+    {
+        var lines = new List<string>();
+        var line = new StringBuilder();
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > width) { lines.Add(line.ToString()); line.Clear(); }
+            line.Append(line.Length > 0 ? " " : "").Append(word);
+        }
+        if (line.Length > 0) lines.Add(line.ToString());
+        return lines;
     }
 
     static string Color(string runtime, int i) => Colors.GetValueOrDefault(runtime) ?? Fallback[i % Fallback.Length];

@@ -108,16 +108,17 @@ static class Report
 
     static List<string[]> Table(List<Scenario> scenarios, List<string> runtimes, Dictionary<string, Dictionary<string, Cell>> cells)
     {
+        // Ratio columns only when both sides were asked for (a missing binary still gets its column).
+        var against = runtimes.Contains("ocirun") ? new[] { "crun", "runc" }.Where(runtimes.Contains).ToList() : [];
         var header = new List<string> { "scenario", "unit" };
         header.AddRange(runtimes);
-        header.AddRange(["ocirun/crun", "ocirun/runc"]);
+        header.AddRange(against.Select(a => $"ocirun/{a}"));
         var rows = new List<string[]> { header.ToArray() };
         foreach (var s in scenarios)
         {
             var row = new List<string> { s.Title, s.Unit + (s.HigherIsBetter ? " ↑" : " ↓") };
             row.AddRange(runtimes.Select(r => Format(cells[s.Key][r], s)));
-            row.Add(Ratio(cells[s.Key], "ocirun", "crun"));
-            row.Add(Ratio(cells[s.Key], "ocirun", "runc"));
+            row.AddRange(against.Select(a => Ratio(cells[s.Key], "ocirun", a)));
             rows.Add(row.ToArray());
         }
         return rows;
