@@ -7,6 +7,7 @@
 #   run          `run` of /bin/true, a fresh container id per iteration        (hyperfine)
 #   run-seccomp  the same with Docker's default seccomp profile                (hyperfine)
 #   lifecycle    create, start, delete --force of a `sleep` container          (hyperfine)
+#   engine       create, start, kill, reap (subreaper), delete: the shim's way  (Harness)
 #   concurrent   N `run /bin/true` launched at once, containers/s              (Harness)
 #   list, state  `list` and `state` with N containers created in --root        (hyperfine)
 #   rss-*        peak RSS of `create` and RSS of the waiting container init    (/usr/bin/time, /proc)
@@ -125,7 +126,7 @@ make_workdir() {
   mount -t tmpfs -o mode=0700 ocirun-bench "$WORK"
   # Container ids and cgroups carry this run's tag, so cleanup only touches what this run made.
   TAG=ob-$(basename "$WORK" | cut -d. -f2 | tr 'A-Z' 'a-z')
-  mkdir -p "$WORK"/{roots,bundles,raw/status,raw/hf,raw/concurrent,raw/rss,logs}
+  mkdir -p "$WORK"/{roots,bundles,raw/status,raw/hf,raw/concurrent,raw/engine,raw/rss,logs}
   RAW=$WORK/raw
   LOGS=$WORK/logs
 }
@@ -393,6 +394,29 @@ bench_concurrent() {
   done
 }
 
+# (b'): the engine path in the Harness (it must be the subreaper that reaps the container's init,
+# which a shell under hyperfine cannot be): create, start, kill KILL, waitpid, delete.
+bench_engine() {
+  local round rt out why
+  log "engine: $ROUNDS round(s) x $RUNS runs (+$WARMUP warm-up) per runtime"
+  for ((round = 1; round <= ROUNDS; round++)); do
+    for rt in $(rotated "$round"); do
+      failed engine "$rt" && continue
+      mkdir -p "$RAW/engine/$rt" "$WORK/bundles/$rt-engine"
+      out=$RAW/engine/$rt/$round.json
+      harness engine --runtime "${BIN[$rt]}" --root "$WORK/roots/$rt" --template "$WORK/sleep.json" \
+        --dir "$WORK/bundles/$rt-engine" --prefix "$TAG-$rt-engine$round" --runs "$RUNS" --warmup "$WARMUP" \
+        --out "$out" </dev/null >>"$LOGS/engine.log" 2>&1 ||
+        { status engine "$rt" "failed: harness error: $(tail -n1 "$LOGS/engine.log")"; continue; }
+      why=$(jq -r '.error // empty' "$out")
+      if [ -n "$why" ]; then
+        status engine "$rt" "failed: $why: $(tail -n1 "$LOGS/engine.log")"
+        log "engine: $rt FAILED: $why"
+      fi
+    done
+  done
+}
+
 # (d): `list` and `state` with LISTED created containers. One runtime at a time (a thousand
 # waiting inits per runtime is enough memory); the containers are real, made by `create`.
 bench_list_state() {
@@ -499,7 +523,7 @@ main() {
   local rt s
   for rt in $RUNTIMES; do
     [ -n "${BIN[$rt]:-}" ] && continue
-    for s in run run-seccomp lifecycle concurrent list state rss-create rss-init; do
+    for s in run run-seccomp lifecycle engine concurrent list state rss-create rss-init; do
       status "$s" "$rt" "n/a: binary not found"
     done
   done
@@ -510,6 +534,7 @@ main() {
   bench_sequential run "$WORK/true.json"
   bench_sequential run-seccomp "$WORK/seccomp.json"
   bench_sequential lifecycle "$WORK/sleep.json"
+  bench_engine
   bench_concurrent
   bench_list_state
   bench_rss

@@ -11,7 +11,13 @@ namespace OciRun.Bench;
 /// </summary>
 static class Chart
 {
-    static readonly string[] Groups = ["run", "run-seccomp", "lifecycle"];
+    static readonly string[] Groups = ["run", "run-seccomp", "engine", "lifecycle"];
+    // Short labels: a group is ~170 px wide.
+    static readonly Dictionary<string, string> Labels = new()
+    {
+        ["run"] = "run /bin/true", ["run-seccomp"] = "run, docker seccomp",
+        ["engine"] = "create, start, kill, delete", ["lifecycle"] = "create, start, delete -f",
+    };
     static readonly Dictionary<string, string> Colors = new()
     {
         ["ocirun"] = "#2b7bb9", ["crun"] = "#e08a1e", ["runc"] = "#5a9e4b",
@@ -69,7 +75,7 @@ static class Chart
                 sb.AppendLine($"<line x1=\"{N(cx)}\" x2=\"{N(cx)}\" y1=\"{N(Y(st.P25))}\" y2=\"{N(Y(st.P75))}\" stroke=\"#222\"/>");
                 sb.AppendLine($"<text x=\"{N(cx)}\" y=\"{N(Math.Min(Y(st.Median), Y(st.P75)) - 4)}\" text-anchor=\"middle\">{st.Median.ToString("0.0", Inv)}</text>");
             }
-            sb.AppendLine($"<text x=\"{N(left + g * groupW + groupW / 2)}\" y=\"{N(top + plotH + 20)}\" text-anchor=\"middle\">{E(groups[g].Title)}</text>");
+            sb.AppendLine($"<text x=\"{N(left + g * groupW + groupW / 2)}\" y=\"{N(top + plotH + 20)}\" text-anchor=\"middle\">{E(Labels.GetValueOrDefault(groups[g].Key, groups[g].Title))}</text>");
         }
         sb.AppendLine($"<line x1=\"{left}\" x2=\"{width - right}\" y1=\"{N(Y(0))}\" y2=\"{N(Y(0))}\" stroke=\"#333\"/>");
 

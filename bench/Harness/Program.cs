@@ -1,6 +1,7 @@
 // bench/Harness: the parts of bench/run.sh that hyperfine cannot express.
 //   Harness bundles    --template T --dir D --prefix P --count N
 //   Harness concurrent --runtime BIN --root R --template T --dir D --prefix P --count N --rounds K --out F
+//   Harness engine     --runtime BIN --root R --template T --dir D --prefix P --runs N --warmup W --out F
 //   Harness report     --raw D --runtimes "a b c" [--md F] [--json F] [--svg F]
 // run.sh owns setup, namespaces and cleanup; this program only measures and reports.
 using OciRun.Bench;
@@ -13,6 +14,7 @@ try
     {
         "bundles" => Bundles.Run(opts),
         "concurrent" => await Concurrent.RunAsync(opts),
+        "engine" => await Engine.RunAsync(opts),
         "report" => Report.Run(opts),
         _ => Usage(),
     };

@@ -22,6 +22,7 @@ sealed record Cell(string Status, string? Message, List<double> Values)
 ///   status/SCENARIO.RUNTIME           "n/a: why" or "failed: why" when there are no numbers
 ///   hf/SCENARIO/RUNTIME/*.json        hyperfine --export-json, one file per round
 ///   concurrent/RUNTIME/*.json         Harness concurrent output, one file per round
+///   engine/RUNTIME/*.json             Harness engine output, one file per round
 ///   rss/RUNTIME.tsv                   "create_maxrss_kb init_rss_kb" per sample
 /// </summary>
 static class Report
@@ -36,6 +37,7 @@ static class Report
             new("run", "run /bin/true", "ms", false, "hf"),
             new("run-seccomp", "run /bin/true, docker seccomp", "ms", false, "hf"),
             new("lifecycle", "create+start+delete -f (sleep)", "ms", false, "hf"),
+            new("engine", "create+start+kill+reap+delete (sleep)", "ms", false, "engine"),
             new("concurrent", $"{p["concurrent"]} concurrent run /bin/true", "containers/s", true, "concurrent"),
             new("list", $"list, {p["listed"]} created", "ms", false, "hf"),
             new("state", $"state, {p["listed"]} created", "ms", false, "hf"),
@@ -75,6 +77,7 @@ static class Report
         {
             "hf" => Hyperfine(Path.Combine(raw, "hf", s.Key, runtime)),
             "concurrent" => Throughputs(Path.Combine(raw, "concurrent", runtime)),
+            "engine" => EngineTimes(Path.Combine(raw, "engine", runtime)),
             "rss0" => Rss(Path.Combine(raw, "rss", $"{runtime}.tsv"), 0),
             "rss1" => Rss(Path.Combine(raw, "rss", $"{runtime}.tsv"), 1),
             _ => [],
@@ -97,6 +100,12 @@ static class Report
             .SelectMany(f => JsonNode.Parse(File.ReadAllText(f))!["rounds"]!.AsArray())
             .Where(r => r!["failed"]!.GetValue<int>() == 0)
             .Select(r => r!["throughput"]!.GetValue<double>()).ToList();
+
+    static List<double> EngineTimes(string dir) =>
+        !Directory.Exists(dir) ? [] :
+        Directory.GetFiles(dir, "*.json").Order()
+            .SelectMany(f => JsonNode.Parse(File.ReadAllText(f))!["times"]!.AsArray().Select(t => t!.GetValue<double>()))
+            .ToList();
 
     static List<double> Rss(string file, int column) =>
         !File.Exists(file) ? [] :
