@@ -1,0 +1,103 @@
+using Seccomp.Bpf;
+
+namespace Seccomp.Compile;
+
+/// <summary>
+/// One instruction before layout. Jumps name their targets as <see cref="Insn"/> objects rather than
+/// offsets, so the layout can move things (and insert trampolines) without the emitters knowing.
+/// </summary>
+internal sealed class Insn
+{
+    public ushort Code;
+    public uint K;
+    public Insn? True;   // conditional jumps: taken when the test holds; JA: the target
+    public Insn? False;  // conditional jumps: taken otherwise
+
+    public bool IsRet => Op.Class(Code) == Op.Ret;
+    public bool IsConditional => Op.Class(Code) == Op.Jmp && (Code & 0xf0) != Op.Ja;
+
+    public static Insn Load(uint offset) => new() { Code = Op.LdAbsW, K = offset };
+    public static Insn And(uint mask) => new() { Code = Op.AndK, K = mask };
+    public static Insn Return(uint value) => new() { Code = Op.RetK, K = value };
+    public static Insn Jump(Insn target) => new() { Code = Op.JaOp, True = target };
+    public static Insn Cond(ushort code, uint k, Insn? onTrue, Insn? onFalse) => new() { Code = code, K = k, True = onTrue, False = onFalse };
+}
+
+/// <summary>
+/// Lays instructions out in the order they were appended and resolves jumps to offsets.
+/// Classic BPF jumps only go forward and jt/jf are 8-bit, so a conditional jump further than 255
+/// instructions gets a trampoline right after it: a copy of the target when that is a RET (no extra
+/// instruction evaluated), otherwise a JA with its 32-bit offset. Inserting moves later code, so the
+/// pass repeats until every jump fits.
+/// </summary>
+internal sealed class Assembler
+{
+    private readonly List<Insn> _code = [];
+
+    public int Count => _code.Count;
+
+    public Insn Append(Insn insn)
+    {
+        _code.Add(insn);
+        return insn;
+    }
+
+    public SockFilter[] Assemble(out int trampolines)
+    {
+        trampolines = 0;
+        while (true)
+        {
+            var index = IndexMap();
+            bool changed = false;
+            for (int i = 0; i < _code.Count; i++)
+            {
+                var insn = _code[i];
+                if (insn.Code == Op.JaOp)
+                {
+                    if (Distance(index, i, insn.True!) < 0) throw new InvalidOperationException("backward jump");
+                    continue;
+                }
+                if (!insn.IsConditional) continue;
+                int insertAt = i + 1;
+                foreach (bool isTrue in stackalloc[] { true, false })
+                {
+                    var target = isTrue ? insn.True! : insn.False!;
+                    int d = Distance(index, i, target);
+                    if (d < 0) throw new InvalidOperationException("backward jump");
+                    if (d <= 255) continue;
+                    var hop = target.IsRet ? Insn.Return(target.K) : Insn.Jump(target);
+                    _code.Insert(insertAt++, hop);
+                    if (isTrue) insn.True = hop; else insn.False = hop;
+                    trampolines++;
+                    changed = true;
+                }
+                if (changed) break; // indices moved: recompute from scratch
+            }
+            if (!changed) break;
+        }
+
+        var final = IndexMap();
+        var program = new SockFilter[_code.Count];
+        for (int i = 0; i < _code.Count; i++)
+        {
+            var insn = _code[i];
+            if (insn.Code == Op.JaOp)
+                program[i] = new SockFilter(insn.Code, 0, 0, (uint)Distance(final, i, insn.True!));
+            else if (insn.IsConditional)
+                program[i] = new SockFilter(insn.Code, (byte)Distance(final, i, insn.True!), (byte)Distance(final, i, insn.False!), insn.K);
+            else
+                program[i] = new SockFilter(insn.Code, 0, 0, insn.K);
+        }
+        return program;
+    }
+
+    private Dictionary<Insn, int> IndexMap()
+    {
+        var map = new Dictionary<Insn, int>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < _code.Count; i++) map[_code[i]] = i;
+        return map;
+    }
+
+    private static int Distance(Dictionary<Insn, int> index, int from, Insn to) =>
+        index.TryGetValue(to, out int t) ? t - from - 1 : throw new InvalidOperationException("jump to an instruction that was never appended");
+}

@@ -1,0 +1,93 @@
+using Seccomp.Bpf;
+using Seccomp.Compile;
+
+namespace Seccomp;
+
+/// <summary>
+/// OCI seccomp profile → classic BPF. The program:
+/// <code>
+///   ld  [arch]
+///   jeq AUDIT_ARCH_a → block a     (native arch first: the common case costs one test)
+///   ...
+///   ret bad-arch action
+/// block a:
+///   ld  [nr]
+///   binary search (jge) over ranges of numbers with one outcome each
+/// argument blocks (shared between syscalls with identical rules)
+/// one ret per distinct return value
+/// </code>
+/// </summary>
+public static class SeccompCompiler
+{
+    public static CompiledFilter Compile(SeccompProfile profile, CompileOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        options ??= CompileOptions.Default;
+        var resolved = ProfileResolver.Resolve(profile, options);
+        var program = Emit(resolved);
+        return new CompiledFilter(program, resolved.FilterFlags, resolved.Skipped, resolved.UsesNotify);
+    }
+
+    private static SockFilter[] Emit(ResolvedProfile profile)
+    {
+        var asm = new Assembler();
+        var rets = new Dictionary<uint, Insn>();
+        Insn Ret(uint value) => rets.TryGetValue(value, out var i) ? i : rets[value] = Insn.Return(value);
+        var argBlocks = new Dictionary<(Leaf, bool Wide), List<Insn>>();
+
+        // Archs sharing an AUDIT_ARCH (x86_64 and x32) share one block.
+        var groups = profile.Arches.GroupBy(p => AuditArch.Of(p.Arch)).ToList();
+
+        asm.Append(Insn.Load(SeccompData.Arch));
+        var dispatch = new List<Insn>();
+        foreach (var g in groups)
+            dispatch.Add(asm.Append(Insn.Cond(Op.JeqK, g.Key, null, null)));
+        for (int i = 0; i < dispatch.Count; i++)
+            dispatch[i].False = i + 1 < dispatch.Count ? dispatch[i + 1] : Ret(profile.BadArchRet);
+
+        for (int gi = 0; gi < groups.Count; gi++)
+        {
+            var plans = groups[gi].ToList();
+            bool wide = AuditArch.Is64Bit(plans[0].Arch);
+            var ranges = NumberSpace.Build(plans, profile);
+            var tree = DecisionTree.Build(ranges);
+            if (tree is LeafNode)
+            {
+                // One outcome for every number: no need to look at nr.
+                dispatch[gi].True = EmitTree(tree, asm, Ret, argBlocks, wide);
+                continue;
+            }
+            // The load falls through into the tree's root, appended right after it.
+            dispatch[gi].True = asm.Append(Insn.Load(SeccompData.Nr));
+            EmitTree(tree, asm, Ret, argBlocks, wide);
+        }
+
+        foreach (var block in argBlocks.Values)
+            foreach (var insn in block) asm.Append(insn);
+        foreach (var ret in rets.Values) asm.Append(ret);
+
+        var program = asm.Assemble(out _);
+        if (program.Length > Op.MaxInstructions)
+            throw new SeccompException($"syscalls: the filter needs {program.Length} instructions, more than the kernel's limit of {Op.MaxInstructions}");
+        return program;
+    }
+
+    private static Insn EmitTree(TreeNode node, Assembler asm, Func<uint, Insn> ret, Dictionary<(Leaf, bool Wide), List<Insn>> argBlocks, bool wide)
+    {
+        switch (node)
+        {
+            case LeafNode leaf:
+                if (leaf.Range.Leaf.IsReturn) return ret(leaf.Range.Leaf.Ret);
+                if (!argBlocks.TryGetValue((leaf.Range.Leaf, wide), out var block))
+                    argBlocks[(leaf.Range.Leaf, wide)] = block = ArgBlock.Build(leaf.Range.Leaf, wide, ret);
+                return block[0];
+            case SplitNode split:
+                var test = asm.Append(Insn.Cond(Op.JgeK, split.Boundary, null, null));
+                test.False = EmitTree(split.Left, asm, ret, argBlocks, wide);
+                test.True = EmitTree(split.Right, asm, ret, argBlocks, wide);
+                return test;
+            default:
+                throw new InvalidOperationException();
+        }
+    }
+}
