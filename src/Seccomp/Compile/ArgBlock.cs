@@ -12,8 +12,9 @@ namespace Seccomp.Compile;
 internal static class ArgBlock
 {
     /// <summary>Builds the instructions (not yet appended); the first one is the entry.</summary>
-    public static List<Insn> Build(Leaf leaf, bool wide, Func<uint, Insn> ret)
+    public static List<Insn> Build(Leaf leaf, Func<uint, Insn> ret)
     {
+        bool wide = leaf.Wide;
         // Built back to front so every jump target already exists.
         var fallback = ret(leaf.Ret);
         var blocks = new List<List<Insn>>();

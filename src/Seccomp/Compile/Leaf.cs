@@ -11,14 +11,18 @@ internal sealed class Leaf : IEquatable<Leaf>
 {
     public uint Ret { get; }                    // plain return value, or the fallback after the rules
     public IReadOnlyList<CondRule> Rules { get; } // empty for a plain return
+    /// <summary>Whether arguments compare as 64-bit values (the ABI's, not the AUDIT_ARCH's: x32 is 32-bit).</summary>
+    public bool Wide { get; }
     public string Key { get; }
 
-    private Leaf(uint ret, IReadOnlyList<CondRule> rules)
+    private Leaf(uint ret, IReadOnlyList<CondRule> rules, bool wide)
     {
         Ret = ret;
         Rules = rules;
+        Wide = wide;
         var sb = new StringBuilder();
         sb.Append(ret.ToString("x8"));
+        if (rules.Count > 0) sb.Append(wide ? 'W' : 'N');
         foreach (var r in rules)
         {
             sb.Append('|').Append(r.Ret.ToString("x8"));
@@ -29,9 +33,9 @@ internal sealed class Leaf : IEquatable<Leaf>
 
     public bool IsReturn => Rules.Count == 0;
 
-    public static Leaf Return(uint ret) => new(ret, []);
+    public static Leaf Return(uint ret) => new(ret, [], false);
 
-    public static Leaf Conditional(IReadOnlyList<CondRule> rules, uint fallback) => new(fallback, rules);
+    public static Leaf Conditional(IReadOnlyList<CondRule> rules, uint fallback, bool wide) => new(fallback, rules, wide);
 
     public bool Equals(Leaf? other) => other is not null && other.Key == Key;
     public override bool Equals(object? obj) => Equals(obj as Leaf);

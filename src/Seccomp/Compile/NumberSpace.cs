@@ -47,7 +47,7 @@ internal static class NumberSpace
             if (n > next) ranges.Add(new Range(next, n - 1, deflt, Count(known, next, n - 1)));
             var leaf = sp.UnconditionalRule is not null || sp.Rules.Count == 0
                 ? Leaf.Return(sp.UnconditionalRule is not null ? sp.UnconditionalRet : profile.DefaultRet)
-                : Leaf.Conditional(sp.Rules, profile.DefaultRet);
+                : Leaf.Conditional(sp.Rules, profile.DefaultRet, AuditArch.Is64Bit(plan.Arch));
             ranges.Add(new Range(n, n, leaf, 1));
             next = n + 1;
             if (next == 0) return; // wrapped: n was uint.MaxValue

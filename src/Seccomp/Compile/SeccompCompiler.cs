@@ -33,7 +33,7 @@ public static class SeccompCompiler
         var asm = new Assembler();
         var rets = new Dictionary<uint, Insn>();
         Insn Ret(uint value) => rets.TryGetValue(value, out var i) ? i : rets[value] = Insn.Return(value);
-        var argBlocks = new Dictionary<(Leaf, bool Wide), List<Insn>>();
+        var argBlocks = new Dictionary<Leaf, List<Insn>>();
 
         // Archs sharing an AUDIT_ARCH (x86_64 and x32) share one block.
         var groups = profile.Arches.GroupBy(p => AuditArch.Of(p.Arch)).ToList();
@@ -48,18 +48,17 @@ public static class SeccompCompiler
         for (int gi = 0; gi < groups.Count; gi++)
         {
             var plans = groups[gi].ToList();
-            bool wide = AuditArch.Is64Bit(plans[0].Arch);
             var ranges = NumberSpace.Build(plans, profile);
             var tree = DecisionTree.Build(ranges);
             if (tree is LeafNode)
             {
                 // One outcome for every number: no need to look at nr.
-                dispatch[gi].True = EmitTree(tree, asm, Ret, argBlocks, wide);
+                dispatch[gi].True = EmitTree(tree, asm, Ret, argBlocks);
                 continue;
             }
             // The load falls through into the tree's root, appended right after it.
             dispatch[gi].True = asm.Append(Insn.Load(SeccompData.Nr));
-            EmitTree(tree, asm, Ret, argBlocks, wide);
+            EmitTree(tree, asm, Ret, argBlocks);
         }
 
         foreach (var block in argBlocks.Values)
@@ -72,19 +71,19 @@ public static class SeccompCompiler
         return program;
     }
 
-    private static Insn EmitTree(TreeNode node, Assembler asm, Func<uint, Insn> ret, Dictionary<(Leaf, bool Wide), List<Insn>> argBlocks, bool wide)
+    private static Insn EmitTree(TreeNode node, Assembler asm, Func<uint, Insn> ret, Dictionary<Leaf, List<Insn>> argBlocks)
     {
         switch (node)
         {
             case LeafNode leaf:
                 if (leaf.Range.Leaf.IsReturn) return ret(leaf.Range.Leaf.Ret);
-                if (!argBlocks.TryGetValue((leaf.Range.Leaf, wide), out var block))
-                    argBlocks[(leaf.Range.Leaf, wide)] = block = ArgBlock.Build(leaf.Range.Leaf, wide, ret);
+                if (!argBlocks.TryGetValue(leaf.Range.Leaf, out var block))
+                    argBlocks[leaf.Range.Leaf] = block = ArgBlock.Build(leaf.Range.Leaf, ret);
                 return block[0];
             case SplitNode split:
                 var test = asm.Append(Insn.Cond(Op.JgeK, split.Boundary, null, null));
-                test.False = EmitTree(split.Left, asm, ret, argBlocks, wide);
-                test.True = EmitTree(split.Right, asm, ret, argBlocks, wide);
+                test.False = EmitTree(split.Left, asm, ret, argBlocks);
+                test.True = EmitTree(split.Right, asm, ret, argBlocks);
                 return test;
             default:
                 throw new InvalidOperationException();
