@@ -111,7 +111,7 @@ internal static class ArgBlock
         }
     }
 
-    /// <summary>(arg &amp; mask) == datum, half by half; a half with a zero mask is constant.</summary>
+    /// <summary>(arg &amp; mask) == datum (already masked), half by half; a half with a zero mask always holds.</summary>
     private static List<Insn>? Masked(Cond c, bool wide, uint hiOff, uint loOff, Insn pass, Insn fail)
     {
         uint mHi = wide ? (uint)(c.Value >> 32) : 0, mLo = (uint)c.Value;

@@ -5,8 +5,8 @@ namespace Seccomp.Compile;
 /// <summary>
 /// Splits the whole 32-bit <c>seccomp_data.nr</c> space of one AUDIT_ARCH into ranges with one outcome each.
 /// x86_64 and x32 share AUDIT_ARCH_X86_64, so for that arch the space is [0, 2^30) for x86_64 and
-/// [2^30, 2^32) for x32 (numbers with __X32_SYSCALL_BIT); a half whose ABI the filter does not cover falls
-/// to the default action, as libseccomp's filter does.
+/// [2^30, 2^32) for x32 (numbers with __X32_SYSCALL_BIT); a half whose ABI the filter does not cover gets
+/// the bad-arch action, as libseccomp's filter does (checked against libseccomp 2.5.4 in the tests).
 /// </summary>
 internal static class NumberSpace
 {
@@ -18,7 +18,17 @@ internal static class NumberSpace
         if (x86_64 is not null || x32 is not null)
         {
             AddSpan(ranges, x86_64, 0, AuditArch.X32SyscallBit - 1, profile);
-            AddSpan(ranges, x32, AuditArch.X32SyscallBit, uint.MaxValue, profile);
+            if (x32 is null && x86_64 is not null)
+            {
+                // libseccomp lets nr == -1 (0xffffffff: what a tracer sets to skip a call) through its
+                // x86_64 block to the default action; the rest of the x32 half is a bad arch.
+                AddSpan(ranges, null, AuditArch.X32SyscallBit, uint.MaxValue - 1, profile);
+                ranges.Add(new Range(uint.MaxValue, uint.MaxValue, Leaf.Return(profile.DefaultRet), 0));
+            }
+            else
+            {
+                AddSpan(ranges, x32, AuditArch.X32SyscallBit, uint.MaxValue, profile);
+            }
         }
         else
         {
@@ -32,7 +42,7 @@ internal static class NumberSpace
         var deflt = Leaf.Return(profile.DefaultRet);
         if (plan is null)
         {
-            ranges.Add(new Range(lo, hi, deflt, 0));
+            ranges.Add(new Range(lo, hi, Leaf.Return(profile.BadArchRet), 0));
             return;
         }
         // Table syscalls per number, to weight ranges by how many real syscalls land in them.

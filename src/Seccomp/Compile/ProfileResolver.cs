@@ -7,7 +7,8 @@ namespace Seccomp.Compile;
 /// libseccomp and how libseccomp's db.c merges rules for the same syscall:
 /// <list type="bullet">
 /// <item>a rule whose action equals the default action is dropped (runc skips it; libseccomp would refuse it);</item>
-/// <item>the first unconditional rule for a syscall wins: later rules for it are ignored, and it replaces
+/// <item>the first unconditional rule for a syscall wins (a rule whose conditions are all MASKED_EQ with a
+///   zero mask counts as unconditional, as libseccomp drops such conditions): later rules for it are ignored, and it replaces
 ///   conditional rules added before it (db.c: "syscall exists without any chains" / "new filter has no chains");</item>
 /// <item>otherwise the conditional rules are kept in profile order; the first one whose conditions all hold
 ///   decides (when two with different actions both hold, libseccomp's answer depends on its tree order;
@@ -120,28 +121,37 @@ internal static class ProfileResolver
                 if (!plan.Syscalls.TryGetValue(nr, out var sp))
                     plan.Syscalls[nr] = sp = new SyscallPlan { Name = name };
                 if (sp.UnconditionalRule is not null) continue; // first unconditional rule wins
-                if (rule.Args.Count == 0)
+                conds ??= Narrow(rule.Args, wide);
+                if (conds.Count == 0)
                 {
                     sp.UnconditionalRule = r;
                     sp.UnconditionalRet = ret;
                     sp.Rules.Clear();
                     continue;
                 }
-                conds ??= Narrow(rule.Args, wide);
                 sp.Rules.Add(new CondRule(r, conds, ret));
             }
         }
         return plan;
     }
 
-    /// <summary>On 32-bit ABIs libseccomp compares only the low 32 bits of values and masks.</summary>
+    /// <summary>
+    /// On 32-bit ABIs libseccomp compares only the low 32 bits of values and masks. For MASKED_EQ it
+    /// compares against datum &amp; mask (bits of the datum outside the mask are ignored, not "never equal"),
+    /// so a MASKED_EQ with a zero mask always holds: libseccomp drops it, and a rule left with no condition
+    /// counts as unconditional for the precedence above.
+    /// </summary>
     private static List<Cond> Narrow(IReadOnlyList<ArgCondition> args, bool wide)
     {
         var list = new List<Cond>(args.Count);
         foreach (var a in args)
-            list.Add(wide
-                ? new Cond(a.Index, a.Op, a.Value, a.ValueTwo)
-                : new Cond(a.Index, a.Op, a.Value & 0xffffffff, a.ValueTwo & 0xffffffff));
+        {
+            ulong keep = wide ? ulong.MaxValue : 0xffffffff;
+            ulong value = a.Value & keep, two = a.ValueTwo & keep;
+            if (a.Op == CompareOp.MaskedEqual) two &= value;
+            if (a.Op == CompareOp.MaskedEqual && value == 0) continue;
+            list.Add(new Cond(a.Index, a.Op, value, a.Op == CompareOp.MaskedEqual ? two : 0));
+        }
         return list;
     }
 

@@ -35,7 +35,10 @@ public static class BpfInterpreter
 {
     public static uint Run(ReadOnlySpan<SockFilter> prog, SeccompInput input) => Run(prog, input, out _);
 
-    public static uint Run(ReadOnlySpan<SockFilter> prog, SeccompInput input, out int steps)
+    public static uint Run(ReadOnlySpan<SockFilter> prog, SeccompInput input, out int steps) => Run(prog, input, out steps, null);
+
+    /// <summary>Runs and records every pc evaluated in <paramref name="trace"/> (when given).</summary>
+    public static uint Run(ReadOnlySpan<SockFilter> prog, SeccompInput input, out int steps, List<int>? trace)
     {
         uint a = 0, x = 0;
         Span<uint> mem = stackalloc uint[16];
@@ -44,6 +47,7 @@ public static class BpfInterpreter
         while (true)
         {
             if (pc >= prog.Length) throw new InvalidOperationException("fell off the end of the program");
+            trace?.Add(pc);
             var f = prog[pc++];
             steps++;
             int cls = f.Code & 7;
