@@ -28,7 +28,7 @@ internal sealed class Insn
 /// Classic BPF jumps only go forward and jt/jf are 8-bit, so a conditional jump further than 255
 /// instructions gets a trampoline right after it: a copy of the target when that is a RET (no extra
 /// instruction evaluated), otherwise a JA with its 32-bit offset. Inserting moves later code, so the
-/// pass repeats until every jump fits.
+/// pass repeats until every jump fits. Past BPF_MAXINSNS it gives up with a <see cref="SeccompException"/>.
 /// </summary>
 internal sealed class Assembler
 {
@@ -45,35 +45,42 @@ internal sealed class Assembler
     public SockFilter[] Assemble(out int trampolines)
     {
         trampolines = 0;
-        while (true)
+        if (_code.Count > Op.MaxInstructions)
+            throw new SeccompException($"syscalls: the filter needs {_code.Count} instructions, more than the kernel's limit of {Op.MaxInstructions}");
+        bool changed = true;
+        while (changed)
         {
+            // Distances from a snapshot of the layout: insertions only lengthen jumps, so a jump found too
+            // far stays too far, and one that became too far is caught by the next pass.
+            changed = false;
             var index = IndexMap();
-            bool changed = false;
-            for (int i = 0; i < _code.Count; i++)
+            var laidOut = _code.ToArray();
+            _code.Clear();
+            foreach (var insn in laidOut)
             {
-                var insn = _code[i];
+                _code.Add(insn);
+                int at = index[insn];
                 if (insn.Code == Op.JaOp)
                 {
-                    if (Distance(index, i, insn.True!) < 0) throw new InvalidOperationException("backward jump");
+                    if (Distance(index, at, insn.True!) < 0) throw new InvalidOperationException("backward jump");
                     continue;
                 }
                 if (!insn.IsConditional) continue;
-                int insertAt = i + 1;
-                foreach (bool isTrue in stackalloc[] { true, false })
+                for (int side = 0; side < 2; side++)
                 {
-                    var target = isTrue ? insn.True! : insn.False!;
-                    int d = Distance(index, i, target);
+                    var target = side == 0 ? insn.True! : insn.False!;
+                    int d = Distance(index, at, target);
                     if (d < 0) throw new InvalidOperationException("backward jump");
                     if (d <= 255) continue;
                     var hop = target.IsRet ? Insn.Return(target.K) : Insn.Jump(target);
-                    _code.Insert(insertAt++, hop);
-                    if (isTrue) insn.True = hop; else insn.False = hop;
+                    _code.Add(hop);
+                    if (side == 0) insn.True = hop; else insn.False = hop;
                     trampolines++;
                     changed = true;
                 }
-                if (changed) break; // indices moved: recompute from scratch
             }
-            if (!changed) break;
+            if (_code.Count > Op.MaxInstructions)
+                throw new SeccompException($"syscalls: the filter needs {_code.Count} instructions, more than the kernel's limit of {Op.MaxInstructions}");
         }
 
         var final = IndexMap();

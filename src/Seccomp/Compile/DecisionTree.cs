@@ -56,7 +56,7 @@ internal static class DecisionTree
         {
             cost[h] = new long[n, n];
             split[h] = new short[n, n];
-            for (int i = 0; i < n; i++)
+            for (int i = n - 1; i >= 0; i--) // rows below first: the window needs root(i+1, j)
             {
                 cost[h][i, i] = 0;
                 for (int j = i + 1; j < n; j++)
@@ -66,10 +66,19 @@ internal static class DecisionTree
                     if (h > 0 && (1L << Math.Min(h, 62)) >= j - i + 1)
                     {
                         var below = cost[h - 1];
-                        for (int k = i + 1; k <= j; k++)
+                        // Knuth's bound: the best root of i..j lies between those of i..j-1 and i+1..j.
+                        // Exact without the height cap; with it, a close heuristic, so fall back to
+                        // every root when the window finds no tree within the cap.
+                        int from = Math.Max(i + 1, (int)split[h][i, j - 1]), to = j > i + 1 ? Math.Min(j, (int)split[h][i + 1, j]) : j;
+                        if (from > to) { from = i + 1; to = j; }
+                        for (int pass = 0; pass < 2 && best == Inf; pass++)
                         {
-                            long c = below[i, k - 1] + below[k, j];
-                            if (c < best) { best = c; bestK = (short)k; }
+                            for (int k = from; k <= to; k++)
+                            {
+                                long c = below[i, k - 1] + below[k, j];
+                                if (c < best) { best = c; bestK = (short)k; }
+                            }
+                            from = i + 1; to = j;
                         }
                         if (best < Inf) best += prefix[j + 1] - prefix[i];
                     }

@@ -65,10 +65,7 @@ public static class SeccompCompiler
             foreach (var insn in block) asm.Append(insn);
         foreach (var ret in rets.Values) asm.Append(ret);
 
-        var program = asm.Assemble(out _);
-        if (program.Length > Op.MaxInstructions)
-            throw new SeccompException($"syscalls: the filter needs {program.Length} instructions, more than the kernel's limit of {Op.MaxInstructions}");
-        return program;
+        return asm.Assemble(out _);
     }
 
     private static Insn EmitTree(TreeNode node, Assembler asm, Func<uint, Insn> ret, Dictionary<Leaf, List<Insn>> argBlocks)
