@@ -31,8 +31,35 @@ internal static class ArgBlock
         var all = new List<Insn>();
         foreach (var b in blocks) all.AddRange(b);
         if (all.Count == 0) all.Add(Insn.Jump(next)); // every rule folded away: keep an entry point
+        SkipRedundantLoads(all);
         return all;
     }
+
+    /// <summary>
+    /// A jump to a load of the word the accumulator already holds can land just after that load (the next
+    /// rule testing the same half of the same argument, say). The accumulator at each instruction is known
+    /// from the straight-line order: every jump target in a block is a load, a RET, or a test reached with
+    /// the same word from both sides, so the result never depends on the path (the tests check that).
+    /// </summary>
+    private static void SkipRedundantLoads(List<Insn> code)
+    {
+        var position = new Dictionary<Insn, int>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < code.Count; i++) position[code[i]] = i;
+        long held = -1; // offset of the word in A, or -1 when unknown
+        foreach (var insn in code)
+        {
+            if (insn.Code == Op.LdAbsW) { held = insn.K; continue; }
+            if (insn.Code == Op.AndK) { held = -1; continue; }
+            if (!insn.IsConditional || held < 0) continue;
+            insn.True = Skip(insn.True!, held, code, position);
+            insn.False = Skip(insn.False!, held, code, position);
+        }
+    }
+
+    private static Insn Skip(Insn target, long held, List<Insn> code, Dictionary<Insn, int> position) =>
+        target.Code == Op.LdAbsW && target.K == held && position.TryGetValue(target, out int at) && at + 1 < code.Count
+            ? code[at + 1]
+            : target;
 
     /// <summary>null: the rule never holds; empty: it always holds.</summary>
     private static List<Insn>? BuildRule(CondRule rule, bool wide, Insn pass, Insn fail)
