@@ -29,36 +29,3 @@ public static class Op
     /// <summary>The kernel's limit on a filter's length (BPF_MAXINSNS).</summary>
     public const int MaxInstructions = 4096;
 }
-
-/// <summary>
-/// Offsets in <c>struct seccomp_data { int nr; u32 arch; u64 instruction_pointer; u64 args[6]; }</c>.
-/// The args are in the task's byte order; every arch we support is little-endian, so the low half comes first.
-/// </summary>
-public static class SeccompData
-{
-    public const uint Nr = 0;
-    public const uint Arch = 4;
-    public const uint InstructionPointer = 8;
-    public const uint Size = 64;
-    public static uint ArgLo(uint index) => 16 + index * 8;
-    public static uint ArgHi(uint index) => 16 + index * 8 + 4;
-}
-
-/// <summary>SECCOMP_RET_* values (linux/seccomp.h).</summary>
-public static class Ret
-{
-    public const uint KillProcess = 0x80000000;
-    public const uint KillThread = 0x00000000;
-    public const uint Trap = 0x00030000;
-    public const uint Errno = 0x00050000;
-    public const uint UserNotif = 0x7fc00000;
-    public const uint Trace = 0x7ff00000;
-    public const uint Log = 0x7ffc0000;
-    public const uint Allow = 0x7fff0000;
-    public const uint ActionFullMask = 0xffff0000;
-    public const uint DataMask = 0x0000ffff;
-
-    /// <summary>ENOSYS, what a syscall newer than the profile gets (see README, "ENOSYS").</summary>
-    public const uint Enosys = 38;
-    public const uint Eperm = 1;
-}
