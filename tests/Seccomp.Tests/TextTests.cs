@@ -51,10 +51,10 @@ public class TextTests
     [Fact]
     public void ExplainAgreesWithTheFilterOnDockerSyscalls()
     {
-        // Every 12th name of each table (each call compiles the profile), plus the ones with argument rules.
+        // Every 30th name of each table (each call compiles the profile), plus the ones with argument rules.
         var docker = TestData.Docker();
         foreach (var arch in new[] { SeccompArch.X86_64, SeccompArch.X86, SeccompArch.X32 })
-            foreach (var (name, _) in SyscallTables.Entries(arch).Where((e, i) => i % 12 == 0 || e.Name is "socket" or "personality" or "clone"))
+            foreach (var (name, _) in SyscallTables.Entries(arch).Where((e, i) => i % 30 == 0 || e.Name is "socket" or "personality" or "clone"))
                 Assert.DoesNotContain("WARNING", SeccompExplain.Explain(docker, SeccompNames.ArchName(arch), name, [0x26]));
     }
 }
