@@ -1,1 +1,0 @@
-namespace Placeholder; public class Smoke { [Fact] public void Builds() => Assert.True(true); }
