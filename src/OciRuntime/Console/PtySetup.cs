@@ -25,6 +25,7 @@ internal static unsafe class PtySetup
             int slave = Sys.Open(slavePath, Sys.O_RDWR | Sys.O_NOCTTY);
             if (size is not null) SetSize(slave, size.Height, size.Width);
             Sys.SendWithFds(consoleSocket, Encoding.UTF8.GetBytes(slavePath), [master]);
+            BindConsole(slavePath);
             for (int fd = 0; fd < 3; fd++) Sys.Check(Sys.Fast(Nr.dup3, slave, fd, 0), "dup pty to stdio");
             Sys.Check(Sys.Fast(Nr.ioctl, 0, TIOCSCTTY, 0), "set controlling terminal");
             Sys.Close(slave);
@@ -34,6 +35,16 @@ internal static unsafe class PtySetup
             Sys.Close(master);
             Sys.Close(consoleSocket);
         }
+    }
+
+    /// <summary>/dev/console is the container's terminal too (a bind of the pty slave, as runc does).</summary>
+    private static void BindConsole(string slavePath)
+    {
+        if (!Directory.Exists("/dev")) return;
+        long fd = Sys.OpenAt(Sys.AT_FDCWD, "/dev/console", Sys.O_CREAT | Sys.O_WRONLY | Sys.O_NOFOLLOW, 0);
+        if (fd < 0) return; // a read-only /dev: leave it as the image has it
+        Sys.Close((int)fd);
+        Sys.Mount(slavePath, "/dev/console", "bind", Sys.MS_BIND, null);
     }
 
     internal static void SetSize(int fd, uint rows, uint cols)

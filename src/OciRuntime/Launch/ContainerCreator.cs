@@ -32,6 +32,8 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
         if (spec.Process!.Terminal && o.ConsoleSocket is null && !attached)
             throw new RuntimeError("process.terminal: a detached container with a terminal needs --console-socket");
         string rootfs = SpecLoading.RootfsOf(spec, bundle);
+        var seccomp = SeccompSetup.Compile(spec);
+        timer.Mark("seccomp");
         bool useInit = o.UseInit || spec.Annotations?.GetValueOrDefault("io.ocirun.init") == "true";
 
         int preserve = o.PreserveFds;
@@ -74,6 +76,7 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
             {
                 Id = o.Id, Bundle = bundle, Rootfs = rootfs, NoPivot = o.NoPivot, PreserveFds = preserve,
                 CgroupPath = cgroup.Path, ParentHooks = parentHooks, UseInit = useInit, Trace = timer.Enabled,
+                SeccompProgram = seccomp is null ? null : SeccompSetup.Serialize(seccomp), SeccompFlags = seccomp?.FilterFlags ?? 0,
             };
             var callbacks = new Callbacks(spec, cgroup, o.Id, bundle);
             int pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, fifoFd, consoleFd, timer), callbacks);

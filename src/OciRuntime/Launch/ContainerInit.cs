@@ -96,7 +96,7 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
                 throw new HookAbort(reply.Length > 1 ? Encoding.UTF8.GetString(reply[1..]) : "setting rlimits failed");
         }
         if (process.NoNewPrivileges) Credentials.NoNewPrivileges();
-        var seccomp = Security.SeccompSetup.Prepare(spec);
+        var seccomp = SeccompSetup.FromPlan(plan.SeccompProgram, plan.SeccompFlags);
         if (!process.NoNewPrivileges) seccomp?.Load();
         Credentials.DropBounding(caps.Bounding, lastCap);
         Credentials.SwitchUser(process.User, SetgroupsAllowed(userNs));

@@ -22,5 +22,8 @@ internal sealed record InitPlan
     /// <summary>Init stops before pivot_root so the parent can run prestart and createRuntime hooks.</summary>
     public bool ParentHooks { get; init; }
     public bool UseInit { get; init; }
+    /// <summary>The compiled seccomp program (struct sock_filter array) and its seccomp(2) flags.</summary>
+    public byte[]? SeccompProgram { get; init; }
+    public uint SeccompFlags { get; init; }
     public bool Trace { get; init; }
 }
