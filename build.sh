@@ -22,14 +22,15 @@ need_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-deps_build() { need_packages clang zlib1g-dev; }
+deps_build() { need_packages clang zlib1g-dev binutils; }
 deps_test() { need_packages busybox-static runc crun libseccomp2 uidmap hyperfine time; }
 
 publish() {
   deps_build
   dotnet publish src/OciRuntime/OciRuntime.csproj -c Release -r linux-x64 -o "$OUT/publish" -nologo -v quiet \
     -p:TreatWarningsAsErrors=true
-  install -m 0755 "$OUT/publish/ocirun" "$OUT/ocirun"
+  # A static executable (see OciRuntime.csproj); the symbols stay in out/publish for debugging.
+  strip -o "$OUT/ocirun.tmp" "$OUT/publish/ocirun" && chmod 0755 "$OUT/ocirun.tmp" && mv -f "$OUT/ocirun.tmp" "$OUT/ocirun"
   echo "built $OUT/ocirun ($(stat -c %s "$OUT/ocirun") bytes)"
 }
 

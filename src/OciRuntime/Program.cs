@@ -15,7 +15,7 @@ internal static class Program
         var root = new RootCommand("ocirun: an OCI container runtime (runc-compatible command line)");
         globals.AddTo(root);
         foreach (var c in CommandTable.All(globals)) root.Add(c);
-        var result = root.Parse(args);
+        var result = root.Parse(ExecCommand.Normalize(args));
         if (result.Errors.Count > 0)
         {
             foreach (var e in result.Errors) Console.Error.WriteLine($"ocirun: {e.Message}");

@@ -13,6 +13,7 @@ internal static class CommandTable
         StateCommand.Build(g),
         KillCommand.Build(g),
         DeleteCommand.Build(g),
+        ExecCommand.Build(g),
         ListCommand.Build(g),
         SpecCommand.Build(g),
         FeaturesCommand.Build(g),

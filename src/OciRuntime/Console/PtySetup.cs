@@ -12,7 +12,7 @@ internal static unsafe class PtySetup
 {
     private const long TIOCSPTLCK = 0x40045431, TIOCGPTN = 0x80045430, TIOCSWINSZ = 0x5414, TIOCSCTTY = 0x540E;
 
-    internal static void Attach(int consoleSocket, Box? size)
+    internal static void Attach(int consoleSocket, Box? size, bool bindConsole = true)
     {
         int master = Sys.Open("/dev/ptmx", Sys.O_RDWR | Sys.O_NOCTTY);
         try
@@ -25,7 +25,7 @@ internal static unsafe class PtySetup
             int slave = Sys.Open(slavePath, Sys.O_RDWR | Sys.O_NOCTTY);
             if (size is not null) SetSize(slave, size.Height, size.Width);
             Sys.SendWithFds(consoleSocket, Encoding.UTF8.GetBytes(slavePath), [master]);
-            BindConsole(slavePath);
+            if (bindConsole) BindConsole(slavePath);
             for (int fd = 0; fd < 3; fd++) Sys.Check(Sys.Fast(Nr.dup3, slave, fd, 0), "dup pty to stdio");
             Sys.Check(Sys.Fast(Nr.ioctl, 0, TIOCSCTTY, 0), "set controlling terminal");
             Sys.Close(slave);

@@ -87,6 +87,24 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
         }
         timer.Mark("paths");
 
+        return FinishProcess(process, caps, lastCap, userNs);
+    }
+
+    /// <summary>`exec`: already in every namespace of the container (the zone joined them) and in its root.</summary>
+    internal ExecTarget PrepareExec()
+    {
+        var process = spec.Process ?? throw new RuntimeError("process: missing");
+        int lastCap = CapabilitySets.LastCap();
+        var caps = CapabilitySets.From(process.Capabilities, lastCap);
+        if (process.Terminal) Sys.Fast(Nr.setsid);
+        if (process.Terminal && plan.ConsoleSocketFd >= 0) Pty.PtySetup.Attach(plan.ConsoleSocketFd, process.ConsoleSize, bindConsole: false);
+        if (process.OomScoreAdj is int oom) WriteProc("/proc/self/oom_score_adj", oom.ToString(), "process.oomScoreAdj");
+        return FinishProcess(process, caps, lastCap, Namespaces.Has(spec, NamespaceKind.User));
+    }
+
+    /// <summary>Steps 8 and 9, shared by create and exec: privileges given up in order, then the descriptors.</summary>
+    private ExecTarget FinishProcess(OciSpec.Process process, CapabilitySets caps, int lastCap, bool userNs)
+    {
         // 8. privileges, in this order. The parent sets the rlimits first, while we still have its credentials.
         if (process.Rlimits is { Count: > 0 })
         {

@@ -36,7 +36,7 @@ internal static class InitMain
             spec = OciJson.ParseSpec(bytes.AsSpan(4 + len));
             timer.Mark("read-plan");
             init = new ContainerInit(plan, spec, sync, timer);
-            target = init.Prepare();
+            target = plan.Exec ? init.PrepareExec() : init.Prepare();
         }
         catch (HookAbort)
         {
@@ -47,6 +47,8 @@ internal static class InitMain
             TrySend(sync, SyncChannel.InitError, Describe(e));
             return 1;
         }
+
+        if (plan.Exec) return ExecNow(sync, target);
 
         var phases = new StringWriter();
         if (plan.Trace) timer.Report(phases);
@@ -66,6 +68,17 @@ internal static class InitMain
             if (fifo >= 0) ExecGate.ReportFailure(fifo, Describe(e));
             return 1;
         }
+    }
+
+    /// <summary>exec: ready, then execve at once; the parent reads the sync socket to its end (it closes on
+    /// exec), so an error written here is the only way it learns that execve failed.</summary>
+    private static int ExecNow(SyncChannel sync, ExecTarget target)
+    {
+        sync.Send(SyncChannel.InitReady);
+        Sys.SetCloexec(sync.Fd, true);
+        long r = target.Exec();
+        TrySend(sync, SyncChannel.InitError, $"process.args[0]: exec {target.Path}: {SyscallException.Describe((int)-r)}");
+        return 1;
     }
 
     private static string PhaseList(string report)

@@ -28,7 +28,7 @@ internal static class InitSpawner
     internal sealed record Request(Spec Spec, InitPlan Plan, int FifoPathFd, int ConsoleSocketFd, PhaseTimer Timer);
 
     /// <summary>Starts init; returns the host pid of the container's process. Kills what it made on failure.</summary>
-    internal static unsafe int Spawn(Request req, ISpawnCallbacks callbacks)
+    internal static unsafe int Spawn(Request req, ISpawnCallbacks callbacks, bool awaitExec = false)
     {
         var spec = req.Spec;
         int low = 3 + req.Plan.PreserveFds; // our descriptors must not land among the preserved ones
@@ -131,6 +131,11 @@ internal static class InitSpawner
                     case SyncChannel.InitReady:
                         if (msg.Length > 1) AddInitPhases(req.Timer, Encoding.UTF8.GetString(msg[1..]));
                         req.Timer.Mark("init");
+                        if (!awaitExec) return containerPid;
+                        // exec: the socket closes when execve succeeds; anything before that is init's error.
+                        var after = sync.Receive();
+                        if (!after.IsEmpty && after[0] == SyncChannel.InitError)
+                            throw new RuntimeError(Encoding.UTF8.GetString(after[1..]));
                         return containerPid;
                     case SyncChannel.InitError:
                         throw new RuntimeError(Encoding.UTF8.GetString(msg[1..]));

@@ -1,0 +1,94 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using OciRuntime.Cgroups;
+using OciRuntime.Cli;
+using OciRuntime.Interop;
+using OciRuntime.Security;
+using OciRuntime.State;
+using OciSpec;
+
+namespace OciRuntime.Launch;
+
+internal sealed record ExecOptions(
+    string Id, OciSpec.Process Process, string? ConsoleSocket, bool Detach, string? PidFile, int PreserveFds, bool IgnorePaused);
+
+/// <summary>
+/// `exec`: a new process in every namespace and the cgroup of a running container, with the container's
+/// seccomp filter and rlimits unless the process says otherwise. Foreground: waits and returns its exit code.
+/// </summary>
+internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
+{
+    private static readonly int[] Forwarded = [1, 2, 3, 10, 12, 14, 15, 20, 21, 22, 28];
+
+    internal int Exec(ExecOptions o)
+    {
+        StateStore.ValidateId(o.Id);
+        var rec = store.Load(o.Id);
+        var cgroup = CgroupManagerFactory.Create(rec.CgroupPath, o.Id);
+        var status = StatusProbe.Probe(store, rec, () => cgroup);
+        if (status == LifecycleStatus.Paused && !o.IgnorePaused)
+            throw new RuntimeError($"container {o.Id} is paused (use --ignore-paused, or resume it)");
+        if (status is not (LifecycleStatus.Running or LifecycleStatus.Created or LifecycleStatus.Paused))
+            throw new RuntimeError($"cannot exec in a {status.ToSpec()} container");
+        var config = ContainerConfig.Load(store, o.Id) ?? throw new RuntimeError($"container {o.Id}: its config.json copy is missing");
+        var errors = SpecValidator.ValidateProcess(o.Process, "process");
+        if (errors.Count > 0) throw new RuntimeError(errors[0].ToString());
+        if (o.Process.Args is not { Count: > 0 }) throw new RuntimeError("process.args: must not be empty");
+        if (o.Process.Terminal && o.ConsoleSocket is null && o.Detach)
+            throw new RuntimeError("--tty: a detached exec with a terminal needs --console-socket");
+
+        // The new process joins each namespace the container has, through its init's /proc entries.
+        var joined = (config.Linux?.Namespaces ?? [])
+            .Select(n => NamespaceKinds.TryParse(n.Type, out var k) ? k : throw new RuntimeError($"linux.namespaces: unknown type {n.Type}"))
+            .Select(k => new LinuxNamespace { Type = NamespaceKinds.ToSpecName(k), Path = $"/proc/{rec.Pid}/ns/{NamespaceKinds.ToProcName(k)}" })
+            .ToList();
+        var spec = config with { Process = o.Process, Linux = (config.Linux ?? new Linux()) with { Namespaces = joined }, Hooks = null };
+        var seccomp = SeccompSetup.Compile(spec);
+
+        if (!o.Detach) Sys.Prctl(Sys.PR_SET_CHILD_SUBREAPER, 1);
+        int consoleFd = o.ConsoleSocket is null ? -1 : Sys.ConnectUnix(o.ConsoleSocket);
+        int pid;
+        try
+        {
+            var plan = new InitPlan
+            {
+                Id = o.Id, Bundle = rec.Bundle, Rootfs = rec.Rootfs, PreserveFds = o.PreserveFds, Exec = true,
+                CgroupPath = rec.CgroupPath, Trace = timer.Enabled,
+                SeccompProgram = seccomp is null ? null : SeccompSetup.Serialize(seccomp), SeccompFlags = seccomp?.FilterFlags ?? 0,
+            };
+            pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, -1, consoleFd, timer), new Callbacks(spec, cgroup), awaitExec: true);
+        }
+        finally
+        {
+            Sys.Close(consoleFd);
+        }
+        if (o.PidFile is not null) StateStore.WriteAtomic(Path.GetFullPath(o.PidFile), Encoding.ASCII.GetBytes(pid.ToString()));
+        if (o.Detach) return 0;
+
+        var registrations = Forwarded.Select(sig => PosixSignalRegistration.Create((PosixSignal)sig, ctx =>
+        {
+            ctx.Cancel = true;
+            Sys.Kill(pid, sig);
+        })).ToList();
+        try
+        {
+            while (true)
+            {
+                long r = Sys.Wait(-1, out int st, Sys.__WALL);
+                if (r == pid) return Sys.ExitCodeOf(st);
+                if (r == -Errno.ECHILD) return 0;
+            }
+        }
+        finally
+        {
+            foreach (var reg in registrations) reg.Dispose();
+        }
+    }
+
+    private sealed class Callbacks(Spec spec, ICgroupManager cgroup) : ISpawnCallbacks
+    {
+        public void OnChild(int pid) { if (cgroup.Exists()) cgroup.Apply(pid); }
+        public string OnParentHooks(int pid) => "";
+        public void OnLimits(int pid) => RlimitSetter.Apply(pid, spec.Process!.Rlimits);
+    }
+}
