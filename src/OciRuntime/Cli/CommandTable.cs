@@ -14,6 +14,11 @@ internal static class CommandTable
         KillCommand.Build(g),
         DeleteCommand.Build(g),
         ListCommand.Build(g),
+        PauseCommand.Build(g),
+        ResumeCommand.Build(g),
+        UpdateCommand.Build(g),
+        PsCommand.Build(g),
+        EventsCommand.Build(g),
         SpecCommand.Build(g),
         FeaturesCommand.Build(g),
     ];
