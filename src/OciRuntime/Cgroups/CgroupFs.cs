@@ -9,7 +9,7 @@ internal static class CgroupFs
     internal static int TryWrite(string dir, string file, string value)
     {
         string path = System.IO.Path.Join(dir, file);
-        long fd = Sys.OpenAt(Sys.AT_FDCWD, path, Sys.O_WRONLY);
+        long fd = Sys.OpenAt(Sys.AT_FDCWD, path, Sys.O_WRONLY | Sys.O_TRUNC);
         if (fd < 0) return (int)-fd;
         try
         {

@@ -164,7 +164,7 @@ internal static class DeviceRules
             foreach (var e in target.Exceptions)
             {
                 var had = current.Exceptions.FirstOrDefault(c => c.Type == e.Type && c.Major == e.Major && c.Minor == e.Minor);
-                if (had.Type == 0 || had.Access != e.Access) w.Add(new("devices", "devices.allow", e.V1Line, field));
+                if (had.Type == 0 || (e.Access & ~had.Access) != DevAccess.None) w.Add(new("devices", "devices.allow", e.V1Line, field));
             }
             foreach (var c in current.Exceptions)
             {

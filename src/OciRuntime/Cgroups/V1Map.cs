@@ -16,7 +16,13 @@ internal static class V1Map
         if (r.Unified is { Count: > 0 })
             throw new RuntimeError($"{R}unified: needs cgroup v2, and this host's controllers are on cgroup v1");
         var w = new List<CgroupWrite>();
-        if (applyDevices) w.AddRange(DeviceRules.V1Writes(DeviceRules.Target(r.Devices), currentDevices));
+        if (applyDevices)
+        {
+            var dev = DeviceRules.V1Writes(DeviceRules.Target(r.Devices), currentDevices);
+            // Only the built-in defaults: a host without the devices hierarchy is no reason to fail.
+            bool onlyDefaults = r.Devices is null or { Count: 0 };
+            w.AddRange(onlyDefaults ? dev.Select(x => x with { IsDefault = true }) : dev);
+        }
         w.AddRange(Memory(r.Memory, v));
         w.AddRange(Cpu(r.CPU));
         w.AddRange(Cpuset(r.CPU));

@@ -4,6 +4,7 @@ using OciSpec;
 
 namespace OciRuntime.Tests.Cgroups;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class CgroupMiscTests
 {
     private const string Hybrid = """

@@ -3,6 +3,7 @@ using OciSpec;
 
 namespace OciRuntime.Tests.Cgroups;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class DeviceTests
 {
     private static LinuxDeviceCgroup Rule(bool allow, string? type = null, long? major = null, long? minor = null, string? access = "rwm") =>
@@ -68,13 +69,13 @@ public sealed class DeviceTests
     [Fact]
     public void Ebpf_program_decides_like_the_emulator()
     {
-        var configs = new List<List<LinuxDeviceCgroup>>
-        {
+        List<LinuxDeviceCgroup>[] configs =
+        [
             [Rule(false)],
             [Rule(true)],
             [Rule(true), Rule(false, "c", 1, 3, "w"), Rule(false, "b", null, null, "rw")],
             [Rule(false), Rule(true, "b", 8, null, "r"), Rule(true, "c", null, 7, "wm")],
-        };
+        ];
         foreach (var cfg in configs)
         {
             var emu = DeviceRules.Target(cfg);

@@ -3,6 +3,7 @@ using OciRuntime.Cgroups;
 namespace OciRuntime.Tests.Cgroups;
 
 /// <summary>A temporary directory laid out like cgroupfs: one directory per v1 controller (or one v2 directory), files pre-made.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class FakeTree : IDisposable
 {
     public string Root { get; } = Directory.CreateTempSubdirectory("ocirun-test-cgfs-").FullName;
@@ -48,6 +49,7 @@ public sealed class FakeTree : IDisposable
 }
 
 /// <summary>A view over literal file contents, for mappers that look before they write.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class MapView(Dictionary<string, string> files) : ICgroupView
 {
     public MapView() : this([]) { }

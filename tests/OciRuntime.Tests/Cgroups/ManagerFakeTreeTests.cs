@@ -4,6 +4,7 @@ using OciSpec;
 namespace OciRuntime.Tests.Cgroups;
 
 /// <summary>The managers' Set/Update/Stats against a temporary directory laid out like cgroupfs.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ManagerFakeTreeTests : IDisposable
 {
     private readonly FakeTree _t = new();

@@ -3,6 +3,7 @@ using OciSpec;
 
 namespace OciRuntime.Tests.Cgroups;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class V1MapTests
 {
     private static string[] Lines(IEnumerable<CgroupWrite> w) => w.Select(x => $"{x.Controller}/{x.File}={x.Value}").ToArray();

@@ -3,6 +3,7 @@ using OciSpec;
 
 namespace OciRuntime.Tests.Cgroups;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class V2MapTests
 {
     private static string[] Lines(IEnumerable<CgroupWrite> w) => w.Select(x => $"{x.Controller}/{x.File}={x.Value}").ToArray();
@@ -68,7 +69,7 @@ public sealed class V2MapTests
             ThrottleReadIOPSDevice = [new LinuxThrottleDevice { Major = 8, Minor = 16, Rate = 3 }],
             ThrottleWriteIOPSDevice = [new LinuxThrottleDevice { Major = 8, Minor = 16, Rate = 4 }],
         };
-        Assert.Equal(["io/io.weight=5000", "io/io.weight=8:16 910", "io/io.max=8:16 rbps=1", "io/io.max=8:16 wbps=2", "io/io.max=8:16 riops=3", "io/io.max=8:16 wiops=4"],
+        Assert.Equal(["io/io.weight=4950", "io/io.weight=8:16 910", "io/io.max=8:16 rbps=1", "io/io.max=8:16 wbps=2", "io/io.max=8:16 riops=3", "io/io.max=8:16 wiops=4"],
             Lines(V2Map.Io(b, new MapView())));
         var bfq = new MapView(new() { ["io.bfq.weight"] = "default 100" });
         Assert.Equal(["io/io.bfq.weight=500", "io/io.bfq.weight=8:16 100"], Lines(V2Map.Io(b, bfq)).Take(2));
