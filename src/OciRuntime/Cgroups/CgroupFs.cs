@@ -1,30 +1,44 @@
+using OciRuntime.Interop;
+
 namespace OciRuntime.Cgroups;
 
-/// <summary>Small file helpers for cgroupfs, with errors that name the file.</summary>
+/// <summary>Small file helpers for cgroupfs, with errors that name the field and the file.</summary>
 internal static class CgroupFs
 {
-    internal static void Write(string dir, string file, string value, string? field = null)
+    /// <summary>One open and one write(2) of <paramref name="value"/>; returns 0 or the errno.</summary>
+    internal static int TryWrite(string dir, string file, string value)
     {
-        string path = System.IO.Path.Combine(dir, file);
+        string path = System.IO.Path.Join(dir, file);
+        long fd = Sys.OpenAt(Sys.AT_FDCWD, path, Sys.O_WRONLY | Sys.O_TRUNC);
+        if (fd < 0) return (int)-fd;
         try
         {
-            // cgroupfs wants one write() per value; no truncation, no buffering.
-            using var fs = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1, false);
             var bytes = System.Text.Encoding.ASCII.GetBytes(value);
-            fs.Write(bytes, 0, bytes.Length);
+            long n = Sys.Write((int)fd, bytes);
+            return n < 0 ? (int)-n : 0;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            string what = field is null ? "" : field + ": ";
-            throw new RuntimeError($"{what}write {value} to {path}: {CleanMessage(e)}");
-        }
+        finally { Sys.Close((int)fd); }
+    }
+
+    internal static void Write(string dir, string file, string value, string? field = null)
+    {
+        int err = TryWrite(dir, file, value);
+        if (err != 0) throw WriteError(dir, file, value, field, err);
+    }
+
+    internal static RuntimeError WriteError(string dir, string file, string value, string? field, int errno)
+    {
+        string what = field is null ? "" : field + ": ";
+        return new RuntimeError($"{what}write {value.Replace("\n", "\\n")} to {System.IO.Path.Join(dir, file)}: {SyscallException.Describe(errno)}");
     }
 
     internal static string? TryRead(string dir, string file)
     {
-        try { return File.ReadAllText(System.IO.Path.Combine(dir, file)); }
+        try { return File.ReadAllText(System.IO.Path.Join(dir, file)); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
+
+    internal static bool Has(string dir, string file) => File.Exists(System.IO.Path.Join(dir, file));
 
     internal static IEnumerable<int> ReadPids(string dir, string file = "cgroup.procs")
     {
@@ -34,25 +48,24 @@ internal static class CgroupFs
             if (int.TryParse(line, out int pid)) yield return pid;
     }
 
-    /// <summary>Removes a cgroup directory, retrying briefly while the kernel still counts exiting tasks.</summary>
-    internal static void RemoveDir(string dir)
+    /// <summary>Removes a cgroup directory, retrying while the kernel still counts exiting tasks (up to ~10 s).</summary>
+    internal static void RemoveDir(string dir, Action? whileBusy = null)
     {
         for (int attempt = 0; ; attempt++)
         {
-            try
+            long r;
+            unsafe
             {
-                Directory.Delete(dir);
-                return;
+                fixed (byte* p = CString.Of(dir)) r = Sys.Fast(Nr.rmdir, (long)p);
             }
-            catch (DirectoryNotFoundException) { return; }
-            catch (IOException) when (attempt < 50)
+            if (r == 0 || r == -Errno.ENOENT) return;
+            if (r == -Errno.EBUSY && attempt < 400)
             {
-                Thread.Sleep(attempt < 10 ? 2 : 20);
+                if (attempt % 20 == 19) whileBusy?.Invoke();
+                Thread.Sleep(attempt < 20 ? 2 : 25);
+                continue;
             }
-            catch (IOException e)
-            {
-                throw new RuntimeError($"remove cgroup {dir}: {CleanMessage(e)}");
-            }
+            throw new RuntimeError($"remove cgroup {dir}: {SyscallException.Describe((int)-r)}");
         }
     }
 
@@ -61,5 +74,52 @@ internal static class CgroupFs
         string m = e.Message;
         int i = m.IndexOf(" : '", StringComparison.Ordinal);
         return i > 0 ? m[..i] : m;
+    }
+
+    /// <summary>"key value" lines (memory.stat, cpu.stat, memory.events) as a map; unparsable lines are skipped.</summary>
+    internal static Dictionary<string, ulong> ReadKeyed(string dir, string file)
+    {
+        var map = new Dictionary<string, ulong>();
+        var text = TryRead(dir, file);
+        if (text is null) return map;
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 2 && ulong.TryParse(parts[1], out ulong v)) map[parts[0]] = v;
+        }
+        return map;
+    }
+
+    /// <summary>A single number; "max" reads as ulong.MaxValue; absent or unparsable as null.</summary>
+    internal static ulong? ReadUlong(string dir, string file)
+    {
+        var t = TryRead(dir, file)?.Trim();
+        if (t is null) return null;
+        if (t == "max") return ulong.MaxValue;
+        if (ulong.TryParse(t, out ulong v)) return v;
+        if (long.TryParse(t, out long s) && s < 0) return ulong.MaxValue;
+        return null;
+    }
+}
+
+/// <summary>Removal of a container's cgroup including any child cgroups the container made (deepest first).</summary>
+internal static class CgroupTree
+{
+    internal static void Remove(string dir, Action? whileBusy = null)
+    {
+        string[] subs;
+        try { subs = Directory.GetDirectories(dir); }
+        catch (DirectoryNotFoundException) { return; }
+        foreach (var sub in subs) Remove(sub, whileBusy);
+        CgroupFs.RemoveDir(dir, whileBusy);
+    }
+
+    /// <summary>True if <paramref name="dir"/> is on a cgroup2 filesystem (statfs f_type CGROUP2_SUPER_MAGIC).</summary>
+    internal static unsafe bool IsCgroup2(string dir)
+    {
+        byte* buf = stackalloc byte[128];
+        long r;
+        fixed (byte* p = OciRuntime.Interop.CString.Of(dir)) r = OciRuntime.Interop.Sys.Fast(137 /* statfs */, (long)p, (long)buf);
+        return r == 0 && *(long*)buf == 0x63677270;
     }
 }

@@ -5,12 +5,13 @@ namespace OciRuntime.Cgroups;
 
 /// <summary>
 /// cgroup v1 (legacy, and hybrid where v1 carries the controllers): one directory per mounted hierarchy,
-/// including the controller-less cgroup2 of a hybrid host so the container is tracked there too.
+/// including the controller-less cgroup2 of a hybrid host so the container is tracked there too (and killed
+/// atomically through its cgroup.kill).
 /// </summary>
 internal sealed class V1Manager : ICgroupManager
 {
     private readonly CgroupLayout _layout;
-    /// <summary>Directory of the container's cgroup per hierarchy mount point.</summary>
+    /// <summary>Directory of the container's cgroup per hierarchy.</summary>
     private readonly Dictionary<CgroupHierarchy, string> _dirs = [];
 
     public string Path { get; }
@@ -23,20 +24,29 @@ internal sealed class V1Manager : ICgroupManager
             _dirs[h] = System.IO.Path.Join(h.MountPoint, pathFor(h));
     }
 
+    /// <summary>The container's directory in the hierarchy carrying <paramref name="controller"/>, or null if none does.</summary>
     internal string? DirOf(string controller)
     {
         var h = _layout.V1For(controller);
         return h is null ? null : _dirs[h];
     }
 
+    private string? UnifiedDir => _layout.V2 is { } v2 ? _dirs[v2] : null;
+
     internal IEnumerable<KeyValuePair<CgroupHierarchy, string>> Dirs => _dirs;
+
+    private string HostKind => _layout.Mode == CgroupMode.Hybrid ? "cgroup v1, hybrid" : "cgroup v1";
 
     public void Create()
     {
         foreach (var (h, dir) in _dirs)
         {
             if (Directory.Exists(dir)) continue;
-            Directory.CreateDirectory(dir);
+            try { Directory.CreateDirectory(dir); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new RuntimeError($"linux.cgroupsPath: create {dir}: {CgroupFs.CleanMessage(e)}");
+            }
             if (h.Controllers.Contains("cpuset")) InheritCpuset(h.MountPoint, dir);
         }
     }
@@ -66,10 +76,22 @@ internal sealed class V1Manager : ICgroupManager
     public void Apply(int pid)
     {
         string p = pid.ToString();
-        foreach (var dir in _dirs.Values) CgroupFs.Write(dir, "cgroup.procs", p);
+        foreach (var dir in _dirs.Values) CgroupFs.Write(dir, "cgroup.procs", p, "linux.cgroupsPath");
     }
 
-    public void Set(LinuxResources resources) => V1Resources.Write(this, resources);
+    private string? ExistingDirOf(string controller) => DirOf(controller) is { } d && Directory.Exists(d) ? d : null;
+
+    public void Set(LinuxResources resources) =>
+        CgroupWriter.Apply(V1Map.All(resources, new DirView(ExistingDirOf), applyDevices: true), ExistingDirOf, HostKind);
+
+    public void Update(LinuxResources resources)
+    {
+        DeviceEmulator? current = null;
+        if (resources.Devices is not null && ExistingDirOf("devices") is { } dd && CgroupFs.TryRead(dd, "devices.list") is { } list)
+            current = DeviceEmulator.FromV1List(list);
+        CgroupWriter.Apply(V1Map.All(resources, new DirView(ExistingDirOf), applyDevices: resources.Devices is not null, current),
+            ExistingDirOf, HostKind);
+    }
 
     public void Freeze() => SetFreezer("FROZEN");
 
@@ -77,17 +99,17 @@ internal sealed class V1Manager : ICgroupManager
 
     private void SetFreezer(string state)
     {
-        var dir = DirOf("freezer") ?? throw new RuntimeError("the freezer controller is not mounted on this host");
+        var dir = ExistingDirOf("freezer") ?? throw new RuntimeError("the freezer controller is not available on this host");
         CgroupFs.Write(dir, "freezer.state", state);
-        // The kernel may report FREEZING for a while; wait until the transition completes.
-        for (int i = 0; i < 1000; i++)
+        // FREEZING may last while tasks finish a system call; re-ask now and then, as runc does.
+        for (int i = 0; i < 2000; i++)
         {
             var now = CgroupFs.TryRead(dir, "freezer.state")?.Trim();
             if (now == state || now is null) return;
-            if (state == "FROZEN" && i % 50 == 49) CgroupFs.Write(dir, "freezer.state", state);
-            Thread.Sleep(1);
+            if (i % 50 == 49) CgroupFs.Write(dir, "freezer.state", state);
+            Thread.Sleep(i < 20 ? 1 : 5);
         }
-        throw new RuntimeError($"freezer.state did not become {state} in {dir}");
+        throw new RuntimeError($"{System.IO.Path.Join(dir, "freezer.state")} did not become {state}");
     }
 
     public bool IsFrozen()
@@ -98,24 +120,40 @@ internal sealed class V1Manager : ICgroupManager
 
     public IReadOnlyList<int> Pids()
     {
-        // Any hierarchy will do; prefer pids or freezer (always per-container), fall back to the first present.
-        var dir = DirOf("pids") ?? DirOf("freezer") ?? _dirs.Values.FirstOrDefault();
+        // Prefer hierarchies that are always per-container; fall back to any present.
+        var dir = ExistingDirOf("pids") ?? ExistingDirOf("freezer") ?? ExistingDirOf("memory") ?? _dirs.Values.FirstOrDefault(Directory.Exists);
         return dir is null ? [] : CgroupFs.ReadPids(dir).ToList();
     }
 
     public void KillAll(int signal)
     {
-        // Freeze first so nothing forks while we signal, as runc does.
-        bool canFreeze = DirOf("freezer") is not null && Directory.Exists(DirOf("freezer"));
-        if (canFreeze) { try { Freeze(); } catch (RuntimeError) { canFreeze = false; } }
-        foreach (var pid in Pids()) Sys.Kill(pid, signal);
-        if (canFreeze) Thaw();
+        // SIGKILL through the cgroup2 side of a hybrid host: atomic, nothing escapes by forking.
+        if (signal == Sys.SIGKILL && UnifiedDir is { } u && CgroupFs.TryWrite(u, "cgroup.kill", "1") == 0) return;
+        // Otherwise freeze first so nothing forks while we signal, as runc does.
+        bool frozen = false;
+        if (ExistingDirOf("freezer") is not null && !IsFrozen())
+        {
+            try { Freeze(); frozen = true; } catch (RuntimeError) { }
+        }
+        try
+        {
+            foreach (var pid in Pids()) Sys.Kill(pid, signal);
+        }
+        finally
+        {
+            if (frozen) Thaw();
+        }
     }
 
     public void Destroy()
     {
-        foreach (var dir in _dirs.Values) CgroupFs.RemoveDir(dir);
+        foreach (var dir in _dirs.Values)
+            CgroupTree.Remove(dir, () => { try { KillAll(Sys.SIGKILL); } catch (RuntimeError) { } });
     }
 
     public bool Exists() => _dirs.Values.Any(Directory.Exists);
+
+    public CgroupStats Stats() => StatsReader.V1(ExistingDirOf);
+
+    public OomWatcher? WatchOom() => ExistingDirOf("memory") is { } d ? OomWatcher.V1(d) : null;
 }

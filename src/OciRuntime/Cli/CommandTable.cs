@@ -15,6 +15,11 @@ internal static class CommandTable
         DeleteCommand.Build(g),
         ExecCommand.Build(g),
         ListCommand.Build(g),
+        PauseCommand.Build(g),
+        ResumeCommand.Build(g),
+        UpdateCommand.Build(g),
+        PsCommand.Build(g),
+        EventsCommand.Build(g),
         SpecCommand.Build(g),
         FeaturesCommand.Build(g),
     ];

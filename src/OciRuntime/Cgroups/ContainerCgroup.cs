@@ -1,0 +1,17 @@
+using OciRuntime.State;
+
+namespace OciRuntime.Cgroups;
+
+/// <summary>A container's record, cgroup and status, as the cgroup commands (pause, resume, update, ps, events) need them.</summary>
+internal sealed record ContainerCgroup(ContainerRecord Record, ICgroupManager Cgroup, LifecycleStatus Status)
+{
+    internal static ContainerCgroup Open(StateStore store, string id)
+    {
+        StateStore.ValidateId(id);
+        var rec = store.Load(id);
+        var cg = CgroupManagerFactory.Create(rec.CgroupPath, id);
+        return new ContainerCgroup(rec, cg, StatusProbe.Probe(store, rec, () => cg));
+    }
+
+    internal LifecycleStatus Reprobe(StateStore store) => StatusProbe.Probe(store, Record, () => Cgroup);
+}

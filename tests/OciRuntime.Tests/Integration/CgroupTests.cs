@@ -1,0 +1,316 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using OciRuntime.Cgroups;
+using OciRuntime.Interop;
+using OciRuntime.Tests.Support;
+using OciSpec;
+using Process = System.Diagnostics.Process;
+
+namespace OciRuntime.Tests.Integration;
+
+/// <summary>
+/// cgroups on this (hybrid) host: limits land in the real v1 files, pause/resume, update, ps, events, kill --all,
+/// the OOM killer, and nothing left behind. The v2 manager is exercised on an ocirun-test child of the host's cgroup2.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class CgroupTests : IDisposable
+{
+    private readonly Sandbox _s = new();
+    public void Dispose() => _s.Dispose();
+
+    private static string CgFile(string controller, string id, string file) =>
+        File.ReadAllText(Path.Join("/sys/fs/cgroup", controller, "ocirun", id, file)).Trim();
+
+    private string Started(Bundle b)
+    {
+        b.Save();
+        string id = _s.NewId();
+        var r = _s.Oci("create", "--bundle", b.Dir, id);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        r = _s.Oci("start", id);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        return id;
+    }
+
+    private static void Resources(Bundle b, string json) => b.Linux["resources"] = JsonNode.Parse(json);
+
+    private string Status(string id) => (string)_s.State(id)["status"]!;
+
+    [Fact]
+    public void Limits_are_in_the_real_cgroup_files_while_the_container_runs()
+    {
+        var b = _s.NewBundle("sleep", "1000");
+        Resources(b, """
+            {"devices":[{"allow":false,"access":"rwm"}],"memory":{"limit":67108864,"reservation":33554432,"swappiness":0},
+             "pids":{"limit":20},"cpu":{"shares":512,"quota":20000,"period":100000,"cpus":"0","mems":"0"}}
+            """);
+        string id = Started(b);
+        int pid = (int)_s.State(id)["pid"]!;
+        Assert.Equal("67108864", CgFile("memory", id, "memory.limit_in_bytes"));
+        Assert.Equal("33554432", CgFile("memory", id, "memory.soft_limit_in_bytes"));
+        Assert.Equal("0", CgFile("memory", id, "memory.swappiness"));
+        Assert.Equal("20", CgFile("pids", id, "pids.max"));
+        Assert.Equal("512", CgFile("cpu", id, "cpu.shares"));
+        Assert.Equal("20000", CgFile("cpu", id, "cpu.cfs_quota_us"));
+        Assert.Equal("100000", CgFile("cpu", id, "cpu.cfs_period_us"));
+        Assert.Equal("0", CgFile("cpuset", id, "cpuset.cpus"));
+        foreach (var ctrl in new[] { "memory", "pids", "cpu", "cpuset", "freezer", "devices", "blkio", "unified" })
+            Assert.Contains(pid.ToString(), CgFile(ctrl, id, "cgroup.procs").Split('\n'));
+        var devices = CgFile("devices", id, "devices.list").Split('\n');
+        Assert.Contains("c 1:3 rwm", devices);
+        Assert.Contains("c 136:* rwm", devices);
+        Assert.DoesNotContain("a *:* rwm", devices);
+    }
+
+    [Fact]
+    public void Device_rules_deny_what_the_list_does_not_allow()
+    {
+        var b = _s.NewBundle().Shell("head -c 1 /dev/zero >/dev/null && echo zero-ok; mknod /dev/mem2 c 1 1 && echo mknod-ok; head -c 1 /dev/mem2 >/dev/null 2>&1 || echo mem-denied");
+        Resources(b, """{"devices":[{"allow":false,"access":"rwm"}]}""");
+        var r = _s.Run(b);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("zero-ok\nmknod-ok\nmem-denied\n", r.Stdout);
+    }
+
+    [Fact]
+    public void A_value_for_an_absent_controller_fails_create_naming_the_field_and_leaves_nothing()
+    {
+        var b = _s.NewBundle("true");
+        Resources(b, """{"network":{"classID":1048577}}""");
+        b.Save();
+        string id = _s.NewId();
+        var r = _s.Oci("create", "--bundle", b.Dir, id);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("linux.resources.network.classID", r.Stderr);
+        Assert.False(Directory.Exists(Path.Join("/sys/fs/cgroup/memory/ocirun", id)));
+
+        // Defaults for absent controllers are fine (as runc).
+        Resources(b, """{"network":{"classID":0},"hugepageLimits":[]}""");
+        Assert.Equal(0, _s.Run(b).ExitCode);
+    }
+
+    [Fact]
+    public void A_value_the_kernel_refuses_names_field_and_file_and_leaves_nothing()
+    {
+        var b = _s.NewBundle("true");
+        Resources(b, """{"cpu":{"cpus":"999"}}""");
+        b.Save();
+        string id = _s.NewId();
+        var r = _s.Oci("create", "--bundle", b.Dir, id);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains($"linux.resources.cpu.cpus: write 999 to /sys/fs/cgroup/cpuset/ocirun/{id}/cpuset.cpus: ", r.Stderr);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.False(Directory.Exists(Path.Join("/sys/fs/cgroup/cpuset/ocirun", id)));
+    }
+
+    [Fact]
+    public void Pause_freezes_and_resume_thaws()
+    {
+        var b = _s.NewBundle().Shell("i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.05; done");
+        string id = Started(b);
+        string counter = Path.Join(b.Rootfs, "tmp", "count");
+        LifecycleTests.WaitFor(() => File.Exists(counter) && File.ReadAllText(counter).Trim().Length > 0);
+
+        Assert.Equal(0, _s.Oci("pause", id).ExitCode);
+        Assert.Equal("paused", Status(id));
+        Assert.Equal("FROZEN", CgFile("freezer", id, "freezer.state"));
+        string before = File.ReadAllText(counter);
+        Thread.Sleep(600);
+        Assert.Equal(before, File.ReadAllText(counter));
+        var again = _s.Oci("pause", id);
+        Assert.NotEqual(0, again.ExitCode);
+
+        Assert.Equal(0, _s.Oci("resume", id).ExitCode);
+        Assert.Equal("running", Status(id));
+        LifecycleTests.WaitFor(() => File.ReadAllText(counter) != before);
+        var r = _s.Oci("resume", id);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("not paused", r.Stderr);
+    }
+
+    [Fact]
+    public void Delete_force_of_a_paused_container_leaves_nothing()
+    {
+        string id = Started(_s.NewBundle().Shell("sleep 1000 & sleep 1000"));
+        Assert.Equal(0, _s.Oci("pause", id).ExitCode);
+        Assert.Equal(0, _s.Oci("delete", "--force", id).ExitCode);
+        Assert.False(Directory.Exists(Path.Join("/sys/fs/cgroup/freezer/ocirun", id)));
+    }
+
+    [Fact]
+    public void Update_changes_the_files_and_the_stored_config()
+    {
+        var b = _s.NewBundle("sleep", "1000");
+        Resources(b, """{"memory":{"limit":67108864},"pids":{"limit":20},"cpu":{"shares":512}}""");
+        string id = Started(b);
+
+        var r = _s.Oci("update", "--memory", "128m", "--pids-limit", "50", "--cpu-shares", "300", "--cpu-quota", "30000", "--cpu-period", "60000",
+            "--cpuset-cpus", "0", "--blkio-weight", "300", id);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("134217728", CgFile("memory", id, "memory.limit_in_bytes"));
+        Assert.Equal("50", CgFile("pids", id, "pids.max"));
+        Assert.Equal("300", CgFile("cpu", id, "cpu.shares"));
+        Assert.Equal("30000", CgFile("cpu", id, "cpu.cfs_quota_us"));
+        Assert.Equal("60000", CgFile("cpu", id, "cpu.cfs_period_us"));
+        Assert.Equal("300", CgFile("blkio", id, "blkio.bfq.weight"));
+
+        r = _s.OciWithStdin("""{"memory":{"limit":100000000},"pids":{"limit":7}}""", "update", "--resources", "-", id);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("99999744", CgFile("memory", id, "memory.limit_in_bytes"));
+        Assert.Equal("7", CgFile("pids", id, "pids.max"));
+
+        var stored = OciJson.ParseSpec(File.ReadAllBytes(Path.Join(_s.Root, id, "config.json"))).Linux!.Resources!;
+        Assert.Equal(100000000, stored.Memory!.Limit);
+        Assert.Equal(7, stored.Pids!.Limit);
+        Assert.Equal(300UL, stored.CPU!.Shares);
+        Assert.Equal(30000, stored.CPU.Quota);
+
+        r = _s.Oci("update", "--memory", "lots", id);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("--memory", r.Stderr);
+        r = _s.OciWithStdin("""{"network":{"classID":5}}""", "update", "-r", "-", id);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("linux.resources.network.classID", r.Stderr);
+    }
+
+    [Fact]
+    public void Ps_lists_the_container_processes()
+    {
+        string id = Started(_s.NewBundle().Shell("sleep 1000 & sleep 1001 & wait"));
+        int pid = (int)_s.State(id)["pid"]!;
+        LifecycleTests.WaitFor(() => JsonNode.Parse(_s.Oci("ps", "--format", "json", id).Stdout)!.AsArray().Count == 3);
+        var pids = JsonNode.Parse(_s.Oci("ps", "--format", "json", id).Stdout)!.AsArray().Select(n => (int)n!).ToList();
+        Assert.Contains(pid, pids);
+        var table = _s.Oci("ps", id);
+        Assert.True(table.ExitCode == 0, table.ToString());
+        var lines = table.Stdout.TrimEnd().Split('\n');
+        Assert.Contains("PID", lines[0]);
+        Assert.Equal(4, lines.Length);
+        Assert.Contains(lines, l => l.Contains("sleep 1001"));
+        var custom = _s.Oci("ps", id, "-o", "pid,comm");
+        Assert.True(custom.ExitCode == 0, custom.ToString());
+        Assert.Contains($"{pid} sh", custom.Stdout.Replace("  ", " "));
+    }
+
+    [Fact]
+    public void Events_stats_is_runc_json_with_memory_usage()
+    {
+        var b = _s.NewBundle("sleep", "1000");
+        Resources(b, """{"memory":{"limit":67108864},"pids":{"limit":20}}""");
+        string id = Started(b);
+        var r = _s.Oci("events", "--stats", id);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var e = JsonNode.Parse(r.Stdout)!.AsObject();
+        Assert.Equal("stats", (string)e["type"]!);
+        Assert.Equal(id, (string)e["id"]!);
+        var data = e["data"]!;
+        Assert.True((ulong)data["memory"]!["usage"]!["usage"]! > 0);
+        Assert.Equal(67108864UL, (ulong)data["memory"]!["usage"]!["limit"]!);
+        Assert.Equal(1UL, (ulong)data["pids"]!["current"]!);
+        Assert.Equal(20UL, (ulong)data["pids"]!["limit"]!);
+        Assert.True((ulong)data["cpu"]!["usage"]!["total"]! > 0);
+        Assert.NotNull(data["blkio"]);
+        Assert.NotNull(data["hugetlb"]);
+    }
+
+    [Fact]
+    public void Kill_all_signals_every_process()
+    {
+        string id = Started(_s.NewBundle().Shell("trap '' TERM; sleep 1000 & sleep 1000 & wait; sleep 1000"));
+        LifecycleTests.WaitFor(() => JsonNode.Parse(_s.Oci("ps", "--format", "json", id).Stdout)!.AsArray().Count == 3);
+        Assert.Equal(0, _s.Oci("kill", "--all", id, "KILL").ExitCode);
+        LifecycleTests.WaitFor(() => Status(id) == "stopped");
+        LifecycleTests.WaitFor(() => JsonNode.Parse(_s.Oci("ps", "--format", "json", id).Stdout)!.AsArray().Count == 0);
+        Assert.Equal(0, _s.Oci("delete", id).ExitCode);
+    }
+
+    [Fact]
+    public void Delete_force_after_init_was_sigkilled_leaves_nothing()
+    {
+        string id = Started(_s.NewBundle().Shell("sleep 1000 & sleep 1000"));
+        int pid = (int)_s.State(id)["pid"]!;
+        Sys.Kill(pid, Sys.SIGKILL);
+        LifecycleTests.WaitFor(() => Status(id) == "stopped");
+        Assert.Equal(0, _s.Oci("delete", "--force", id).ExitCode);
+        foreach (var ctrl in new[] { "memory", "pids", "freezer", "unified", "systemd" })
+            Assert.False(Directory.Exists(Path.Join("/sys/fs/cgroup", ctrl, "ocirun", id)), ctrl);
+    }
+
+    [Fact]
+    public void Memory_limit_triggers_the_oom_killer_and_an_oom_event()
+    {
+        var b = _s.NewBundle().Shell("sleep 1; dd if=/dev/zero of=/dev/null bs=200M count=1; echo survived");
+        Resources(b, """{"memory":{"limit":41943040}}""");
+        b.Save();
+        string id = _s.NewId();
+        Assert.Equal(0, _s.Oci("create", "--bundle", b.Dir, id).ExitCode);
+        var psi = new ProcessStartInfo(RuntimeBinary.Path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "--root", _s.Root, "events", "--interval", "1s", id }) psi.ArgumentList.Add(a);
+        using var events = Process.Start(psi)!;
+        var stdout = events.StandardOutput.ReadToEndAsync();
+        var stderr = events.StandardError.ReadToEndAsync();
+        Thread.Sleep(300);
+        Assert.Equal(0, _s.Oci("start", id).ExitCode);
+        LifecycleTests.WaitFor(() => Status(id) == "stopped", 20_000);
+        if (!events.WaitForExit(10_000)) { events.Kill(); Assert.Fail("events did not end after the container stopped"); }
+        var lines = stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Contains(lines, l => (string)l["type"]! == "oom" && (string)l["id"]! == id);
+        Assert.Contains(lines, l => (string)l["type"]! == "stats");
+        Assert.True(ulong.Parse(CgFile("memory", id, "memory.failcnt")) > 0 || CgFile("memory", id, "memory.oom_control").Contains("oom_kill 1"), stderr.Result);
+    }
+
+    /// <summary>The v2 manager's core on a child of the host's cgroup2 (controller-less here): procs, freeze, kill, stats, device filter.</summary>
+    [Fact]
+    public void V2_manager_core_on_the_hosts_cgroup2()
+    {
+        string top = Path.Join("/sys/fs/cgroup/unified", "ocirun-test-v2-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(top);
+        Process? p = null, q = null;
+        try
+        {
+            var m = new V2Manager(top, "/c1");
+            m.Create();
+            Assert.True(m.Exists());
+            p = Process.Start(new ProcessStartInfo("sleep", "1000") { UseShellExecute = false })!;
+            m.Apply(p.Id);
+            Assert.Equal([p.Id], m.Pids());
+
+            m.Freeze();
+            Assert.True(m.IsFrozen());
+            m.Thaw();
+            Assert.False(m.IsFrozen());
+            Assert.NotNull(m.Stats().Cpu);
+            Assert.Null(m.WatchOom()); // no memory controller in this cgroup2
+
+            // The eBPF device filter: deny-all plus the defaults, then /dev/null taken away again.
+            m.Update(new LinuxResources { Devices = [new LinuxDeviceCgroup { Allow = false, Access = "rwm" }] });
+            m.Update(new LinuxResources
+            {
+                Devices = [new LinuxDeviceCgroup { Allow = false, Access = "rwm" }, new LinuxDeviceCgroup { Allow = false, Type = "c", Major = 1, Minor = 3, Access = "rwm" }],
+            });
+            string tmp = Path.Join(Path.GetTempPath(), Path.GetFileName(top) + ".go");
+            var psi = new ProcessStartInfo("sh", ["-c", $"while [ ! -e {tmp} ]; do sleep 0.02; done; head -c1 /dev/zero >/dev/null && echo zero-ok; cat /dev/null 2>/dev/null && echo null-ok || echo null-denied"])
+            { UseShellExecute = false, RedirectStandardOutput = true };
+            q = Process.Start(psi)!;
+            m.Apply(q.Id);
+            File.WriteAllText(tmp, "");
+            string output = q.StandardOutput.ReadToEnd();
+            q.WaitForExit();
+            File.Delete(tmp);
+            Assert.Equal("zero-ok\nnull-denied\n", output);
+
+            m.KillAll(Sys.SIGKILL);
+            Assert.True(p.WaitForExit(5000));
+            LifecycleTests.WaitFor(() => m.Pids().Count == 0);
+            m.Destroy();
+            Assert.False(m.Exists());
+        }
+        finally
+        {
+            try { p?.Kill(); } catch (InvalidOperationException) { }
+            try { q?.Kill(); } catch (InvalidOperationException) { }
+            if (Directory.Exists(Path.Join(top, "c1"))) CgroupTree.Remove(Path.Join(top, "c1"));
+            CgroupFs.RemoveDir(top);
+        }
+    }
+}
