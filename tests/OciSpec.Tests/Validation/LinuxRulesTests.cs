@@ -227,6 +227,7 @@ public class LinuxRulesTests
         V.Passes(d => d.Linux()["memoryPolicy"] = V.N("""{"mode":"MPOL_INTERLEAVE","nodes":"0-3,5","flags":["MPOL_F_STATIC_NODES"]}"""));
         V.Passes(d => d.Linux()["memoryPolicy"] = V.N("""{"mode":"MPOL_PREFERRED","nodes":""}"""));
         V.Passes(d => d.Linux()["memoryPolicy"] = V.N("""{"mode":"MPOL_DEFAULT","nodes":""}"""));
+        V.Passes(d => d.Linux()["memoryPolicy"] = V.N("""{"mode":"MPOL_LOCAL"}"""));
     }
 
     [Fact]
