@@ -141,7 +141,7 @@ public class LinuxRulesTests
     [Fact]
     public void MaskedAndReadonlyPathsMustBeAbsolute()
     {
-        V.Fails("linux.maskedPaths[11]: must be an absolute path, got \"proc/kcore\"", d => d.Linux()["maskedPaths"]!.AsArray().Add("proc/kcore"));
+        V.Fails("linux.maskedPaths[10]: must be an absolute path, got \"proc/kcore\"", d => d.Linux()["maskedPaths"]!.AsArray().Add("proc/kcore"));
         V.Fails("linux.readonlyPaths[5]: must be an absolute path, got \"\"", d => d.Linux()["readonlyPaths"]!.AsArray().Add(""));
     }
 
