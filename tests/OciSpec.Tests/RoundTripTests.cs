@@ -101,6 +101,21 @@ public class RoundTripTests
     }
 
     [Fact]
+    public void RuncStateShapeRoundTrips()
+    {
+        // As `runc state` prints it (Go time in RFC 3339 with nanoseconds).
+        const string runc = """
+            {"ociVersion":"1.0.2-dev","id":"c1","pid":0,"status":"stopped","bundle":"/b","rootfs":"/b/rootfs",
+             "created":"2024-05-01T10:20:30.123456789Z","owner":""}
+            """;
+        RuncContainerState s = OciJson.ParseRuncContainerState(Json.Utf8(runc));
+        Assert.Equal(new DateTimeOffset(2024, 5, 1, 10, 20, 30, TimeSpan.Zero).AddTicks(1234567), s.Created);
+        string back = System.Text.Encoding.UTF8.GetString(OciJson.Serialize([s]));
+        Assert.Contains("\"pid\":0", back);
+        Assert.Contains("\"created\":\"2024-05-01T10:20:30.1234567+00:00\"", back);
+    }
+
+    [Fact]
     public void ContainerProcessStateRoundTrips()
     {
         ContainerProcessState cps = OciJson.ParseContainerProcessState(Json.Utf8(Examples.ContainerProcessState));

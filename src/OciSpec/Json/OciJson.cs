@@ -41,6 +41,9 @@ public static class OciJson
     public static ContainerProcessState ParseContainerProcessState(ReadOnlySpan<byte> utf8, string source = "container process state") =>
         Parse(utf8, Compact.ContainerProcessState, source);
 
+    public static RuncContainerState ParseRuncContainerState(ReadOnlySpan<byte> utf8, string source = "state") =>
+        Parse(utf8, Compact.RuncContainerState, source);
+
     public static Features ParseFeatures(ReadOnlySpan<byte> utf8, string source = "features.json") =>
         Parse(utf8, Compact.Features, source);
 
@@ -61,6 +64,12 @@ public static class OciJson
 
     public static byte[] Serialize(ContainerProcessState value, bool indented = false) =>
         JsonSerializer.SerializeToUtf8Bytes(value, (indented ? Indented : Compact).ContainerProcessState);
+
+    public static byte[] Serialize(RuncContainerState value, bool indented = false) =>
+        JsonSerializer.SerializeToUtf8Bytes(value, (indented ? Indented : Compact).RuncContainerState);
+
+    public static byte[] Serialize(List<RuncContainerState> value, bool indented = false) =>
+        JsonSerializer.SerializeToUtf8Bytes(value, (indented ? Indented : Compact).ListRuncContainerState);
 
     public static byte[] Serialize(Features value, bool indented = false) =>
         JsonSerializer.SerializeToUtf8Bytes(value, (indented ? Indented : Compact).Features);

@@ -22,4 +22,6 @@ namespace OciSpec;
 [JsonSerializable(typeof(List<State>))]
 [JsonSerializable(typeof(ContainerProcessState))]
 [JsonSerializable(typeof(Features))]
+[JsonSerializable(typeof(RuncContainerState))]
+[JsonSerializable(typeof(List<RuncContainerState>))]
 public partial class OciJsonContext : JsonSerializerContext;

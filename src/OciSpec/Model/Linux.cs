@@ -62,7 +62,8 @@ public sealed record LinuxPersonality
 public sealed record LinuxMemoryPolicy
 {
     [JsonPropertyName("mode")] public string Mode { get; init; } = "";
-    [JsonPropertyName("nodes")] public string Nodes { get; init; } = "";
+    /// <summary>Optional in the spec: MPOL_DEFAULT and MPOL_LOCAL take none.</summary>
+    [JsonPropertyName("nodes")] public string? Nodes { get; init; }
     [JsonPropertyName("flags")] public List<string>? Flags { get; init; }
 }
 

@@ -1,6 +1,7 @@
 namespace OciSpec;
 
-/// <summary>What <c>ocirun spec</c> writes: the same content as <c>runc spec</c> (runc 1.2) and <c>runc spec --rootless</c>.</summary>
+/// <summary>What <c>ocirun spec</c> writes: the content of <c>runc spec</c> and <c>runc spec --rootless</c>, plus a cgroup
+/// namespace (as newer runc writes) so the container sees only its own cgroup tree.</summary>
 /// <remarks>Every call builds fresh objects, so callers may modify the lists they get.</remarks>
 public static class SpecTemplates
 {
@@ -133,8 +134,6 @@ public static class SpecTemplates
     [
         "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
         "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi",
-        // Intel RAPL energy counters (CVE-2020-8694, "Platypus"); runc 1.2 masks them too.
-        "/sys/devices/virtual/powercap",
     ];
 
     private static List<string> ReadonlyPaths() =>

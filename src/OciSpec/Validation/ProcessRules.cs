@@ -43,7 +43,7 @@ internal static class ProcessRules
             r.Add(path, "must not be empty");
             return;
         }
-        if (string.IsNullOrEmpty(args[0]))
+        if (args[0] is "")
             r.Add(SpecPath.Index(path, 0), "must not be empty (it names the program to run)");
         for (int i = 0; i < args.Count; i++)
         {

@@ -30,6 +30,11 @@ public static class SpecValidator
             if (linux.Seccomp is { } seccomp)
                 SeccompRules.Check(seccomp, r);
             LinuxRules.Check(linux, ns, r);
+            NetDeviceRules.Check(linux.NetDevices, ns, r);
+            if (linux.MemoryPolicy is { } memoryPolicy)
+                MemoryPolicyRules.Check(memoryPolicy, r);
+            if (linux.IntelRdt is { } intelRdt)
+                IntelRdtRules.Check(intelRdt, r);
         }
         return r.Errors;
     }

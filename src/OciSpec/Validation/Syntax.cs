@@ -30,23 +30,37 @@ internal static partial class Syntax
         return null;
     }
 
-    /// <summary>A cpuset-style list ("0-3,5,7-8"), as used for cpus, mems, memory policy nodes and CPU affinity.</summary>
+    /// <summary>A cpuset-style list ("0-3,5,7-8"), as used for cpus, mems, memory policy nodes and CPU affinity.
+    /// Accepts what the kernel's bitmap_parselist accepts so valid values are never refused: ranges with a
+    /// "used/group" stride ("0-15:2/4"), "N" for the last id, and "all".</summary>
     public static bool IsIdList(string value)
     {
         if (value.Length == 0) return false;
         foreach (string part in value.Split(','))
         {
-            string[] range = part.Split('-');
-            if (range.Length > 2) return false;
-            if (!uint.TryParse(range[0], System.Globalization.NumberStyles.None, null, out uint lo)) return false;
-            if (range.Length == 2)
+            if (part == "all") continue;
+            string range = part, stride = "";
+            int colon = part.IndexOf(':');
+            if (colon >= 0)
             {
-                if (!uint.TryParse(range[1], System.Globalization.NumberStyles.None, null, out uint hi) || hi < lo)
-                    return false;
+                range = part[..colon];
+                stride = part[(colon + 1)..];
+            }
+            string[] ends = range.Split('-');
+            if (ends.Length > 2 || !IsId(ends[0]) || (ends.Length == 2 && !IsId(ends[1]))) return false;
+            if (ends.Length == 2 && ends[0] != "N" && ends[1] != "N" && uint.Parse(ends[1]) < uint.Parse(ends[0])) return false;
+            if (colon >= 0)
+            {
+                string[] sg = stride.Split('/');
+                if (ends.Length != 2 || sg.Length != 2 || !IsNumber(sg[0]) || !IsNumber(sg[1])) return false;
             }
         }
         return true;
     }
+
+    private static bool IsId(string s) => s == "N" || IsNumber(s);
+
+    private static bool IsNumber(string s) => uint.TryParse(s, System.Globalization.NumberStyles.None, null, out _);
 
     /// <summary>Linux network interface names (kernel dev_valid_name): 1-15 bytes, not "." or "..", no '/', ':' or whitespace.</summary>
     public static bool IsNetDeviceName(string? name)

@@ -18,6 +18,8 @@ internal static class TopLevelRules
             r.Add("hostname", "requires a uts namespace in linux.namespaces");
         if (!string.IsNullOrEmpty(spec.Domainname) && !ns.Has(NamespaceKind.Uts))
             r.Add("domainname", "requires a uts namespace in linux.namespaces");
+        CheckUtsNameLength(spec.Hostname, "hostname", r);
+        CheckUtsNameLength(spec.Domainname, "domainname", r);
 
         if (spec.Annotations is { } annotations)
         {
@@ -29,6 +31,14 @@ internal static class TopLevelRules
                     r.Add(SpecPath.Key("annotations", key), "must be a string, got null");
             }
         }
+    }
+
+    // sethostname(2)/setdomainname(2) fail with EINVAL beyond __NEW_UTS_LEN (64) bytes.
+    private static void CheckUtsNameLength(string? name, string path, Report r)
+    {
+        int bytes = name is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(name);
+        if (bytes > 64)
+            r.Add(path, $"must be at most 64 bytes, got {bytes}");
     }
 
     private static void CheckVersion(string? version, Report r)

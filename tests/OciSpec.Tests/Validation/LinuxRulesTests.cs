@@ -141,7 +141,7 @@ public class LinuxRulesTests
     [Fact]
     public void MaskedAndReadonlyPathsMustBeAbsolute()
     {
-        V.Fails("linux.maskedPaths[11]: must be an absolute path, got \"proc/kcore\"", d => d.Linux()["maskedPaths"]!.AsArray().Add("proc/kcore"));
+        V.Fails("linux.maskedPaths[10]: must be an absolute path, got \"proc/kcore\"", d => d.Linux()["maskedPaths"]!.AsArray().Add("proc/kcore"));
         V.Fails("linux.readonlyPaths[5]: must be an absolute path, got \"\"", d => d.Linux()["readonlyPaths"]!.AsArray().Add(""));
     }
 
@@ -227,6 +227,7 @@ public class LinuxRulesTests
         V.Passes(d => d.Linux()["memoryPolicy"] = V.N("""{"mode":"MPOL_INTERLEAVE","nodes":"0-3,5","flags":["MPOL_F_STATIC_NODES"]}"""));
         V.Passes(d => d.Linux()["memoryPolicy"] = V.N("""{"mode":"MPOL_PREFERRED","nodes":""}"""));
         V.Passes(d => d.Linux()["memoryPolicy"] = V.N("""{"mode":"MPOL_DEFAULT","nodes":""}"""));
+        V.Passes(d => d.Linux()["memoryPolicy"] = V.N("""{"mode":"MPOL_LOCAL"}"""));
     }
 
     [Fact]

@@ -83,6 +83,9 @@ public class ResourceRulesTests
         V.Fails("linux.resources.cpu.cpus: invalid CPU list \"0-a\" (expected e.g. \"0-3,5\")", d => d.Resources()["cpu"] = V.N("""{"cpus":"0-a"}"""));
         V.Fails("linux.resources.cpu.mems: invalid memory node list \"1,,2\" (expected e.g. \"0-1\")", d => d.Resources()["cpu"] = V.N("""{"mems":"1,,2"}"""));
         V.Passes(d => d.Resources()["cpu"] = V.N("""{"cpus":"0-3,5,7-8","mems":"0"}"""));
+        // The kernel's list syntax also has strides, "N" for the last id and "all".
+        V.Passes(d => d.Resources()["cpu"] = V.N("""{"cpus":"0-15:2/4,N","mems":"all"}"""));
+        V.Fails("linux.resources.cpu.cpus: invalid CPU list \"5-2\" (expected e.g. \"0-3,5\")", d => d.Resources()["cpu"] = V.N("""{"cpus":"5-2"}"""));
     }
 
     [Fact]

@@ -57,6 +57,14 @@ public class TopLevelRulesTests
     });
 
     [Fact]
+    public void UtsNamesFitTheKernelLimit()
+    {
+        V.Fails("hostname: must be at most 64 bytes, got 65", d => d["hostname"] = new string('h', 65));
+        V.Fails("domainname: must be at most 64 bytes, got 66", d => d["domainname"] = new string('é', 33));
+        V.Passes(d => d["hostname"] = new string('h', 64));
+    }
+
+    [Fact]
     public void DomainnameWithUtsPasses() => V.Passes(d => d["domainname"] = "example.org");
 
     [Fact]
