@@ -100,9 +100,10 @@ internal static class V1Map
 
     internal static List<CgroupWrite> Pids(LinuxPids? p)
     {
-        if (p is null) return [];
-        bool max = p.Limit <= 0;
-        return [new("pids", "pids.max", max ? "max" : p.Limit.ToString(), R + "pids.limit", IsDefault: max)];
+        // Absent leaves the kernel's value; 0 and below mean no limit, as runc reads them.
+        if (p?.Limit is not long limit) return [];
+        bool max = limit <= 0;
+        return [new("pids", "pids.max", max ? "max" : limit.ToString(), R + "pids.limit", IsDefault: max)];
     }
 
     internal static List<CgroupWrite> BlockIO(LinuxBlockIO? b, ICgroupView v)

@@ -7,8 +7,8 @@ namespace OciRuntime.Launch;
 
 /// <summary>
 /// `delete`: removes a stopped container (its cgroup, its state), or with --force kills a live one first.
-/// A created container that never ran is deleted without --force, as runc does, since engines rely on it.
-/// Works on the leftovers of an interrupted create too.
+/// runtime.md: deleting a container that is not stopped (created included, unlike runc and crun) MUST fail
+/// and change nothing. Works on the leftovers of an interrupted create too.
 /// </summary>
 internal sealed class ContainerDeleter(StateStore store)
 {
@@ -31,7 +31,7 @@ internal sealed class ContainerDeleter(StateStore store)
         }
         var cgroup = CgroupManagerFactory.Create(rec.CgroupPath, id);
         var status = StatusProbe.Probe(store, rec, () => cgroup);
-        if (status is LifecycleStatus.Running or LifecycleStatus.Paused && !force)
+        if (status is LifecycleStatus.Created or LifecycleStatus.Running or LifecycleStatus.Paused or LifecycleStatus.Creating && !force)
             throw new RuntimeError($"cannot delete container {id} that is not stopped: {status.ToSpec()} (use --force)");
 
         if (status != LifecycleStatus.Stopped || cgroup.Exists()) Kill(rec, cgroup);
