@@ -90,6 +90,42 @@ public sealed class ProcessTests : IDisposable
     }
 
     [Fact]
+    public void A_time_namespace_applies_the_boottime_offset()
+    {
+        var b = _s.NewBundle().Shell("echo $$; cut -d. -f1 /proc/uptime");
+        b.Linux["namespaces"]!.AsArray().Add(new JsonObject { ["type"] = "time" });
+        b.Linux["timeOffsets"] = new JsonObject { ["boottime"] = new JsonObject { ["secs"] = 864000, ["nanosecs"] = 0 } };
+        double hostUptime = double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        var r = _s.Run(b);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var lines = Lines(r.Stdout).ToArray();
+        // The time namespace applies to children only, so init forks once more and is still pid 1.
+        Assert.Equal("1", lines[0]);
+        Assert.InRange(long.Parse(lines[1]) - (long)hostUptime, 864000 - 5, 864000 + 60);
+    }
+
+    [Fact]
+    public void Joined_namespaces_are_shared_with_another_container()
+    {
+        var first = _s.NewBundle("sleep", "1000");
+        first.Config["hostname"] = "shared-uts";
+        first.Save();
+        string firstId = _s.NewId();
+        Assert.Equal(0, _s.Oci("run", "-d", "--bundle", first.Dir, firstId).ExitCode);
+        int pid = (int)_s.State(firstId)["pid"]!;
+        var second = _s.NewBundle().Shell("hostname; readlink /proc/self/ns/net");
+        second.Config.Remove("hostname");
+        second.Linux["namespaces"] = new JsonArray(
+            new JsonObject { ["type"] = "mount" }, new JsonObject { ["type"] = "pid" },
+            new JsonObject { ["type"] = "uts", ["path"] = $"/proc/{pid}/ns/uts" },
+            new JsonObject { ["type"] = "network", ["path"] = $"/proc/{pid}/ns/net" });
+        var r = _s.Run(second);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        string hostNet = new FileInfo($"/proc/{pid}/ns/net").LinkTarget!;
+        Assert.Equal(["shared-uts", hostNet], Lines(r.Stdout).ToArray());
+    }
+
+    [Fact]
     public void Exit_code_of_run_is_the_containers()
     {
         Assert.Equal(7, _s.Run(_s.NewBundle().Shell("exit 7")).ExitCode);
