@@ -28,6 +28,9 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
         int lastCap = CapabilitySets.LastCap();
         var caps = CapabilitySets.From(process.Capabilities, lastCap);
 
+        // 0. the cgroup namespace, rooted at the container's cgroup once the parent has put us there.
+        if (plan.UnshareCgroupNamespace) UnshareCgroupNamespace();
+
         // 1. session, oom score, root propagation, rootfs as a mount point.
         Sys.Fast(Nr.setsid);
         if (process.OomScoreAdj is int oom) WriteProc("/proc/self/oom_score_adj", oom.ToString(), "process.oomScoreAdj");
@@ -131,6 +134,16 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
         // 9. nothing but stdio and the preserved descriptors may reach the user process.
         Sys.CloseRangeCloexec((uint)(3 + plan.PreserveFds));
         return target;
+    }
+
+    private void UnshareCgroupNamespace()
+    {
+        sync.Send(SyncChannel.InitCgroup);
+        var reply = sync.Receive();
+        if (reply.IsEmpty || reply[0] != SyncChannel.ParentCgroupDone) throw new HookAbort("cgroup join not confirmed");
+        // Allowed in a multi-threaded process (it implies neither CLONE_FS nor CLONE_THREAD); it applies to this
+        // thread, the one that execs.
+        Sys.Check(Sys.Fast(Nr.unshare, (long)Sys.CLONE_NEWCGROUP), "linux.namespaces: create cgroup namespace");
     }
 
     private static bool SetgroupsAllowed(bool userNs)

@@ -45,10 +45,13 @@ internal static unsafe class ForkSafe
             if (r < 0) Fail(p, ZoneStep.UnshareUser, r, 0);
         }
 
-        // One round trip: the parent writes id maps and joins us to the cgroup, then says Go.
-        Send(p, ZoneMessage.Hello, 0, 0, 0);
-        long got = Sys.Fast(Nr.read, p->SyncFd, (long)p->Message, 16);
-        if (got != 16 || p->Message[0] != (int)ZoneMessage.Go) Sys.Fast(Nr.exit_group, 1);
+        // One round trip when needed: the parent writes id maps and joins us to the cgroup, then says Go.
+        if (p->WaitForGo != 0)
+        {
+            Send(p, ZoneMessage.Hello, 0, 0, 0);
+            long got = Sys.Fast(Nr.read, p->SyncFd, (long)p->Message, 16);
+            if (got != 16 || p->Message[0] != (int)ZoneMessage.Go) Sys.Fast(Nr.exit_group, 1);
+        }
 
         if (p->BecomeRoot != 0)
         {

@@ -22,6 +22,8 @@ internal sealed record InitPlan
     /// <summary>Init stops before pivot_root so the parent can run prestart and createRuntime hooks.</summary>
     public bool ParentHooks { get; init; }
     public bool UseInit { get; init; }
+    /// <summary>Init creates the cgroup namespace itself, after the parent confirms the cgroup join.</summary>
+    public bool UnshareCgroupNamespace { get; init; }
     /// <summary>`exec`: join a running container; no rootfs, no hooks, no exec FIFO.</summary>
     public bool Exec { get; init; }
     /// <summary>The compiled seccomp program (struct sock_filter array) and its seccomp(2) flags.</summary>

@@ -45,11 +45,10 @@ internal static class InitSpawner
             int execFd = Own(SelfBinary.OpenSealedCopy());
             req.Timer.Mark("copy-binary");
 
-            var plan = req.Plan with { FifoFd = fifoFd, ConsoleSocketFd = consoleFd };
-            int planFd = Own(Sys.DupCloexecAbove(Own(WritePlan(plan, spec)), low));
-
             using var zone = new ZonePlanBuilder();
             zone.SetNamespaces(Namespaces.Requests(spec));
+            var plan = req.Plan with { FifoFd = fifoFd, ConsoleSocketFd = consoleFd, UnshareCgroupNamespace = zone.InitUnsharesCgroup };
+            int planFd = Own(Sys.DupCloexecAbove(Own(WritePlan(plan, spec)), low));
             zone.SetTimeOffsets(TimeOffsetsText(spec));
             zone.SetSync(childEnd, parentEnd);
             var env = new List<string> { $"_OCIRUN_SYNC={childEnd}", $"_OCIRUN_PLAN={planFd}" };
@@ -72,6 +71,13 @@ internal static class InitSpawner
 
             using var sync = new SyncChannel(parentEnd);
             owned.Remove(parentEnd);
+            if (zone.Plan->WaitForGo == 0)
+            {
+                // The child is already on its way to exec init: join it to the cgroup meanwhile (on cgroup v1
+                // the first migration waits for an RCU grace period, milliseconds better spent in parallel).
+                callbacks.OnChild(childPid);
+                req.Timer.Mark("cgroup-join");
+            }
             while (true)
             {
                 var msg = sync.Receive();
@@ -115,6 +121,10 @@ internal static class InitSpawner
                             sync.Send(SyncChannel.ParentHooksFailed, e.Message);
                             throw;
                         }
+                        break;
+                    case SyncChannel.InitCgroup:
+                        // OnChild has run (before this loop, or at Hello): the process is in its cgroup.
+                        sync.Send(SyncChannel.ParentCgroupDone);
                         break;
                     case SyncChannel.InitLimits:
                         try

@@ -10,7 +10,7 @@ namespace OciRuntime.Launch;
 /// </summary>
 internal sealed class SyncChannel(int fd) : IDisposable
 {
-    internal const byte InitHooks = (byte)'H', InitLimits = (byte)'L', ParentLimitsDone = (byte)'l', InitReady = (byte)'R', InitError = (byte)'E', ParentHooksDone = (byte)'h', ParentHooksFailed = (byte)'x';
+    internal const byte InitHooks = (byte)'H', InitLimits = (byte)'L', ParentLimitsDone = (byte)'l', InitCgroup = (byte)'C', ParentCgroupDone = (byte)'c', InitReady = (byte)'R', InitError = (byte)'E', ParentHooksDone = (byte)'h', ParentHooksFailed = (byte)'x';
     private readonly byte[] _buffer = new byte[64 * 1024];
     public int Fd { get; private set; } = fd;
 

@@ -20,6 +20,10 @@ internal unsafe struct ZonePlan
     public int BecomeRoot;
     /// <summary>A joined or unshared pid or time namespace only applies to children: fork once more.</summary>
     public int ForkAgain;
+    /// <summary>The child waits for the parent (id maps, cgroup) before going on. Without a user namespace or a
+    /// second fork it need not: it execs init while the parent joins it to the cgroup, and init asks for the
+    /// cgroup namespace itself once the parent confirms the join.</summary>
+    public int WaitForGo;
 
     public int SyncFd;
     public int ParentSyncFd;

@@ -15,6 +15,9 @@ internal sealed unsafe class ZonePlanBuilder : IDisposable
     private readonly List<int> _openedFds = [];
     public ZonePlan* Plan { get; }
 
+    /// <summary>The fast path leaves the cgroup namespace to init (see <see cref="ZonePlan.WaitForGo"/>).</summary>
+    public bool InitUnsharesCgroup { get; private set; }
+
     public ZonePlanBuilder()
     {
         Plan = (ZonePlan*)Alloc(sizeof(ZonePlan));
@@ -53,15 +56,18 @@ internal sealed unsafe class ZonePlanBuilder : IDisposable
         bool time = ((fresh | joinedFlags) & Sys.CLONE_NEWTIME) != 0;
         if (joins.Count == 0 && !time)
         {
-            // The cgroup namespace waits until after the handshake so that its root is the container's cgroup.
+            // The cgroup namespace must wait until the process is in the container's cgroup (its root is taken
+            // from there): init unshares it once the parent confirms the join.
             Plan->CloneFlags = fresh & ~Sys.CLONE_NEWCGROUP;
-            Plan->UnshareFlags = fresh & Sys.CLONE_NEWCGROUP;
+            InitUnsharesCgroup = (fresh & Sys.CLONE_NEWCGROUP) != 0;
+            Plan->WaitForGo = (fresh & Sys.CLONE_NEWUSER) != 0 ? 1 : 0;
         }
         else
         {
             Plan->UnshareUserFirst = (fresh & Sys.CLONE_NEWUSER) != 0 ? 1 : 0;
             Plan->UnshareFlags = fresh & ~Sys.CLONE_NEWUSER;
             Plan->ForkAgain = ((fresh | joinedFlags) & (Sys.CLONE_NEWPID | Sys.CLONE_NEWTIME)) != 0 ? 1 : 0;
+            Plan->WaitForGo = 1;
         }
         Plan->BecomeRoot = ((fresh | joinedFlags) & Sys.CLONE_NEWUSER) != 0 ? 1 : 0;
     }
