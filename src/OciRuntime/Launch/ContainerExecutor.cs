@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using OciRuntime.Cgroups;
 using OciRuntime.Cli;
@@ -18,14 +17,9 @@ internal sealed record ExecOptions(
 /// </summary>
 internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
 {
-    private static readonly int[] Forwarded = [1, 2, 3, 10, 12, 14, 15, 20, 21, 22, 28];
-
     internal int Exec(ExecOptions o)
     {
-        StateStore.ValidateId(o.Id);
-        var rec = store.Load(o.Id);
-        var cgroup = CgroupManagerFactory.Create(rec.CgroupPath, o.Id);
-        var status = StatusProbe.Probe(store, rec, () => cgroup);
+        var (rec, cgroup, status) = ContainerCgroup.Open(store, o.Id);
         if (status == LifecycleStatus.Paused && !o.IgnorePaused)
             throw new RuntimeError($"container {o.Id} is paused (use --ignore-paused, or resume it)");
         if (status is not (LifecycleStatus.Running or LifecycleStatus.Created or LifecycleStatus.Paused))
@@ -65,24 +59,8 @@ internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
         if (o.PidFile is not null) StateStore.WriteAtomic(Path.GetFullPath(o.PidFile), Encoding.ASCII.GetBytes(pid.ToString()));
         if (o.Detach) return 0;
 
-        var registrations = Forwarded.Select(sig => PosixSignalRegistration.Create((PosixSignal)sig, ctx =>
-        {
-            ctx.Cancel = true;
-            Sys.Kill(pid, sig);
-        })).ToList();
-        try
-        {
-            while (true)
-            {
-                long r = Sys.Wait(-1, out int st, Sys.__WALL);
-                if (r == pid) return Sys.ExitCodeOf(st);
-                if (r == -Errno.ECHILD) return 0;
-            }
-        }
-        finally
-        {
-            foreach (var reg in registrations) reg.Dispose();
-        }
+        using var forwarding = ForegroundProcess.ForwardSignals(() => pid);
+        return ForegroundProcess.Wait(pid);
     }
 
     private sealed class Callbacks(Spec spec, ICgroupManager cgroup) : ISpawnCallbacks

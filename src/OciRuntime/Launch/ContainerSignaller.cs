@@ -9,10 +9,7 @@ internal sealed class ContainerSignaller(StateStore store)
 {
     internal void Kill(string id, int signal, bool all)
     {
-        StateStore.ValidateId(id);
-        var rec = store.Load(id);
-        var cgroup = CgroupManagerFactory.Create(rec.CgroupPath, id);
-        var status = StatusProbe.Probe(store, rec, () => cgroup);
+        var (rec, cgroup, status) = ContainerCgroup.Open(store, id);
         // runtime.md: signalling a container that is neither created nor running MUST generate an error.
         if (status is LifecycleStatus.Stopped or LifecycleStatus.Creating)
             throw new RuntimeError($"container {id} is not running ({status.ToSpec()})");

@@ -13,8 +13,7 @@ internal sealed class ContainerStarter(StateStore store, PhaseTimer timer)
     {
         StateStore.ValidateId(id);
         using var lck = store.Lock(id);
-        var rec = store.Load(id);
-        var status = StatusProbe.Probe(store, rec, () => CgroupManagerFactory.Create(rec.CgroupPath, id));
+        var (rec, _, status) = ContainerCgroup.Open(store, id);
         if (status != LifecycleStatus.Created)
             throw new RuntimeError($"cannot start a container in the {status.ToSpec()} state");
         string fifo = Path.Join(store.DirOf(id), StateStore.FifoFile);

@@ -1,0 +1,51 @@
+using System.Runtime.InteropServices;
+using OciRuntime.Interop;
+
+namespace OciRuntime.Launch;
+
+/// <summary>
+/// `run` and `exec` in the foreground: the signals a person or an engine sends to ocirun go to the container's
+/// process, and ocirun returns that process's exit code (128+n when killed by signal n).
+/// </summary>
+internal static class ForegroundProcess
+{
+    private static readonly int[] Forwarded = [1, 2, 3, 10, 12, 14, 15, 20, 21, 22, 28];
+
+    /// <summary>Starts forwarding signals to <paramref name="pid"/>; dispose to stop.</summary>
+    internal static IDisposable ForwardSignals(Func<int> pid)
+    {
+        var registrations = Forwarded.Select(sig => PosixSignalRegistration.Create((PosixSignal)sig, ctx =>
+        {
+            ctx.Cancel = true;
+            Sys.Kill(pid(), sig);
+        })).ToList();
+        return new Registrations(registrations);
+    }
+
+    /// <summary>Reaps children (ocirun is their subreaper) until <paramref name="pid"/> exits; returns its code.</summary>
+    internal static int Wait(int pid)
+    {
+        while (true)
+        {
+            long r = Sys.Wait(-1, out int status, Sys.__WALL);
+            if (r == pid) return Sys.ExitCodeOf(status);
+            if (r == -Errno.ECHILD) return WaitForeign(pid);
+        }
+    }
+
+    /// <summary>Not our child (should not happen): watch its pidfd; the exit code is unknown.</summary>
+    private static int WaitForeign(int pid)
+    {
+        long fd = Sys.PidfdOpen(pid);
+        if (fd < 0) return 0;
+        Span<Sys.PollFd> fds = [new Sys.PollFd { Fd = (int)fd, Events = Sys.POLLIN }];
+        Sys.Poll(fds, -1);
+        Sys.Close((int)fd);
+        return 0;
+    }
+
+    private sealed class Registrations(List<PosixSignalRegistration> list) : IDisposable
+    {
+        public void Dispose() { foreach (var r in list) r.Dispose(); }
+    }
+}
