@@ -62,6 +62,42 @@ public sealed class CgroupTests : IDisposable
         Assert.DoesNotContain("a *:* rwm", devices);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Cgroups_path_absolute_or_relative_to_our_own_cgroup(bool absolute)
+    {
+        string parent = "ocirun-test-parent-" + Guid.NewGuid().ToString("N")[..8];
+        string id = _s.NewId();
+        var b = _s.NewBundle("sleep", "1000");
+        b.Linux["cgroupsPath"] = absolute ? $"/{parent}/{id}" : $"{parent}/{id}";
+        Resources(b, """{"pids":{"limit":9}}""");
+        b.Save();
+        // Relative paths start from the caller's cgroup in each hierarchy (here the memory one is not the root).
+        var own = CgroupPaths.OwnCgroups(File.ReadLines("/proc/self/cgroup"));
+        string Dir(string ctrl) => Path.Join("/sys/fs/cgroup", ctrl, absolute ? "" : own.GetValueOrDefault(ctrl == "unified" ? "" : ctrl, "/"), parent, id);
+        try
+        {
+            var r = _s.Oci("create", "--bundle", b.Dir, id);
+            Assert.True(r.ExitCode == 0, r.ToString());
+            int pid = (int)_s.State(id)["pid"]!;
+            foreach (var ctrl in new[] { "memory", "pids", "unified" })
+                Assert.Contains(pid.ToString(), File.ReadAllText(Path.Join(Dir(ctrl), "cgroup.procs")));
+            Assert.Equal("9", File.ReadAllText(Path.Join(Dir("pids"), "pids.max")).Trim());
+            Assert.Equal(0, _s.Oci("delete", "--force", id).ExitCode);
+            foreach (var ctrl in new[] { "memory", "pids", "unified", "freezer" })
+                Assert.False(Directory.Exists(Dir(ctrl)), Dir(ctrl));
+        }
+        finally
+        {
+            foreach (var ctrl in Directory.GetDirectories("/sys/fs/cgroup"))
+            {
+                string p = Path.GetDirectoryName(Dir(Path.GetFileName(ctrl)))!;
+                if (Directory.Exists(p)) { try { CgroupTree.Remove(p); } catch (RuntimeError) { } }
+            }
+        }
+    }
+
     [Fact]
     public void Device_rules_deny_what_the_list_does_not_allow()
     {
