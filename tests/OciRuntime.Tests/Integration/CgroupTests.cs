@@ -209,12 +209,25 @@ public sealed class CgroupTests : IDisposable
         Assert.Equal(300UL, stored.CPU!.Shares);
         Assert.Equal(30000, stored.CPU.Quota);
 
+        // Devices on a running container: only the difference is written, and the list shows it.
+        r = _s.OciWithStdin("""{"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":10,"minor":229,"access":"rw"}]}""", "update", "-r", "-", id);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var list = CgFile("devices", id, "devices.list").Split('\n');
+        Assert.Contains("c 10:229 rw", list);
+        Assert.Contains("c 1:3 rwm", list);
+
         r = _s.Oci("update", "--memory", "lots", id);
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains("--memory", r.Stderr);
         r = _s.OciWithStdin("""{"network":{"classID":5}}""", "update", "-r", "-", id);
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains("linux.resources.network.classID", r.Stderr);
+
+        Assert.Equal(0, _s.Oci("kill", id, "KILL").ExitCode);
+        LifecycleTests.WaitFor(() => Status(id) == "stopped");
+        r = _s.Oci("update", "--pids-limit", "5", id);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("not running", r.Stderr);
     }
 
     [Fact]
