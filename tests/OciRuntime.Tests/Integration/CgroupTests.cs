@@ -65,11 +65,18 @@ public sealed class CgroupTests : IDisposable
     [Fact]
     public void Device_rules_deny_what_the_list_does_not_allow()
     {
-        var b = _s.NewBundle().Shell("head -c 1 /dev/zero >/dev/null && echo zero-ok; mknod /dev/mem2 c 1 1 && echo mknod-ok; head -c 1 /dev/mem2 >/dev/null 2>&1 || echo mem-denied");
+        const string probe = "exec 3</dev/zero && echo zero-ok; (exec 4</dev/fuse) 2>/dev/null && echo fuse-ok || echo fuse-denied";
+        var b = _s.NewBundle().Shell(probe);
+        b.Linux["devices"] = JsonNode.Parse("""[{"path":"/dev/fuse","type":"c","major":10,"minor":229,"fileMode":438}]""");
         Resources(b, """{"devices":[{"allow":false,"access":"rwm"}]}""");
         var r = _s.Run(b);
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Equal("zero-ok\nmknod-ok\nmem-denied\n", r.Stdout);
+        Assert.Equal("zero-ok\nfuse-denied\n", r.Stdout);
+
+        Resources(b, """{"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":10,"minor":229,"access":"rw"}]}""");
+        r = _s.Run(b);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("zero-ok\nfuse-ok\n", r.Stdout);
     }
 
     [Fact]
@@ -107,6 +114,7 @@ public sealed class CgroupTests : IDisposable
     public void Pause_freezes_and_resume_thaws()
     {
         var b = _s.NewBundle().Shell("i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.05; done");
+        b.Config["root"]!["readonly"] = false;
         string id = Started(b);
         string counter = Path.Join(b.Rootfs, "tmp", "count");
         LifecycleTests.WaitFor(() => File.Exists(counter) && File.ReadAllText(counter).Trim().Length > 0);
@@ -259,13 +267,35 @@ public sealed class CgroupTests : IDisposable
         Assert.True(ulong.Parse(CgFile("memory", id, "memory.failcnt")) > 0 || CgFile("memory", id, "memory.oom_control").Contains("oom_kill 1"), stderr.Result);
     }
 
+    /// <summary>Runs a device probe in the cgroup: the shell waits until it has been moved there.</summary>
+    private static string RunInCgroup(V2Manager m, string top)
+    {
+        string go = Path.Join(Path.GetTempPath(), Path.GetFileName(top) + ".go");
+        var psi = new ProcessStartInfo("sh", ["-c", $"while [ ! -e {go} ]; do sleep 0.02; done; (exec 3</dev/null) && echo null-ok; (exec 4</dev/kmsg) 2>/dev/null && echo kmsg-ok || echo kmsg-denied"])
+        { UseShellExecute = false, RedirectStandardOutput = true };
+        using var q = Process.Start(psi)!;
+        try
+        {
+            m.Apply(q.Id);
+            File.WriteAllText(go, "");
+            string output = q.StandardOutput.ReadToEnd();
+            q.WaitForExit();
+            return output;
+        }
+        finally
+        {
+            File.Delete(go);
+            try { q.Kill(); } catch (InvalidOperationException) { }
+        }
+    }
+
     /// <summary>The v2 manager's core on a child of the host's cgroup2 (controller-less here): procs, freeze, kill, stats, device filter.</summary>
     [Fact]
     public void V2_manager_core_on_the_hosts_cgroup2()
     {
         string top = Path.Join("/sys/fs/cgroup/unified", "ocirun-test-v2-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(top);
-        Process? p = null, q = null;
+        Process? p = null;
         try
         {
             var m = new V2Manager(top, "/c1");
@@ -282,22 +312,14 @@ public sealed class CgroupTests : IDisposable
             Assert.NotNull(m.Stats().Cpu);
             Assert.Null(m.WatchOom()); // no memory controller in this cgroup2
 
-            // The eBPF device filter: deny-all plus the defaults, then /dev/null taken away again.
+            // The eBPF device filter: deny-all plus the defaults (so /dev/null, not /dev/kmsg); then kmsg allowed for reading.
             m.Update(new LinuxResources { Devices = [new LinuxDeviceCgroup { Allow = false, Access = "rwm" }] });
+            Assert.Equal("null-ok\nkmsg-denied\n", RunInCgroup(m, top));
             m.Update(new LinuxResources
             {
-                Devices = [new LinuxDeviceCgroup { Allow = false, Access = "rwm" }, new LinuxDeviceCgroup { Allow = false, Type = "c", Major = 1, Minor = 3, Access = "rwm" }],
+                Devices = [new LinuxDeviceCgroup { Allow = false, Access = "rwm" }, new LinuxDeviceCgroup { Allow = true, Type = "c", Major = 1, Minor = 11, Access = "r" }],
             });
-            string tmp = Path.Join(Path.GetTempPath(), Path.GetFileName(top) + ".go");
-            var psi = new ProcessStartInfo("sh", ["-c", $"while [ ! -e {tmp} ]; do sleep 0.02; done; head -c1 /dev/zero >/dev/null && echo zero-ok; cat /dev/null 2>/dev/null && echo null-ok || echo null-denied"])
-            { UseShellExecute = false, RedirectStandardOutput = true };
-            q = Process.Start(psi)!;
-            m.Apply(q.Id);
-            File.WriteAllText(tmp, "");
-            string output = q.StandardOutput.ReadToEnd();
-            q.WaitForExit();
-            File.Delete(tmp);
-            Assert.Equal("zero-ok\nnull-denied\n", output);
+            Assert.Equal("null-ok\nkmsg-ok\n", RunInCgroup(m, top));
 
             m.KillAll(Sys.SIGKILL);
             Assert.True(p.WaitForExit(5000));
@@ -308,7 +330,6 @@ public sealed class CgroupTests : IDisposable
         finally
         {
             try { p?.Kill(); } catch (InvalidOperationException) { }
-            try { q?.Kill(); } catch (InvalidOperationException) { }
             if (Directory.Exists(Path.Join(top, "c1"))) CgroupTree.Remove(Path.Join(top, "c1"));
             CgroupFs.RemoveDir(top);
         }
