@@ -16,6 +16,15 @@ internal static unsafe partial class Sys
         return ms;
     }
 
+    /// <summary>Size of an open file (statx STATX_SIZE).</summary>
+    internal static long FileSize(int fd)
+    {
+        byte* buf = stackalloc byte[256];
+        byte empty = 0;
+        long r = Fast(Nr.statx, fd, (long)&empty, AT_EMPTY_PATH, 0x200 /* STATX_SIZE */, (long)buf);
+        return r < 0 ? r : *(long*)(buf + 0x28);
+    }
+
     internal static long Access(string path, int mode)
     {
         fixed (byte* p = CString.Of(path)) return Fast(269 /* faccessat */, AT_FDCWD, (long)p, mode, 0);

@@ -26,8 +26,8 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
         StateStore.ValidateId(o.Id);
         string bundle = Path.GetFullPath(o.Bundle);
         if (!Directory.Exists(bundle)) throw new RuntimeError($"--bundle: {o.Bundle} is not a directory");
-        var spec = SpecLoading.Load(bundle);
-        timer.Mark("parse");
+        var spec = SpecLoading.Load(bundle, timer);
+        timer.Mark("host-checks");
         if (global.SystemdCgroup) throw new RuntimeError("--systemd-cgroup: systemd is not running on this host (use cgroupfs paths)");
         if (spec.Process!.Terminal && o.ConsoleSocket is null && !attached)
             throw new RuntimeError("process.terminal: a detached container with a terminal needs --console-socket");

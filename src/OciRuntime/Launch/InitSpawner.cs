@@ -228,11 +228,22 @@ internal static class InitSpawner
         return sb.ToString();
     }
 
+    /// <summary>Only what init reads: resources are the parent's, seccomp arrives compiled, and the parent runs
+    /// the runtime-side hooks. Every type left out is JSON metadata init need not build (its start is on the path).</summary>
+    private static Spec ForInit(Spec spec) => spec with
+    {
+        Annotations = null,
+        Hooks = spec.Hooks is { } h && (h.CreateContainer is { Count: > 0 } || h.StartContainer is { Count: > 0 })
+            ? new OciSpec.Hooks { CreateContainer = h.CreateContainer, StartContainer = h.StartContainer }
+            : null,
+        Linux = spec.Linux is null ? null : spec.Linux with { Resources = null, Seccomp = null, UidMappings = null, GidMappings = null },
+    };
+
     /// <summary>Writes [plan length][plan JSON][spec JSON] into a memfd.</summary>
     private static int WritePlan(InitPlan plan, Spec spec)
     {
         byte[] planJson = JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJsonContext.Default.InitPlan);
-        byte[] specJson = OciJson.Serialize(spec, false);
+        byte[] specJson = OciJson.Serialize(ForInit(spec), false);
         int fd = Sys.MemfdCreate("ocirun-plan", Sys.MFD_CLOEXEC);
         Span<byte> len = stackalloc byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(len, planJson.Length);

@@ -6,17 +6,20 @@ namespace OciRuntime.Launch;
 /// <summary>Reads and checks a bundle's config.json: the spec's static rules, then the ones that need this host.</summary>
 internal static class SpecLoading
 {
-    internal static Spec Load(string bundle)
+    internal static Spec Load(string bundle, PhaseTimer? timer = null)
     {
         string path = Path.Join(bundle, "config.json");
         byte[] bytes;
         try { bytes = File.ReadAllBytes(path); }
         catch (FileNotFoundException) { throw new RuntimeError($"config.json: not found in bundle {bundle}"); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new RuntimeError($"config.json: {e.Message}"); }
+        timer?.Mark("read-config");
         Spec spec;
         try { spec = OciJson.ParseSpec(bytes); }
         catch (SpecFormatException e) { throw new RuntimeError(e.Message); }
+        timer?.Mark("parse");
         CheckStatic(spec);
+        timer?.Mark("validate");
         CheckHost(spec, bundle);
         return spec;
     }

@@ -7,45 +7,51 @@ namespace OciSpec;
 /// <summary>Read and write the OCI documents. Every read failure is a <see cref="SpecFormatException"/>.</summary>
 public static class OciJson
 {
-    // Two immutable context instances built once from the generated options. The relaxed encoder keeps '+', '\''
+    // Reading uses the generated default context (its metadata is built on first use; a copy of the options
+    // would build it all again, a measurable part of a container's start). Writing uses two immutable contexts
+    // built from the generated options. The relaxed encoder keeps '+', '\''
     // and non-ASCII readable (STJ escapes them by default; the output is still valid JSON). Indented output uses
     // one tab per level, which is what `runc spec` (Go's json.MarshalIndent with "\t") writes.
-    private static readonly OciJsonContext Compact = new(new JsonSerializerOptions(OciJsonContext.Default.Options)
+    private static OciJsonContext Compact => CompactContext.Value;
+    private static OciJsonContext Indented => IndentedContext.Value;
+
+    // Lazy: a command that only reads (most do) never builds them.
+    private static readonly Lazy<OciJsonContext> CompactContext = new(() => new(new JsonSerializerOptions(OciJsonContext.Default.Options)
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+    }));
 
-    private static readonly OciJsonContext Indented = new(new JsonSerializerOptions(OciJsonContext.Default.Options)
+    private static readonly Lazy<OciJsonContext> IndentedContext = new(() => new(new JsonSerializerOptions(OciJsonContext.Default.Options)
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         WriteIndented = true,
         IndentCharacter = '\t',
         IndentSize = 1,
-    });
+    }));
 
     /// <summary>Parse config.json. <paramref name="source"/> names the document in messages.</summary>
     public static Spec ParseSpec(ReadOnlySpan<byte> utf8, string source = "config.json") =>
-        Parse(utf8, Compact.Spec, source);
+        Parse(utf8, OciJsonContext.Default.Spec, source);
 
     /// <summary>Parse a process document (<c>exec --process</c>).</summary>
     public static Process ParseProcess(ReadOnlySpan<byte> utf8, string source = "process.json") =>
-        Parse(utf8, Compact.Process, source);
+        Parse(utf8, OciJsonContext.Default.Process, source);
 
     /// <summary>Parse a resources document (<c>update --resources</c>).</summary>
     public static LinuxResources ParseResources(ReadOnlySpan<byte> utf8, string source = "resources.json") =>
-        Parse(utf8, Compact.LinuxResources, source);
+        Parse(utf8, OciJsonContext.Default.LinuxResources, source);
 
     public static State ParseState(ReadOnlySpan<byte> utf8, string source = "state.json") =>
-        Parse(utf8, Compact.State, source);
+        Parse(utf8, OciJsonContext.Default.State, source);
 
     public static ContainerProcessState ParseContainerProcessState(ReadOnlySpan<byte> utf8, string source = "container process state") =>
-        Parse(utf8, Compact.ContainerProcessState, source);
+        Parse(utf8, OciJsonContext.Default.ContainerProcessState, source);
 
     public static RuncContainerState ParseRuncContainerState(ReadOnlySpan<byte> utf8, string source = "state") =>
-        Parse(utf8, Compact.RuncContainerState, source);
+        Parse(utf8, OciJsonContext.Default.RuncContainerState, source);
 
     public static Features ParseFeatures(ReadOnlySpan<byte> utf8, string source = "features.json") =>
-        Parse(utf8, Compact.Features, source);
+        Parse(utf8, OciJsonContext.Default.Features, source);
 
     public static byte[] Serialize(Spec value, bool indented = false) =>
         JsonSerializer.SerializeToUtf8Bytes(value, (indented ? Indented : Compact).Spec);
