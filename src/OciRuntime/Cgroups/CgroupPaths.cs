@@ -46,17 +46,19 @@ internal static class CgroupPaths
 
     /// <summary>
     /// The resolved paths as one string for the state record: the path itself when every hierarchy agrees (the
-    /// usual case), else "@key=path;key=path..." (a relative cgroupsPath where the runtime sits in different
+    /// usual case), else "@per-hierarchy:key=path;key=path..." (a relative cgroupsPath where the runtime sits in different
     /// cgroups per hierarchy, as on this host's memory hierarchy).
     /// </summary>
     internal static string Encode(IReadOnlyDictionary<string, string> byKey)
     {
         var distinct = byKey.Values.Distinct().ToList();
         if (distinct.Count <= 1) return distinct.FirstOrDefault() ?? "/";
-        return "@" + string.Join(';', byKey.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + kv.Value));
+        return PerHierarchy + string.Join(';', byKey.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + kv.Value));
     }
 
-    internal static bool IsPerHierarchy(string? recorded) => recorded is not null && recorded.StartsWith('@');
+    private const string PerHierarchy = "@per-hierarchy:";
+
+    internal static bool IsPerHierarchy(string? recorded) => recorded is not null && recorded.StartsWith(PerHierarchy, StringComparison.Ordinal);
 
     /// <summary>The container's cgroup path in hierarchy <paramref name="h"/>, from a recorded (possibly encoded) path.</summary>
     internal static string PathIn(string? recorded, CgroupHierarchy h)
@@ -65,7 +67,7 @@ internal static class CgroupPaths
         if (!IsPerHierarchy(recorded)) return recorded;
         string key = KeyOf(h);
         string? first = null;
-        foreach (var part in recorded[1..].Split(';'))
+        foreach (var part in recorded[PerHierarchy.Length..].Split(';'))
         {
             int eq = part.IndexOf('=');
             if (eq < 0) continue;

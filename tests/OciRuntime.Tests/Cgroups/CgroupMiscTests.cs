@@ -48,7 +48,7 @@ public sealed class CgroupMiscTests
         Assert.Equal("/sys/fs/cgroup/memory/mine/rel", m.DirOf("memory"));
         Assert.Equal("/sys/fs/cgroup/cpu/rel", m.DirOf("cpu"));
         // The recorded path round-trips: a later command in another cgroup finds the same directories.
-        Assert.Equal("@=/rel;cpu=/rel;memory=/mine/rel;name=systemd=/rel", m.Path);
+        Assert.Equal("@per-hierarchy:=/rel;cpu=/rel;memory=/mine/rel;name=systemd=/rel", m.Path);
         var again = (V1Manager)CgroupManagerFactory.Create(layout, m.Path, "c1", () => throw new InvalidOperationException("must not look"));
         Assert.Equal("/sys/fs/cgroup/memory/mine/rel", again.DirOf("memory"));
         Assert.Equal("/sys/fs/cgroup/cpu/rel", again.DirOf("cpu"));
