@@ -58,7 +58,8 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
             store.Save(record);
             StateStore.WriteAtomic(Path.Join(store.DirOf(o.Id), StateStore.ConfigFile), OciJson.Serialize(spec));
             cgroup.Create();
-            if (spec.Linux?.Resources is { } res) cgroup.Set(res);
+            // Even without linux.resources the default device rules apply, as runc does.
+            cgroup.Set(spec.Linux?.Resources ?? new LinuxResources());
             timer.Mark("cgroup");
 
             string fifo = Path.Join(store.DirOf(o.Id), StateStore.FifoFile);
