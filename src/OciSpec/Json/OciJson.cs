@@ -31,21 +31,21 @@ public static class OciJson
 
     /// <summary>Parse config.json. <paramref name="source"/> names the document in messages.</summary>
     public static Spec ParseSpec(ReadOnlySpan<byte> utf8, string source = "config.json") =>
-        Parse(utf8, OciJsonContext.Default.Spec, source);
+        Parse(utf8, OciJsonContext.Default.Spec, source, FastReader.TryReadSpec);
 
     /// <summary>Parse a process document (<c>exec --process</c>).</summary>
     public static Process ParseProcess(ReadOnlySpan<byte> utf8, string source = "process.json") =>
-        Parse(utf8, OciJsonContext.Default.Process, source);
+        Parse(utf8, OciJsonContext.Default.Process, source, FastReader.TryReadProcess);
 
     /// <summary>Parse a resources document (<c>update --resources</c>).</summary>
     public static LinuxResources ParseResources(ReadOnlySpan<byte> utf8, string source = "resources.json") =>
-        Parse(utf8, OciJsonContext.Default.LinuxResources, source);
+        Parse(utf8, OciJsonContext.Default.LinuxResources, source, FastReader.TryReadResources);
 
     public static State ParseState(ReadOnlySpan<byte> utf8, string source = "state.json") =>
-        Parse(utf8, OciJsonContext.Default.State, source);
+        Parse(utf8, OciJsonContext.Default.State, source, FastReader.TryReadState);
 
     public static ContainerProcessState ParseContainerProcessState(ReadOnlySpan<byte> utf8, string source = "container process state") =>
-        Parse(utf8, OciJsonContext.Default.ContainerProcessState, source);
+        Parse(utf8, OciJsonContext.Default.ContainerProcessState, source, FastReader.TryReadContainerProcessState);
 
     public static RuncContainerState ParseRuncContainerState(ReadOnlySpan<byte> utf8, string source = "state") =>
         Parse(utf8, OciJsonContext.Default.RuncContainerState, source);
@@ -80,7 +80,9 @@ public static class OciJson
     public static byte[] Serialize(Features value, bool indented = false) =>
         JsonSerializer.SerializeToUtf8Bytes(value, (indented ? Indented : Compact).Features);
 
-    private static T Parse<T>(ReadOnlySpan<byte> utf8, JsonTypeInfo<T> typeInfo, string source) where T : class
+    private delegate bool FastTry<T>(ReadOnlySpan<byte> utf8, out T value);
+
+    private static T Parse<T>(ReadOnlySpan<byte> utf8, JsonTypeInfo<T> typeInfo, string source, FastTry<T>? fast = null) where T : class
     {
         // RFC 8259 lets a parser ignore a UTF-8 byte order mark; editors on some systems add one.
         if (utf8.StartsWith(Utf8Bom))
@@ -91,6 +93,11 @@ public static class OciJson
         // Syntax first, with a bare reader: its errors carry a line number and no misleading path, and once the
         // text is known to be well-formed every later JsonException is about types, which we can describe precisely.
         JsonErrors.CheckSyntax(utf8, source);
+
+        // The hand-written reader gives the same result without building the serializer's metadata (most of the cost
+        // of a first parse in a process); on anything it does not expect, the serializer reads again and explains.
+        if (fast is not null && fast(utf8, out T quick))
+            return quick;
 
         T? value;
         try
