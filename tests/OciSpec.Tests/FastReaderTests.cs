@@ -293,7 +293,7 @@ public class FastReaderTests
     public void MutatedSmallDocumentsAgreeWithTheSerializer()
     {
         var rng = new Random(7);
-        for (int round = 0; round < 300; round++)
+        for (int round = 0; round < 150; round++)
         {
             foreach (string json in ProcessDocs())
             {
