@@ -144,6 +144,38 @@ public class FastReaderTests
 
     private static string DumpOf<T>(T value) => JsonSerializer.Serialize(value, (JsonTypeInfo<T>)Dump.GetTypeInfo(typeof(T)));
 
+    private static readonly JsonSerializerOptions CompactOptions = new(OciJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private static readonly JsonSerializerOptions IndentedOptions = new(CompactOptions)
+    {
+        WriteIndented = true,
+        IndentCharacter = '\t',
+        IndentSize = 1,
+    };
+
+    /// <summary>The hand-written writer gives the serializer's bytes, or gives up exactly where the serializer throws.</summary>
+    private static void CheckWrite(Spec spec, string what)
+    {
+        foreach (bool indented in new[] { false, true })
+        {
+            byte[]? expected;
+            try { expected = JsonSerializer.SerializeToUtf8Bytes(spec, (JsonTypeInfo<Spec>)(indented ? IndentedOptions : CompactOptions).GetTypeInfo(typeof(Spec))); }
+            catch (JsonException) { expected = null; }
+            bool took = FastWriter.TryWrite(spec, indented, out byte[] actual);
+            if (expected is null)
+            {
+                Assert.False(took, $"{what}: the fast writer wrote what the serializer refuses: {Encoding.UTF8.GetString(actual)}");
+                continue;
+            }
+            Assert.True(took, $"{what}: the fast writer refused what the serializer writes: {Encoding.UTF8.GetString(expected)}");
+            Assert.True(expected.AsSpan().SequenceEqual(actual),
+                $"{what} (indented {indented}): bytes differ\nserializer: {Encoding.UTF8.GetString(expected)}\nfast:       {Encoding.UTF8.GetString(actual)}");
+        }
+    }
+
     private delegate bool FastTry<T>(ReadOnlySpan<byte> utf8, out T value);
 
     /// <summary>What OciJson's serializer path makes of the document: its result, or null when it refuses it.</summary>
@@ -177,7 +209,12 @@ public class FastReaderTests
     public void CorpusGivesTheSameResult()
     {
         foreach (var (name, json) in SpecCorpus())
+        {
             Assert.True(Check(Json.Utf8(json), OciJsonContext.Default.Spec, FastReader.TryReadSpec, true, name), name);
+            CheckWrite(Slow(Json.Utf8(json), OciJsonContext.Default.Spec)!, name);
+        }
+        foreach (var (name, spec) in Templates())
+            CheckWrite(spec, name);
         foreach (string json in ProcessDocs())
             Assert.True(Check(Json.Utf8(json), OciJsonContext.Default.Process, FastReader.TryReadProcess, true, "process"), json);
         foreach (string json in ResourceDocs())
@@ -258,6 +295,17 @@ public class FastReaderTests
     }
 
     [Fact]
+    public void WriterOmitsNullsInNonNullableMembersLikeTheSerializer()
+    {
+        // Absent non-nullable members are null after a parse; the serializer omits them (WhenWritingNull first).
+        Spec spec = OciJson.ParseSpec(Json.Utf8("""{"process":{}}"""));
+        Assert.Equal("""{"process":{}}""", Encoding.UTF8.GetString(OciJson.Serialize(spec)));
+        CheckWrite(spec, "absent members");
+        Assert.True(FastWriter.TryWrite(SpecTemplates.Default(), false, out byte[] utf8));
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(SpecTemplates.Default(), (JsonTypeInfo<Spec>)CompactOptions.GetTypeInfo(typeof(Spec))), utf8);
+    }
+
+    [Fact]
     public void ErrorsStillComeFromTheSerializerPath()
     {
         var ex = Assert.Throws<SpecFormatException>(() => OciJson.ParseSpec(Json.Utf8("""{"process":{"user":{"uid":-1}}}""")));
@@ -283,6 +331,8 @@ public class FastReaderTests
                 total++;
                 if (Check(doc, OciJsonContext.Default.Spec, FastReader.TryReadSpec, !m.OddNames, $"{name} round {round}"))
                     took++;
+                if (Slow(doc, OciJsonContext.Default.Spec) is { } parsed)
+                    CheckWrite(parsed, $"{name} round {round}");
             }
         }
         // Mutations that keep the document valid must not all be refused; most are (one changed value rarely fits).

@@ -54,8 +54,12 @@ public static class OciJson
     public static Features ParseFeatures(ReadOnlySpan<byte> utf8, string source = "features.json") =>
         Parse(utf8, static () => OciJsonContext.Default.Features, source);
 
+    // The hand-written writer gives the same bytes without building a writing context (the CLI writes the spec on
+    // every create); a null where the model refuses one is left to the serializer, which throws as before.
     public static byte[] Serialize(Spec value, bool indented = false) =>
-        JsonSerializer.SerializeToUtf8Bytes(value, (indented ? Indented : Compact).Spec);
+        value is not null && FastWriter.TryWrite(value, indented, out byte[] utf8)
+            ? utf8
+            : JsonSerializer.SerializeToUtf8Bytes(value, (indented ? Indented : Compact).Spec);
 
     public static byte[] Serialize(Process value, bool indented = false) =>
         JsonSerializer.SerializeToUtf8Bytes(value, (indented ? Indented : Compact).Process);
