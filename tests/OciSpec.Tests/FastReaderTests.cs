@@ -73,6 +73,8 @@ public class FastReaderTests
         """{"ociVersion":"1.0.0","root":{"path":"r"},"linux":{"resources":{"oomScoreAdj":100,"pids":{"limit":5}},"timeOffset":{"monotonicSecs":172800}}}""",
         """{"ociVersion":"1.2.0","windows":{"layerFolders":[]},"x-new":{"a":[1,2]},"root":{"path":"r"}}""",
         """{"process":{"rlimits":[{"type":"RLIMIT_CORE","hard":18446744073709551615,"soft":18446744073709551615}]}}""",
+        // Names the serializer treats as metadata only with reference preservation or polymorphism (neither is on).
+        """{"$id":"1","$ref":"x","$type":"t","$values":[],"hostname":"h","process":{"$id":"2","cwd":"/"},"annotations":{"$id":"3","$ref":"4"}}""",
     ];
 
     private static IEnumerable<(string Name, string Json)> SpecCorpus()
