@@ -72,7 +72,7 @@ public sealed class FdTests : IDisposable
     [Fact]
     public void Socket_activation_and_preserve_fds_add_up()
     {
-        var b = _s.NewBundle().Shell("ls /proc/self/fd | tr '\\n' ' '; echo $LISTEN_FDS");
+        var b = _s.NewBundle().Shell("ls /proc/self/fd | tr '\\n' ' '; echo; echo $LISTEN_FDS");
         b.Save();
         var env = Files();
         try

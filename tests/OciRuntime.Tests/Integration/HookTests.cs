@@ -27,6 +27,7 @@ public sealed class HookTests : IDisposable
 
     private static void Set(Bundle b, string kind, params JsonObject[] hooks)
     {
+        b.Config["root"]!["readonly"] = false;
         var all = b.Config["hooks"] as JsonObject ?? new JsonObject();
         all[kind] = new JsonArray(hooks.Cast<JsonNode>().ToArray());
         b.Config["hooks"] = all;
