@@ -87,6 +87,16 @@ public sealed class TerminalTests : IDisposable
     }
 
     [Fact]
+    public void Init_with_a_terminal_makes_the_process_the_foreground_group_so_ctrl_c_reaches_it()
+    {
+        var b = TerminalBundle("sh");
+        var r = Run(_s, "(sleep 1; printf 'sleep 30\\n'; sleep 1; printf '\\003'; sleep 0.5; printf 'echo after-int-$((3*3)); exit 5\\n') | " +
+                        $"script -qec {Q($"$OCI run --init --bundle {b.Dir} {_s.NewId()}; echo ocirun-exit=$?")} /dev/null");
+        Assert.Contains("after-int-9", r.Stdout); // ^C ended the sleep, not the shell
+        Assert.Contains("ocirun-exit=5", r.Stdout);
+    }
+
+    [Fact]
     public void The_callers_terminal_is_restored_when_the_container_fails_to_start()
     {
         var b = TerminalBundle("no-such-binary");
