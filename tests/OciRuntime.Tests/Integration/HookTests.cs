@@ -97,6 +97,22 @@ public sealed class HookTests : IDisposable
     }
 
     [Fact]
+    public void With_init_poststart_still_runs_after_the_user_process_execd_and_hooks_start_unblocked()
+    {
+        var b = _s.NewBundle("sleep", "1000");
+        string tmp = Path.Join(b.Rootfs, "tmp");
+        // The state's pid is the reaper; its only child must already be the user's program, not an ocirun copy.
+        Set(b, "poststart", Hook($"P=$(sed 's/.*\"pid\":\\([0-9]*\\).*/\\1/'); read C _ < /proc/$P/task/$P/children; readlink /proc/$C/exe > {tmp}/exe 2>{tmp}/exe.err; echo P=$P C=$C >> {tmp}/exe.err"));
+        Set(b, "startContainer", Hook("cat >/dev/null; grep SigBlk /proc/self/status > /tmp/mask"));
+        b.Save();
+        string id = _s.NewId();
+        var r = _s.Oci("run", "-d", "--init", "--bundle", b.Dir, id);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.True(File.ReadAllText(Path.Join(tmp, "exe")).Trim().EndsWith("/bin/busybox"), File.ReadAllText(Path.Join(tmp, "exe.err")));
+        Assert.Equal("SigBlk:\t0000000000000000", File.ReadAllText(Path.Join(tmp, "mask")).Trim());
+    }
+
+    [Fact]
     public void Hooks_of_one_kind_run_in_listed_order_with_their_env()
     {
         var b = _s.NewBundle("true");
