@@ -99,12 +99,20 @@ public sealed class TerminalTests : IDisposable
     [Fact]
     public void The_callers_terminal_is_restored_when_the_container_fails_to_start()
     {
-        var b = TerminalBundle("no-such-binary");
-        var r = Run(_s, $"script -qec {Q($"stty -a > /dev/null; $OCI run --bundle {b.Dir} {_s.NewId()}; echo ocirun-exit=$?; stty -a")} /dev/null");
-        Assert.Contains("no-such-binary", r.Stdout);
-        Assert.DoesNotContain("ocirun-exit=0", r.Stdout);
+        // Fails after the terminal was attached (raw mode): a startContainer hook says no.
+        var b = TerminalBundle("sh");
+        b.Config["hooks"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["startContainer"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+                { ["path"] = "/bin/sh", ["args"] = new System.Text.Json.Nodes.JsonArray("sh", "-c", "echo start-hook-refused >&2; exit 1") }),
+        };
+        b.Save();
+        var r = Run(_s, $"script -qec {Q($"$OCI run --bundle {b.Dir} {_s.NewId()}; echo ocirun-exit=$?; stty -a")} /dev/null");
+        Assert.Contains("start-hook-refused", r.Stdout);
+        Assert.Contains("ocirun-exit=1", r.Stdout);
         string after = r.Stdout[r.Stdout.IndexOf("ocirun-exit", StringComparison.Ordinal)..];
         Assert.Contains(" icanon ", after);
+        Assert.Contains(" echo ", after);
     }
 
     [Fact]
