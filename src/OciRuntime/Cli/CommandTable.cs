@@ -22,5 +22,6 @@ internal static class CommandTable
         EventsCommand.Build(g),
         SpecCommand.Build(g),
         FeaturesCommand.Build(g),
+        SeccompCommand.Build(g),
     ];
 }
