@@ -122,7 +122,9 @@ internal static class SeccompCommand
         string prefix;
         if (whole)
         {
-            s = OciJson.ParseSpec(bytes, file).Linux?.Seccomp
+            try { s = OciJson.ParseSpec(bytes, file).Linux?.Seccomp; }
+            catch (SpecFormatException e) { throw new RuntimeError(e.Message.StartsWith(file, StringComparison.Ordinal) ? e.Message : $"{file}: {e.Message}"); }
+            s = s
                 ?? throw new RuntimeError($"{file}: linux.seccomp: missing (give a config.json with a profile, or the profile itself)");
             prefix = "linux.seccomp.";
         }
@@ -131,10 +133,14 @@ internal static class SeccompCommand
             // The spec parser, for its typed errors, on {"linux":{"seccomp": ...}} on the same first line.
             byte[] head = "{\"linux\":{\"seccomp\":"u8.ToArray(), tail = "}}"u8.ToArray();
             try { s = OciJson.ParseSpec([.. head, .. bytes, .. tail], file).Linux!.Seccomp!; }
-            catch (SpecFormatException e) { throw new RuntimeError(e.Message.Replace("linux.seccomp.", "", StringComparison.Ordinal)); }
+            catch (SpecFormatException e)
+            {
+                string m = e.Message.Replace("linux.seccomp.", "", StringComparison.Ordinal);
+                throw new RuntimeError(m.StartsWith(file, StringComparison.Ordinal) ? m : $"{file}: {m}");
+            }
             prefix = "";
         }
-        try { return (SeccompProfileMapper.Map(s, prefix), prefix); }
+        try { return (SeccompProfileMapper.Map(s, prefix), $"{file}: {prefix}"); }
         catch (RuntimeError e) { throw new RuntimeError($"{file}: {e.Message}"); }
     }
 }
