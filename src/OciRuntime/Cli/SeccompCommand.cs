@@ -31,17 +31,24 @@ internal static class SeccompCommand
         var arch = new Option<string>("--arch") { DefaultValueFactory = _ => "x86_64", Description = "native architecture of the filter (x86_64, x86, aarch64, arm)" };
         var format = new Option<string>("--format") { DefaultValueFactory = _ => "text", Description = "bpf (raw struct sock_filter bytes) or text (disassembly)" };
         c.Add(profile); c.Add(arch); c.Add(format);
-        c.SetHandler(globals, (r, g, _) =>
+        c.SetHandler(globals, (r, g, timer) =>
         {
             string fmt = r.GetValue(format) ?? "text";
             if (fmt is not ("bpf" or "text")) throw new RuntimeError($"--format: \"{fmt}\" is not bpf or text");
             var options = new CompileOptions { NativeArch = NativeArch(r.GetValue(arch) ?? "x86_64") };
             var (p, path) = Load(r.GetValue(profile)!);
+            timer.Mark("parse");
             CompiledFilter f;
             try { f = SeccompCompiler.Compile(p, options); }
             catch (SeccompException e) { throw new RuntimeError(path + e.Message); }
+            timer.Mark("compile");
             if (g.Debug)
+            {
+                // The first compile pays for first use (tables, code paths), as `create` does; a second shows the rest.
+                SeccompCompiler.Compile(p, options);
+                timer.Mark("compile-again");
                 foreach (var s in f.SkippedSyscalls) Console.Error.WriteLine($"skipped (not in this arch's table): {s}");
+            }
             if (fmt == "bpf")
             {
                 using var stdout = Console.OpenStandardOutput();
