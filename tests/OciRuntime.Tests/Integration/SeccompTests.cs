@@ -330,7 +330,7 @@ public sealed class SeccompTests(ITestOutputHelper output) : IDisposable
             best = Math.Min(best, double.Parse(part["seccomp=".Length..], System.Globalization.CultureInfo.InvariantCulture));
         }
         output.WriteLine($"seccomp phase of `ocirun --debug run` (Docker default profile, NativeAOT, best of 3): {best:0.000} ms");
-        Figures.Append($"ocirun --debug run: parent's seccomp phase (compile Docker's profile; the load is in init.security), best of 3: {best:0.000} ms");
+        SeccompFigures.Append($"ocirun --debug run: parent's seccomp phase (compile Docker's profile; the load is in init.security), best of 3: {best:0.000} ms");
     }
 
     /// <summary>A unix socket listener that takes the notify fd and answers notifications from a queue.</summary>
@@ -414,12 +414,12 @@ public sealed class SeccompTests(ITestOutputHelper output) : IDisposable
 }
 
 /// <summary>Figures a test run reports, also collected in a file next to the test assembly.</summary>
-internal static class Figures
+internal static class SeccompFigures
 {
     internal static void Append(string line)
     {
         string file = Path.Join(AppContext.BaseDirectory, "seccomp-figures.txt");
-        lock (typeof(Figures)) File.AppendAllText(file, $"{DateTime.UtcNow:O} {line}\n");
+        lock (typeof(SeccompFigures)) File.AppendAllText(file, $"{DateTime.UtcNow:O} {line}\n");
     }
 }
 
