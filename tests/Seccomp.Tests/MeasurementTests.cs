@@ -22,13 +22,13 @@ public class MeasurementTests(ITestOutputHelper output)
         var on = Figures.Of(oursNoEnosys, SeccompArch.X86_64);
         var l = Figures.Of(lib, SeccompArch.X86_64);
         var ll = Figures.Of(libLinear, SeccompArch.X86_64);
-        output.WriteLine($"x86_64, Docker default profile (x86_64 + x86 + x32), {SyscallTables.Entries(SeccompArch.X86_64).DistinctBy(e => e.Nr).Count()} syscall numbers:");
-        output.WriteLine($"  ocirun (ENOSYS patch on):  {o}");
-        output.WriteLine($"  ocirun (ENOSYS patch off): {on}");
-        output.WriteLine($"  libseccomp optimize=2:     {l}");
-        output.WriteLine($"  libseccomp optimize=1:     {ll}");
+        FigureReport.Line(output, $"x86_64, Docker default profile (x86_64 + x86 + x32), {SyscallTables.Entries(SeccompArch.X86_64).DistinctBy(e => e.Nr).Count()} syscall numbers:");
+        FigureReport.Line(output, $"  ocirun (ENOSYS patch on):  {o}");
+        FigureReport.Line(output, $"  ocirun (ENOSYS patch off): {on}");
+        FigureReport.Line(output, $"  libseccomp optimize=2:     {l}");
+        FigureReport.Line(output, $"  libseccomp optimize=1:     {ll}");
         foreach (var arch in new[] { SeccompArch.X86, SeccompArch.X32 })
-            output.WriteLine($"  {arch}: ocirun {Figures.Of(ours, arch)}; libseccomp optimize=2 {Figures.Of(lib, arch)}");
+            FigureReport.Line(output, $"  {arch}: ocirun {Figures.Of(ours, arch)}; libseccomp optimize=2 {Figures.Of(lib, arch)}");
 
         Assert.True(o.Total <= l.Total, $"total {o.Total} > {l.Total}");
         Assert.True(o.Average <= l.Average, $"average {o.Average} > {l.Average}");

@@ -24,5 +24,6 @@ internal static class CommandTable
         FeaturesCommand.Build(g),
         CheckpointCommand.Build(g),
         RestoreCommand.Build(g),
+        SeccompCommand.Build(g),
     ];
 }

@@ -35,7 +35,13 @@ internal static class FeaturesCommand
             MountExtensions = new MountExtensionsFeatures { IDMap = new EnabledFeature { Enabled = false } },
             IntelRdt = new IntelRdtFeatures { Enabled = false },
             NetDevices = new EnabledFeature { Enabled = false },
-            Seccomp = known.Linux!.Seccomp! with { Enabled = false },
+            // Our own compiler: enabled, for the architectures it carries tables for.
+            Seccomp = known.Linux!.Seccomp! with
+            {
+                Enabled = true,
+                Archs = known.Linux!.Seccomp!.Archs?.Where(a => Seccomp.SeccompNames.TryParseArch(a, out _)).ToList(),
+                SupportedFlags = known.Linux!.Seccomp!.KnownFlags,
+            },
         };
         return known with
         {

@@ -118,7 +118,7 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
         }
         if (process.NoNewPrivileges) Credentials.NoNewPrivileges();
         var seccomp = SeccompSetup.FromPlan(plan.SeccompProgram, plan.SeccompFlags);
-        if (!process.NoNewPrivileges) seccomp?.Load();
+        if (!process.NoNewPrivileges) seccomp?.Load(sync);
         Credentials.DropBounding(caps.Bounding, lastCap);
         Credentials.SwitchUser(process.User, SetgroupsAllowed(userNs));
         string cwd = string.IsNullOrEmpty(process.Cwd) ? "/" : process.Cwd;
@@ -128,7 +128,7 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
         var env = Environment(process);
         var target = ExecTarget.Resolve(process.Args!, env, cwd);
         Credentials.SetCapabilities(caps);
-        if (process.NoNewPrivileges) seccomp?.Load();
+        if (process.NoNewPrivileges) seccomp?.Load(sync);
         timer.Mark("security");
 
         // 9. nothing but stdio and the preserved descriptors may reach the user process.

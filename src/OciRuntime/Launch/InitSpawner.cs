@@ -139,6 +139,18 @@ internal static class InitSpawner
                             throw;
                         }
                         break;
+                    case SyncChannel.InitSeccompFd:
+                        try
+                        {
+                            Security.SeccompListener.Forward(sync.Fd, spec, req.Plan.Id, req.Plan.Bundle, containerPid, req.Plan.Exec);
+                            sync.Send(SyncChannel.ParentSeccompDone);
+                        }
+                        catch (Exception e)
+                        {
+                            sync.Send(SyncChannel.ParentHooksFailed, e.Message);
+                            throw;
+                        }
+                        break;
                     case SyncChannel.InitReady:
                         if (msg.Length > 1) AddInitPhases(req.Timer, Encoding.UTF8.GetString(msg[1..]));
                         req.Timer.Mark("init");

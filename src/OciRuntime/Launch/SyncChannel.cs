@@ -11,6 +11,8 @@ namespace OciRuntime.Launch;
 internal sealed class SyncChannel(int fd) : IDisposable
 {
     internal const byte InitHooks = (byte)'H', InitLimits = (byte)'L', ParentLimitsDone = (byte)'l', InitCgroup = (byte)'C', ParentCgroupDone = (byte)'c', InitReady = (byte)'R', InitError = (byte)'E', ParentHooksDone = (byte)'h', ParentHooksFailed = (byte)'x';
+    /// <summary>Init loaded a filter with a notify rule; the next message carries the listener fd (SCM_RIGHTS).</summary>
+    internal const byte InitSeccompFd = (byte)'S', ParentSeccompDone = (byte)'s';
     private readonly byte[] _buffer = new byte[64 * 1024];
     public int Fd { get; private set; } = fd;
 

@@ -6,7 +6,8 @@ namespace OciRuntime.Security;
 /// <summary>linux.seccomp (the spec's strings) to the compiler's typed profile, naming the JSON path of a bad value.</summary>
 internal static class SeccompProfileMapper
 {
-    internal static SeccompProfile Map(LinuxSeccomp s)
+    /// <param name="path">JSON path of the object, with its trailing dot ("" for a profile file on its own).</param>
+    internal static SeccompProfile Map(LinuxSeccomp s, string path = "linux.seccomp.")
     {
         var rules = new List<SeccompRule>();
         var syscalls = s.Syscalls ?? [];
@@ -19,12 +20,12 @@ internal static class SeccompProfileMapper
             {
                 var a = specArgs[j];
                 if (!Seccomp.SeccompNames.TryParseOp(a.Op, out var op))
-                    throw new RuntimeError($"linux.seccomp.syscalls[{i}].args[{j}].op: unknown operator \"{a.Op}\"");
+                    throw new RuntimeError($"{path}syscalls[{i}].args[{j}].op: unknown operator \"{a.Op}\"");
                 args.Add(new ArgCondition(a.Index, a.Value, a.ValueTwo, op));
             }
-            rules.Add(new SeccompRule(sc.Names ?? [], Action(sc.Action, $"linux.seccomp.syscalls[{i}].action"), sc.ErrnoRet, args));
+            rules.Add(new SeccompRule(sc.Names ?? [], Action(sc.Action, $"{path}syscalls[{i}].action"), sc.ErrnoRet, args));
         }
-        return new SeccompProfile(Action(s.DefaultAction, "linux.seccomp.defaultAction"), s.DefaultErrnoRet,
+        return new SeccompProfile(Action(s.DefaultAction, $"{path}defaultAction"), s.DefaultErrnoRet,
             s.Architectures ?? [], s.Flags ?? [], rules);
     }
 

@@ -49,52 +49,54 @@ internal static class DecisionTree
         int maxH = n == 1 ? 0 : (int)Math.Ceiling(Math.Log2(n)) + 1;
         const long Inf = long.MaxValue / 4;
 
-        // cost[h][i, j]: least weighted depth of a tree over ranges i..j with height <= h; split[h][i, j]: its root.
-        var cost = new long[maxH + 1][,];
-        var split = new short[maxH + 1][,];
+        // cost_h[i*n + j]: least weighted depth of a tree over ranges i..j with height <= h (only layers h-1 and h
+        // are kept: it is on the container start path); split[(h*n + i)*n + j]: its root, every layer kept for Rebuild.
+        int nn = n * n;
+        var below = new long[nn];
+        var cost = new long[nn];
+        var split = new short[(maxH + 1) * nn];
         for (int h = 0; h <= maxH; h++)
         {
-            cost[h] = new long[n, n];
-            split[h] = new short[n, n];
+            int layer = h * nn;
             for (int i = n - 1; i >= 0; i--) // rows below first: the window needs root(i+1, j)
             {
-                cost[h][i, i] = 0;
+                cost[i * n + i] = 0;
                 for (int j = i + 1; j < n; j++)
                 {
                     long best = Inf;
                     short bestK = -1;
                     if (h > 0 && (1L << Math.Min(h, 62)) >= j - i + 1)
                     {
-                        var below = cost[h - 1];
                         // Knuth's bound: the best root of i..j lies between those of i..j-1 and i+1..j.
                         // Exact without the height cap; with it, a close heuristic, so fall back to
                         // every root when the window finds no tree within the cap.
-                        int from = Math.Max(i + 1, (int)split[h][i, j - 1]), to = j > i + 1 ? Math.Min(j, (int)split[h][i + 1, j]) : j;
+                        int from = Math.Max(i + 1, (int)split[layer + i * n + j - 1]), to = j > i + 1 ? Math.Min(j, (int)split[layer + (i + 1) * n + j]) : j;
                         if (from > to) { from = i + 1; to = j; }
                         for (int pass = 0; pass < 2 && best == Inf; pass++)
                         {
                             for (int k = from; k <= to; k++)
                             {
-                                long c = below[i, k - 1] + below[k, j];
+                                long c = below[i * n + k - 1] + below[k * n + j];
                                 if (c < best) { best = c; bestK = (short)k; }
                             }
                             from = i + 1; to = j;
                         }
                         if (best < Inf) best += prefix[j + 1] - prefix[i];
                     }
-                    cost[h][i, j] = best;
-                    split[h][i, j] = bestK;
+                    cost[i * n + j] = best;
+                    split[layer + i * n + j] = bestK;
                 }
             }
+            (below, cost) = (cost, below);
         }
-        return Rebuild(ranges, split, maxH, 0, n - 1);
+        return Rebuild(ranges, split, n, maxH, 0, n - 1);
     }
 
-    private static TreeNode Rebuild(IReadOnlyList<Range> ranges, short[][,] split, int h, int i, int j)
+    private static TreeNode Rebuild(IReadOnlyList<Range> ranges, short[] split, int n, int h, int i, int j)
     {
         if (i == j) return new LeafNode(ranges[i]);
-        int k = split[h][i, j];
-        return new SplitNode(ranges[k].Lo, Rebuild(ranges, split, h - 1, i, k - 1), Rebuild(ranges, split, h - 1, k, j));
+        int k = split[(h * n + i) * n + j];
+        return new SplitNode(ranges[k].Lo, Rebuild(ranges, split, n, h - 1, i, k - 1), Rebuild(ranges, split, n, h - 1, k, j));
     }
 
     private static TreeNode BuildBalanced(IReadOnlyList<Range> ranges, int i, int j, long[] prefix)

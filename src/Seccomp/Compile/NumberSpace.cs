@@ -46,8 +46,7 @@ internal static class NumberSpace
             return;
         }
         // Table syscalls per number, to weight ranges by how many real syscalls land in them.
-        var known = new SortedSet<uint>();
-        foreach (var (_, nr) in SyscallTables.Entries(plan.Arch)) known.Add((uint)nr);
+        var known = KnownNumbers(plan.Arch);
 
         uint next = lo;
         foreach (var (nr, sp) in plan.Syscalls)
@@ -77,7 +76,38 @@ internal static class NumberSpace
         }
     }
 
-    private static int Count(SortedSet<uint> known, uint lo, uint hi) => lo > hi ? 0 : known.GetViewBetween(lo, hi).Count;
+    // Distinct table numbers per arch, ascending: built once (they are constants), counted by binary search.
+    private static readonly uint[]?[] Known = new uint[]?[Enum.GetValues<SeccompArch>().Length];
+
+    private static uint[] KnownNumbers(SeccompArch arch)
+    {
+        var k = Volatile.Read(ref Known[(int)arch]);
+        if (k is null)
+        {
+            var all = new List<uint>(512);
+            foreach (var (_, nr) in SyscallTables.Entries(arch)) all.Add((uint)nr);
+            all.Sort();
+            var list = new List<uint>(all.Count);
+            foreach (uint nr in all) if (list.Count == 0 || list[^1] != nr) list.Add(nr); // aliases share a number
+            k = list.ToArray();
+            Volatile.Write(ref Known[(int)arch], k);
+        }
+        return k;
+    }
+
+    private static int Count(uint[] known, uint lo, uint hi) => lo > hi ? 0 : LowerBound(known, hi + 1L) - LowerBound(known, lo);
+
+    /// <summary>Index of the first element >= value.</summary>
+    private static int LowerBound(uint[] a, long value)
+    {
+        int lo = 0, hi = a.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (a[mid] < value) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
 
     private static List<Range> Merge(List<Range> ranges)
     {

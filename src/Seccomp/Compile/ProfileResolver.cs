@@ -69,9 +69,10 @@ internal static class ProfileResolver
         if (usesNotify) flags |= FilterFlags.NewListener;
 
         var skipped = new List<string>();
+        var skippedSet = new HashSet<string>(StringComparer.Ordinal);
         var plans = new List<ArchPlan>();
         foreach (var arch in arches)
-            plans.Add(ResolveArch(profile, arch, defaultRet, skipped));
+            plans.Add(ResolveArch(profile, arch, defaultRet, skipped, skippedSet));
 
         bool permissiveDefault = profile.DefaultAction is SeccompAction.Allow or SeccompAction.Log or SeccompAction.Trace;
         uint enosys = Ret.Errno | Ret.Enosys;
@@ -96,7 +97,7 @@ internal static class ProfileResolver
             throw new SeccompException($"{path}: {errno} does not fit in 16 bits");
     }
 
-    private static ArchPlan ResolveArch(SeccompProfile profile, SeccompArch arch, uint defaultRet, List<string> skipped)
+    private static ArchPlan ResolveArch(SeccompProfile profile, SeccompArch arch, uint defaultRet, List<string> skipped, HashSet<string> skippedSet)
     {
         var plan = new ArchPlan { Arch = arch };
         bool wide = AuditArch.Is64Bit(arch);
@@ -111,7 +112,7 @@ internal static class ProfileResolver
                 if (!SyscallTables.TryGetNumber(arch, name, out int nr))
                 {
                     string entry = $"{archName}:{name}";
-                    if (!skipped.Contains(entry)) skipped.Add(entry);
+                    if (skippedSet.Add(entry)) skipped.Add(entry);
                     continue;
                 }
                 // runc counts every named syscall, whatever its action, for the -ENOSYS limit.
