@@ -31,6 +31,8 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
         if (global.SystemdCgroup) throw new RuntimeError("--systemd-cgroup: systemd is not running on this host (use cgroupfs paths)");
         if (spec.Process!.Terminal && o.ConsoleSocket is null && !attached)
             throw new RuntimeError("process.terminal: a detached container with a terminal needs --console-socket");
+        Rootless.CheckConfig(spec);
+        LsmSetup.Check(spec.Process);
         string rootfs = SpecLoading.RootfsOf(spec, bundle);
         var seccomp = SeccompSetup.Compile(spec);
         timer.Mark("seccomp");
@@ -48,7 +50,7 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
         int consoleFd = -1, fifoFd = -1;
         try
         {
-            cgroup = CgroupManagerFactory.Create(spec.Linux?.CgroupsPath, o.Id);
+            cgroup = Rootless.Cgroup(CgroupManagerFactory.Create(spec.Linux?.CgroupsPath, o.Id), spec.Linux?.Resources);
             var record = new ContainerRecord
             {
                 Id = o.Id, Bundle = bundle, Rootfs = rootfs, Created = DateTimeOffset.UtcNow,
