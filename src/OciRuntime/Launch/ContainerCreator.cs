@@ -45,6 +45,7 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
             spec = spec with { Process = spec.Process with { Env = [.. spec.Process.Env ?? [], $"LISTEN_FDS={listen}", "LISTEN_PID=1"] } };
         }
 
+        Rootless.EnsureRoot(store.Root);
         using var lck = store.CreateNew(o.Id);
         ICgroupManager? cgroup = null;
         int consoleFd = -1, fifoFd = -1;

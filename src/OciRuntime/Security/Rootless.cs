@@ -43,6 +43,24 @@ internal static class Rootless
                           r.HugepageLimits is { Count: > 0 } || r.Network is not null || r.Rdma is { Count: > 0 } ||
                           r.Unified is { Count: > 0 });
 
+    private static string Reason(RuntimeError e) =>
+        e.InnerException is UnauthorizedAccessException || e.Message.Contains("UnauthorizedAccess", StringComparison.Ordinal) ||
+        e.Message.Contains("denied", StringComparison.OrdinalIgnoreCase) ? "permission denied" : e.Message;
+
+    /// <summary>The state root of an unprivileged caller, made here so a missing /run/user/UID gets a useful message.</summary>
+    internal static void EnsureRoot(string root)
+    {
+        if (!Active || Directory.Exists(root)) return;
+        try
+        {
+            Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeError($"--root: cannot create {root} as uid {Sys.GetEuid()} (permission denied or no such parent): set XDG_RUNTIME_DIR to a directory of yours, or pass --root");
+        }
+    }
+
     private sealed class RootlessCgroup(ICgroupManager inner, LinuxResources? resources) : ICgroupManager
     {
         private bool _skipped;
@@ -56,7 +74,7 @@ internal static class Rootless
             {
                 try { inner.Destroy(); } catch (Exception) { }
                 if (AsksForLimits(resources))
-                    throw new RuntimeError($"linux.resources: limits need a cgroup this user (uid {Sys.GetEuid()}) may write, and none is delegated ({e.Message}); remove linux.resources or run as root");
+                    throw new RuntimeError($"linux.resources: limits need a cgroup this user (uid {Sys.GetEuid()}) may create, and {inner.Path} is not delegated to it ({Reason(e)}); remove linux.resources or run as root");
                 _skipped = true;
             }
         }
