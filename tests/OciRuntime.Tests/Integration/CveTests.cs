@@ -141,6 +141,26 @@ public sealed class CveTests : IDisposable
         Assert.Equal(["0", "1", "2", "3", "4", "5"], Lines(r.Stdout).ToArray());
     }
 
+    /// <summary>A created container's init waits for `start` with the container's processes able to reach its
+    /// /proc/1/fd: a host directory the caller leaked to ocirun must not be among init's descriptors (a runtime
+    /// that lets it through hands `exec`'d processes the host's filesystem via /proc/1/fd/7).</summary>
+    [Fact]
+    public void Cve_2024_21626_a_waiting_init_holds_no_descriptor_of_the_caller()
+    {
+        string host = HostDir();
+        var b = _s.NewBundle("sleep", "1000");
+        b.Save();
+        string id = _s.NewId();
+        var r = Launcher.Run($"exec 7<'{host}' 8<'{host}/HOST-MARKER';", [RuntimeBinary.Path, "--root", _s.Root, "create", "--bundle", b.Dir, id]);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        int pid = (int)_s.State(id)["pid"]!;
+        var targets = Directory.GetFiles($"/proc/{pid}/fd").Select(f => new FileInfo(f).LinkTarget ?? "").ToList();
+        Assert.DoesNotContain(targets, t => t.StartsWith(host, StringComparison.Ordinal));
+        var inside = _s.Oci("exec", id, "sh", "-c", "ls /proc/1/fd/7/ /proc/1/fd/8 2>&1; true");
+        Assert.DoesNotContain("HOST-MARKER", inside.Stdout);
+        Assert.Equal(0, _s.Oci("delete", "--force", id).ExitCode);
+    }
+
     /// <summary>process.cwd "/proc/self/fd/7" while the caller holds 7 open on a host directory: a runtime that
     /// lets the descriptor reach init starts the process with its working directory on the host (it lists
     /// HOST-MARKER). ocirun must refuse, naming process.cwd.</summary>
