@@ -106,6 +106,12 @@ public sealed class RootlessTests : IDisposable
         int pid = (int)JsonNode.Parse(state.Stdout)!["pid"]!;
         // The container's root is the user on the host.
         Assert.Contains(File.ReadLines($"/proc/{pid}/status"), l => l.StartsWith("Uid:") && l.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1] == u.Uid.ToString());
+        // exec joins the user namespace first, then the others, as the same user.
+        var ex = AsUser(["exec", id, "sh", "-c", "id -u; readlink /proc/self/ns/user"]);
+        Assert.True(ex.ExitCode == 0, ex.ToString());
+        Assert.Equal(["0", new FileInfo($"/proc/{pid}/ns/user").LinkTarget!], ProcessTests.Lines(ex.Stdout).ToArray());
+        var list = AsUser(["list", "-q"]);
+        Assert.Contains(id, list.Stdout);
         Assert.Equal(0, AsUser(["delete", "--force", id]).ExitCode);
         Assert.False(Directory.Exists(dir));
     }

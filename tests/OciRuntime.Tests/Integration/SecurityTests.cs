@@ -137,6 +137,42 @@ public sealed class SecurityTests : IDisposable
         Assert.Contains("linux.memoryPolicy", r.Stderr);
     }
 
+    // ---- rlimits, oom score, no_new_privs ----
+
+    [Fact]
+    public void Rlimits_oom_score_and_no_new_privileges_are_applied()
+    {
+        var b = _s.NewBundle().Shell("grep -E 'open files|core file|processes' /proc/self/limits; cat /proc/self/oom_score_adj; grep NoNewPrivs /proc/self/status");
+        b.Process["rlimits"] = new JsonArray(
+            new JsonObject { ["type"] = "RLIMIT_NOFILE", ["soft"] = 100, ["hard"] = 200 },
+            new JsonObject { ["type"] = "RLIMIT_CORE", ["soft"] = 0, ["hard"] = 4096 },
+            new JsonObject { ["type"] = "RLIMIT_NPROC", ["soft"] = 500, ["hard"] = 600 });
+        b.Process["oomScoreAdj"] = 345;
+        b.Process["noNewPrivileges"] = false;
+        var r = _s.Run(b);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var lines = Lines(r.Stdout).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToArray();
+        Assert.Contains("Max core file size 0 4096 bytes", lines);
+        Assert.Contains("Max processes 500 600 processes", lines);
+        Assert.Contains("Max open files 100 200 files", lines);
+        Assert.Contains("345", lines);
+        Assert.Contains(lines, l => l.StartsWith("NoNewPrivs:", StringComparison.Ordinal) && l.EndsWith('0'));
+    }
+
+    [Fact]
+    public void Raising_a_hard_limit_without_the_privilege_names_the_limit()
+    {
+        ulong own = ulong.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("CapEff:")).Split(':')[1].Trim(), NumberStyles.HexNumber);
+        if ((own & (1UL << 24)) != 0) return; // with CAP_SYS_RESOURCE the raise would succeed (and must not be done)
+        string hard = File.ReadLines("/proc/self/limits").First(l => l.StartsWith("Max open files")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[4];
+        var b = _s.NewBundle().Shell("true");
+        b.Process["rlimits"] = new JsonArray(new JsonObject { ["type"] = "RLIMIT_NOFILE", ["soft"] = 1024, ["hard"] = ulong.Parse(hard) + 1 });
+        var r = _s.Run(b);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("RLIMIT_NOFILE", r.Stderr);
+        Assert.Contains("process.rlimits[0]", r.Stderr);
+    }
+
     // ---- capabilities ----
 
     private const string CapProbe = "grep -E '^Cap(Inh|Prm|Eff|Bnd|Amb)' /proc/self/status";
