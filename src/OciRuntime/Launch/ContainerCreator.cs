@@ -28,7 +28,7 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
         if (!Directory.Exists(bundle)) throw new RuntimeError($"--bundle: {o.Bundle} is not a directory");
         var spec = SpecLoading.Load(bundle, timer);
         timer.Mark("host-checks");
-        if (global.SystemdCgroup) throw new RuntimeError("--systemd-cgroup: systemd is not running on this host (use cgroupfs paths)");
+        if (global.SystemdCgroup) SystemdCgroupPath.Check(spec.Linux?.CgroupsPath);
         if (spec.Process!.Terminal && o.ConsoleSocket is null && !attached)
             throw new RuntimeError("process.terminal: a detached container with a terminal needs --console-socket");
         Rootless.CheckConfig(spec);
@@ -61,7 +61,8 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
             store.Save(record);
             StateStore.WriteAtomic(Path.Join(store.DirOf(o.Id), StateStore.ConfigFile), OciJson.Serialize(spec));
             cgroup.Create();
-            if (spec.Linux?.Resources is { } res) cgroup.Set(res);
+            // Even without linux.resources the default device rules apply, as runc does.
+            cgroup.Set(spec.Linux?.Resources ?? new LinuxResources());
             timer.Mark("cgroup");
 
             string fifo = Path.Join(store.DirOf(o.Id), StateStore.FifoFile);
