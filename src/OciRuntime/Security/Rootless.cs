@@ -92,9 +92,16 @@ internal static class Rootless
             inner.Set(r);
         }
 
-        public void Update(LinuxResources r) => inner.Update(r);
-        public void Freeze() => inner.Freeze();
-        public void Thaw() => inner.Thaw();
+        public void Update(LinuxResources r) { Require("update"); inner.Update(r); }
+        public void Freeze() { Require("pause"); inner.Freeze(); }
+        public void Thaw() { Require("resume"); inner.Thaw(); }
+
+        /// <summary>pause, resume and update need the container's own cgroup, which a rootless container may lack.</summary>
+        private void Require(string what)
+        {
+            if (!_skipped && inner.Exists()) return;
+            throw new RuntimeError($"{what}: the container has no cgroup of its own: ocirun ran it as uid {Sys.GetEuid()}, not root, and no cgroup is delegated to that user");
+        }
         public bool IsFrozen() => inner.IsFrozen();
         public IReadOnlyList<int> Pids() => inner.Pids();
         public void KillAll(int signal) => inner.KillAll(signal);

@@ -112,6 +112,10 @@ public sealed class RootlessTests : IDisposable
         Assert.Equal(["0", new FileInfo($"/proc/{pid}/ns/user").LinkTarget!], ProcessTests.Lines(ex.Stdout).ToArray());
         var list = AsUser(["list", "-q"]);
         Assert.Contains(id, list.Stdout);
+        // Without a delegated cgroup there is nothing to freeze: said plainly, not as a missing controller.
+        var pause = AsUser(["pause", id]);
+        Assert.NotEqual(0, pause.ExitCode);
+        Assert.Contains("no cgroup", pause.Stderr);
         Assert.Equal(0, AsUser(["delete", "--force", id]).ExitCode);
         Assert.False(Directory.Exists(dir));
     }
