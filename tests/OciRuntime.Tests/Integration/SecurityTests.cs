@@ -317,6 +317,23 @@ public sealed class SecurityTests : IDisposable
                       "0 200000 1000", "1000 201000 1", "2000 300000 500", "allow", "1000", "1000 2001"], lines);
     }
 
+    /// <summary>The other namespaces belong to the new user namespace: its root may change the hostname, mount,
+    /// and configure the network there, which it could not if they were owned by the host's.</summary>
+    [Fact]
+    public void The_user_namespaces_root_owns_the_containers_other_namespaces()
+    {
+        var b = UserNamespaceBundle(_s.NewBundle().Shell(
+            "hostname changed && hostname && mount -t tmpfs t /tmp && echo mounted && ip link set lo up && echo net && " +
+            "ls /sys/fs/cgroup >/dev/null && echo cgroup"));
+        b.Config["root"]!["readonly"] = false;
+        string[] caps = ["CAP_SYS_ADMIN", "CAP_NET_ADMIN"];
+        var set = new JsonArray(caps.Select(c => (JsonNode)JsonValue.Create(c)!).ToArray());
+        b.Process["capabilities"] = new JsonObject { ["bounding"] = set.DeepClone(), ["effective"] = set.DeepClone(), ["permitted"] = set.DeepClone() };
+        var r = _s.Run(b);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(["changed", "mounted", "net", "cgroup"], Lines(r.Stdout).ToArray());
+    }
+
     [Fact]
     public void An_existing_user_namespace_is_joined_by_path_before_the_new_namespaces()
     {
