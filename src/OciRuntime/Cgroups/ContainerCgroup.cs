@@ -9,7 +9,7 @@ internal sealed record ContainerCgroup(ContainerRecord Record, ICgroupManager Cg
     {
         StateStore.ValidateId(id);
         var rec = store.Load(id);
-        var cg = CgroupManagerFactory.Create(rec.CgroupPath, id);
+        var cg = Security.Rootless.Cgroup(CgroupManagerFactory.Create(rec.CgroupPath, id), null);
         return new ContainerCgroup(rec, cg, StatusProbe.Probe(store, rec, () => cg));
     }
 

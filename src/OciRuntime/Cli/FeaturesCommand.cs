@@ -30,8 +30,9 @@ internal static class FeaturesCommand
         {
             Capabilities = Capabilities.Names.Where(n => Capabilities.TryGetBit(n, out int b) && b <= last).ToList(),
             Cgroup = new CgroupFeatures { V1 = true, V2 = true, Systemd = false, SystemdUser = false, Rdma = false },
-            Apparmor = new EnabledFeature { Enabled = File.Exists("/sys/kernel/security/apparmor/profiles") },
-            Selinux = new EnabledFeature { Enabled = File.Exists("/sys/fs/selinux/enforce") },
+            // The same tests that decide whether a configured profile or label is applied or refused.
+            Apparmor = new EnabledFeature { Enabled = LsmSetup.AppArmorEnabled() },
+            Selinux = new EnabledFeature { Enabled = LsmSetup.SelinuxEnabled() },
             MountExtensions = new MountExtensionsFeatures { IDMap = new EnabledFeature { Enabled = false } },
             IntelRdt = new IntelRdtFeatures { Enabled = false },
             NetDevices = new EnabledFeature { Enabled = false },

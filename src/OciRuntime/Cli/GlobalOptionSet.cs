@@ -5,7 +5,7 @@ namespace OciRuntime.Cli;
 /// <summary>The global flags as System.CommandLine options (recursive, so they may follow the subcommand too).</summary>
 internal sealed class GlobalOptionSet
 {
-    public Option<string> Root { get; } = new("--root") { Description = "root directory for storage of container state (tmpfs recommended)", DefaultValueFactory = _ => RuntimeInfo.DefaultRoot, Recursive = true };
+    public Option<string> Root { get; } = new("--root") { Description = "root directory for storage of container state (tmpfs recommended)", DefaultValueFactory = _ => Security.Rootless.DefaultRoot(), Recursive = true };
     public Option<string?> Log { get; } = new("--log") { Description = "set the log file to write ocirun logs to (default is stderr)", Recursive = true };
     public Option<string> LogFormat { get; } = new("--log-format") { Description = "set the log format ('text' (default), or 'json')", DefaultValueFactory = _ => "text", Recursive = true };
     public Option<bool> Debug { get; } = new("--debug") { Description = "enable debug logging and a timing breakdown by phase", Recursive = true };
@@ -25,7 +25,7 @@ internal sealed class GlobalOptionSet
 
     public GlobalOptions From(ParseResult r)
     {
-        string root = r.GetValue(Root) ?? RuntimeInfo.DefaultRoot;
+        string root = r.GetValue(Root) ?? Security.Rootless.DefaultRoot();
         return new GlobalOptions(Path.GetFullPath(root), r.GetValue(Log), r.GetValue(LogFormat) ?? "text", r.GetValue(Debug), r.GetValue(SystemdCgroup));
     }
 }

@@ -32,6 +32,8 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
         if (global.SystemdCgroup) SystemdCgroupPath.Check(spec.Linux?.CgroupsPath);
         if (spec.Process!.Terminal && o.ConsoleSocket is null && !attached)
             throw new RuntimeError("process.terminal: a detached container with a terminal needs --console-socket");
+        Rootless.CheckConfig(spec);
+        LsmSetup.Check(spec.Process);
         string rootfs = SpecLoading.RootfsOf(spec, bundle);
         var seccomp = SeccompSetup.Compile(spec);
         timer.Mark("seccomp");
@@ -44,12 +46,13 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
             spec = spec with { Process = spec.Process with { Env = [.. spec.Process.Env ?? [], $"LISTEN_FDS={listen}", "LISTEN_PID=1"] } };
         }
 
+        Rootless.EnsureRoot(store.Root);
         using var lck = store.CreateNew(o.Id);
         ICgroupManager? cgroup = null;
         int consoleFd = -1, fifoFd = -1, terminalFd = -1;
         try
         {
-            cgroup = CgroupManagerFactory.Create(spec.Linux?.CgroupsPath, o.Id);
+            cgroup = Rootless.Cgroup(CgroupManagerFactory.Create(spec.Linux?.CgroupsPath, o.Id), spec.Linux?.Resources);
             var record = new ContainerRecord
             {
                 Id = o.Id, Bundle = bundle, Rootfs = rootfs, Created = DateTimeOffset.UtcNow,

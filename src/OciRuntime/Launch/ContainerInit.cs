@@ -116,6 +116,10 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
             if (reply.IsEmpty || reply[0] != SyncChannel.ParentLimitsDone)
                 throw new HookAbort(reply.Length > 1 ? Encoding.UTF8.GetString(reply[1..]) : "setting rlimits failed");
         }
+        // Labels for the next execve, scheduling, I/O priority, memory policy, final affinity: while we still hold
+        // the capabilities they may need, before no_new_privs and seccomp.
+        LsmSetup.Apply(process);
+        Scheduling.Apply(process, _linux.MemoryPolicy);
         if (process.NoNewPrivileges) Credentials.NoNewPrivileges();
         var seccomp = SeccompSetup.FromPlan(plan.SeccompProgram, plan.SeccompFlags);
         if (!process.NoNewPrivileges) seccomp?.Load(sync);
@@ -124,6 +128,7 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
         string cwd = string.IsNullOrEmpty(process.Cwd) ? "/" : process.Cwd;
         long cd = Sys.Chdir(cwd);
         if (cd < 0) throw new RuntimeError($"process.cwd: chdir {cwd}: {SyscallException.Describe((int)-cd)}");
+        CwdCheck.Verify(cwd);
         Sys.Umask(process.User.Umask ?? 0x12);
         var env = Environment(process);
         var target = ExecTarget.Resolve(process.Args!, env, cwd);

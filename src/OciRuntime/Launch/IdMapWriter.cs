@@ -1,23 +1,101 @@
 using System.Text;
+using OciRuntime.Interop;
 using OciSpec;
 
 namespace OciRuntime.Launch;
 
-/// <summary>Writes a child's uid_map and gid_map from the parent (which holds the privileges to do so).</summary>
+/// <summary>
+/// Writes a child's uid_map and gid_map from the parent. As root the parent writes them itself (several ranges,
+/// setgroups left "allow"). Unprivileged, the kernel lets it map only its own id, and a gid map only after
+/// setgroups is denied; any other mapping goes through the setuid helpers newuidmap/newgidmap (Debian's
+/// "uidmap"), which check /etc/subuid and /etc/subgid and leave setgroups alone.
+/// </summary>
 internal static class IdMapWriter
 {
-    internal static void Write(int pid, IReadOnlyList<LinuxIDMapping>? uids, IReadOnlyList<LinuxIDMapping>? gids, bool denySetgroups)
+    internal static void Write(int pid, IReadOnlyList<LinuxIDMapping>? uids, IReadOnlyList<LinuxIDMapping>? gids) =>
+        Write(pid, uids, gids, Sys.GetEuid(), (uint)Sys.Fast(Nr.getegid));
+
+    internal static void Write(int pid, IReadOnlyList<LinuxIDMapping>? uids, IReadOnlyList<LinuxIDMapping>? gids, uint euid, uint egid)
     {
-        if (denySetgroups) WriteFile($"/proc/{pid}/setgroups", "deny", "linux.gidMappings");
-        if (uids is { Count: > 0 }) WriteFile($"/proc/{pid}/uid_map", Format(uids), "linux.uidMappings");
-        if (gids is { Count: > 0 }) WriteFile($"/proc/{pid}/gid_map", Format(gids), "linux.gidMappings");
+        bool root = euid == 0;
+        if (uids is { Count: > 0 })
+        {
+            if (root || IsOwnIdOnly(uids, euid)) WriteFile($"/proc/{pid}/uid_map", Format(uids), "linux.uidMappings");
+            else RunHelper("newuidmap", pid, uids, "linux.uidMappings");
+        }
+        if (gids is { Count: > 0 })
+        {
+            if (root) WriteFile($"/proc/{pid}/gid_map", Format(gids), "linux.gidMappings");
+            else if (IsOwnIdOnly(gids, egid))
+            {
+                // The kernel's rule for an unprivileged writer: no setgroups in the namespace, ever.
+                WriteFile($"/proc/{pid}/setgroups", "deny", "linux.gidMappings");
+                WriteFile($"/proc/{pid}/gid_map", Format(gids), "linux.gidMappings");
+            }
+            else RunHelper("newgidmap", pid, gids, "linux.gidMappings");
+        }
     }
+
+    /// <summary>True when the map is one range of size 1 onto <paramref name="id"/>: what an unprivileged process may write.</summary>
+    internal static bool IsOwnIdOnly(IReadOnlyList<LinuxIDMapping> maps, uint id) =>
+        maps.Count == 1 && maps[0].Size == 1 && maps[0].HostID == id;
+
+    internal static bool NeedsHelper(IReadOnlyList<LinuxIDMapping>? maps, uint euid, uint id) =>
+        euid != 0 && maps is { Count: > 0 } && !IsOwnIdOnly(maps, id);
 
     internal static string Format(IReadOnlyList<LinuxIDMapping> maps)
     {
         var sb = new StringBuilder();
         foreach (var m in maps) sb.Append(m.ContainerID).Append(' ').Append(m.HostID).Append(' ').Append(m.Size).Append('\n');
         return sb.ToString();
+    }
+
+    internal static List<string> HelperArgs(string helper, int pid, IReadOnlyList<LinuxIDMapping> maps)
+    {
+        var args = new List<string> { helper, pid.ToString() };
+        foreach (var m in maps) { args.Add(m.ContainerID.ToString()); args.Add(m.HostID.ToString()); args.Add(m.Size.ToString()); }
+        return args;
+    }
+
+    internal static string? FindHelper(string name)
+    {
+        foreach (var dir in (System.Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Append("/usr/bin").Append("/bin"))
+        {
+            if (dir.Length == 0) continue;
+            string p = Path.Join(dir, name);
+            if (File.Exists(p)) return p;
+        }
+        return null;
+    }
+
+    private static void RunHelper(string helper, int pid, IReadOnlyList<LinuxIDMapping> maps, string field)
+    {
+        string what = Format(maps).TrimEnd().Replace('\n', ',');
+        string path = FindHelper(helper) ?? throw new RuntimeError(
+            $"{field}: mapping {what} as an unprivileged user needs {helper} (Debian package \"uidmap\"), which is not installed");
+        var (r, w) = Sys.Pipe();
+        int devnull = Sys.Open("/dev/null", Sys.O_RDONLY | Sys.O_CLOEXEC);
+        int child;
+        try { child = Sys.Spawn(path, HelperArgs(helper, pid, maps), ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], devnull, w, w); }
+        finally { Sys.Close(w); Sys.Close(devnull); }
+        var output = new MemoryStream();
+        Span<byte> buf = stackalloc byte[512];
+        try
+        {
+            while (true)
+            {
+                long n = Sys.Read(r, buf);
+                if (n <= 0) break;
+                if (output.Length < 4096) output.Write(buf[..(int)n]);
+            }
+        }
+        finally { Sys.Close(r); }
+        Sys.Wait(child, out int status, 0);
+        if (status != 0)
+        {
+            string msg = Encoding.UTF8.GetString(output.ToArray()).Trim().Replace('\n', ' ');
+            throw new RuntimeError($"{field}: {helper} {pid} {string.Join(' ', HelperArgs(helper, pid, maps).Skip(2))} failed (exit status {(status >> 8) & 0xff}): {msg} (the ranges must be granted to this user in /etc/sub{(helper == "newuidmap" ? "uid" : "gid")})");
+        }
     }
 
     private static void WriteFile(string path, string content, string field)

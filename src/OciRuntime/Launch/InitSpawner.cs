@@ -31,10 +31,14 @@ internal static class InitSpawner
     internal static unsafe int Spawn(Request req, ISpawnCallbacks callbacks, bool awaitExec = false)
     {
         var spec = req.Spec;
+        Security.CapabilitySets.WarnUnknownToKernel(spec.Process?.Capabilities);
         int low = 3 + req.Plan.PreserveFds; // our descriptors must not land among the preserved ones
         var owned = new List<int>();
         int Own(int fd) { owned.Add(fd); return fd; }
         int childPid = -1, containerPid = -1;
+        // CVE-2024-21626: a descriptor our caller leaked to us (a host directory, say) must not reach init, where
+        // process.cwd "/proc/self/fd/N" or a process joining the container could use it. Only the preserved ones pass.
+        Sys.CloseRangeCloexec((uint)low);
         try
         {
             var (parentEnd, childEnd0) = Sys.SocketPair(Sys.SOCK_SEQPACKET);
@@ -76,6 +80,7 @@ internal static class InitSpawner
             {
                 // The child is already on its way to exec init: join it to the cgroup meanwhile (on cgroup v1
                 // the first migration waits for an RCU grace period, milliseconds better spent in parallel).
+                Security.Scheduling.ApplyInitialAffinity(spec.Process, childPid);
                 callbacks.OnChild(childPid);
                 req.Timer.Mark("cgroup-join");
             }
@@ -94,7 +99,8 @@ internal static class InitSpawner
                     {
                         case ZoneMessage.Hello:
                             OnHello(spec, childPid);
-                            // With a second fork, the grandchild inherits the cgroup from this child.
+                            // With a second fork, the grandchild inherits the cgroup (and affinity) from this child.
+                            Security.Scheduling.ApplyInitialAffinity(spec.Process, childPid);
                             callbacks.OnChild(childPid);
                             sync.SendZone(ZoneMessage.Go);
                             req.Timer.Mark("handshake");
@@ -183,9 +189,8 @@ internal static class InitSpawner
     private static void OnHello(Spec spec, int childPid)
     {
         if (!Namespaces.HasFresh(spec, NamespaceKind.User)) return;
-        // setgroups must be denied before an unprivileged parent may write gid_map; as root it is not needed.
-        bool deny = Sys.GetEuid() != 0;
-        IdMapWriter.Write(childPid, spec.Linux?.UidMappings, spec.Linux?.GidMappings, deny);
+        // Root writes the maps; an unprivileged parent its own id only (setgroups denied), or newuidmap/newgidmap.
+        IdMapWriter.Write(childPid, spec.Linux?.UidMappings, spec.Linux?.GidMappings);
     }
 
     private static string ExitDescription(int childPid, int containerPid)
