@@ -1,0 +1,63 @@
+using OciRuntime.Interop;
+using OciRuntime.Launch;
+using OciSpec;
+
+namespace OciRuntime.Rootfs;
+
+/// <summary>
+/// Id-mapped bind mounts (config.md mounts[].uidMappings/gidMappings and the idmap/ridmap options): the source is
+/// cloned with open_tree, MOUNT_ATTR_IDMAP is set with a user namespace holding the mapping, and the detached
+/// mount is attached onto the resolved destination fd with move_mount. The kernel only allows it to a caller with
+/// CAP_SYS_ADMIN over the source's superblock (the host's user namespace for a disk filesystem).
+/// </summary>
+internal static unsafe class IdMapped
+{
+    private const long SIGCHLD = 17, SIGKILL = 9;
+
+    internal static void Bind(string source, int targetFd, Mount m, ParsedMountOptions opts)
+    {
+        bool recursive = opts.RecursiveIdMap || opts.IsRecursiveBind;
+        int tree = (int)Sys.Check(Sys.OpenTree(source, Sys.OPEN_TREE_CLONE | (recursive ? Sys.AT_RECURSIVE : 0)), $"open_tree {source}");
+        int userns = -1;
+        try
+        {
+            userns = m.UidMappings is { Count: > 0 } ? MappedUserNamespace(m.UidMappings, m.GidMappings ?? m.UidMappings)
+                : (int)Sys.Check(Sys.OpenAt(Sys.AT_FDCWD, "/proc/self/ns/user", Sys.O_RDONLY), "open /proc/self/ns/user");
+            long r = Sys.MountSetattrFd(tree, opts.RecursiveIdMap, Sys.MOUNT_ATTR_IDMAP, 0, 0, userns);
+            if (r < 0)
+                throw new RuntimeError($"idmapped mount of {source}: mount_setattr MOUNT_ATTR_IDMAP: {SyscallException.Describe((int)-r)}" +
+                    (r == -Errno.EPERM ? " (the kernel allows it only with CAP_SYS_ADMIN over the source filesystem, not from inside a user namespace)" : ""));
+            Sys.Check(Sys.MoveMountFd(tree, targetFd), $"move_mount {source}");
+        }
+        finally
+        {
+            Sys.Close(tree);
+            Sys.Close(userns);
+        }
+    }
+
+    /// <summary>A user namespace with the given maps, held by a child that only pauses; returns its fd.</summary>
+    private static int MappedUserNamespace(IReadOnlyList<LinuxIDMapping> uids, IReadOnlyList<LinuxIDMapping> gids)
+    {
+        long pid = Spawn();
+        Sys.Check(pid, "clone a user namespace for an idmapped mount");
+        try
+        {
+            IdMapWriter.Write((int)pid, uids, gids, denySetgroups: false);
+            return (int)Sys.Check(Sys.OpenAt(Sys.AT_FDCWD, $"/proc/{pid}/ns/user", Sys.O_RDONLY), "open the mapping's user namespace");
+        }
+        finally
+        {
+            Sys.Kill((int)pid, (int)SIGKILL);
+            Sys.Wait((int)pid, out _, 0);
+        }
+    }
+
+    // The child is a copy of a multi-threaded process: it runs nothing but raw system calls (see ForkSafe.cs).
+    private static long Spawn()
+    {
+        long pid = Sys.Fast(Nr.clone, (long)Sys.CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+        if (pid != 0) return pid;
+        for (;;) Sys.Fast(34 /* pause */);
+    }
+}
