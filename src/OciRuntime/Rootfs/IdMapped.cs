@@ -41,16 +41,48 @@ internal static unsafe class IdMapped
     {
         long pid = Spawn();
         Sys.Check(pid, "clone a user namespace for an idmapped mount");
+        // The /proc we see may belong to the host's pid namespace, not ours: use a detached procfs of our own.
+        int proc = OwnProc();
         try
         {
-            IdMapWriter.Write((int)pid, uids, gids, denySetgroups: false);
-            return (int)Sys.Check(Sys.OpenAt(Sys.AT_FDCWD, $"/proc/{pid}/ns/user", Sys.O_RDONLY), "open the mapping's user namespace");
+            string dir = proc >= 0 ? $"{RootfsDir.ProcFd(proc)}/{pid}" : $"/proc/{pid}";
+            WriteMap($"{dir}/uid_map", IdMapWriter.Format(uids), "uidMappings");
+            WriteMap($"{dir}/gid_map", IdMapWriter.Format(gids), "gidMappings");
+            return (int)Sys.Check(Sys.OpenAt(Sys.AT_FDCWD, $"{dir}/ns/user", Sys.O_RDONLY), "open the mapping's user namespace");
         }
         finally
         {
+            Sys.Close(proc);
             Sys.Kill((int)pid, (int)SIGKILL);
             Sys.Wait((int)pid, out _, 0);
         }
+    }
+
+    private static int OwnProc()
+    {
+        long fs;
+        fixed (byte* name = CString.Of("proc")) fs = Sys.Fast(Nr.fsopen, (long)name, 1 /* FSOPEN_CLOEXEC */);
+        if (fs < 0) return -1;
+        try
+        {
+            if (Sys.Fast(Nr.fsconfig, fs, 6 /* FSCONFIG_CMD_CREATE */, 0, 0, 0) < 0) return -1;
+            long mnt = Sys.Fast(Nr.fsmount, fs, 1 /* FSMOUNT_CLOEXEC */, 0);
+            return mnt < 0 ? -1 : (int)mnt;
+        }
+        finally { Sys.Close((int)fs); }
+    }
+
+    private static void WriteMap(string path, string content, string field)
+    {
+        int fd = (int)Sys.Check(Sys.OpenAt(Sys.AT_FDCWD, path, Sys.O_WRONLY), $"mounts[].{field}: open {path}");
+        try
+        {
+            // The kernel takes a map in exactly one write().
+            byte[] b = System.Text.Encoding.ASCII.GetBytes(content);
+            long r = Sys.Write(fd, b);
+            if (r < 0) throw new RuntimeError($"mounts[].{field}: write {content.TrimEnd().Replace('\n', ',')}: {SyscallException.Describe((int)-r)}");
+        }
+        finally { Sys.Close(fd); }
     }
 
     // The child is a copy of a multi-threaded process: it runs nothing but raw system calls (see ForkSafe.cs).
