@@ -72,6 +72,7 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
         if (!mountNs) PivotRoot.Chroot(plan.Rootfs);
         else if (plan.NoPivot) PivotRoot.MoveAndChroot(plan.Rootfs);
         else PivotRoot.Pivot(plan.Rootfs);
+        if (mountNs) RootPreparation.ApplyAfterPivot(_linux.RootfsPropagation);
         timer.Mark("pivot");
 
         // 6. console (a terminal without a console socket shares the caller's stdio).

@@ -39,4 +39,12 @@ internal static class RootPreparation
         }
         if (best is not null && shared) Sys.Mount(null, best, null, Sys.MS_PRIVATE, null);
     }
+
+    /// <summary>rootfsPropagation applied to the container's "/" once it is the root (runc does the same): set
+    /// before, it would have been the host-side view of the rootfs mount.</summary>
+    internal static void ApplyAfterPivot(string? rootfsPropagation)
+    {
+        if (!string.IsNullOrEmpty(rootfsPropagation) && OciSpec.Propagation.Flags.TryGetValue(rootfsPropagation, out ulong flags))
+            Sys.Mount(null, "/", null, flags, null);
+    }
 }
