@@ -72,7 +72,6 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
         if (!mountNs) PivotRoot.Chroot(plan.Rootfs);
         else if (plan.NoPivot) PivotRoot.MoveAndChroot(plan.Rootfs);
         else PivotRoot.Pivot(plan.Rootfs);
-        if (mountNs) RootPreparation.ApplyAfterPivot(_linux.RootfsPropagation);
         timer.Mark("pivot");
 
         // 6. console (a terminal without a console socket shares the caller's stdio).
@@ -89,6 +88,7 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
             if (spec.Root?.Readonly == true) PathMasks.ReadOnlyRoot();
             PathMasks.ReadOnly(_linux.ReadonlyPaths);
             PathMasks.Mask(_linux.MaskedPaths);
+            RootPreparation.ApplyAfterPivot(_linux.RootfsPropagation); // after the binds: an unbindable root refuses them
         }
         timer.Mark("paths");
 

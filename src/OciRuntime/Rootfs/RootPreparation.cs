@@ -16,6 +16,8 @@ internal static class RootPreparation
             if (!OciSpec.Propagation.Flags.TryGetValue(rootfsPropagation, out propagation))
                 throw new RuntimeError($"linux.rootfsPropagation: unknown value \"{rootfsPropagation}\"");
         }
+        // An unbindable "/" could not give the rootfs its bind onto itself: private until pivot_root, then unbindable.
+        if ((propagation & Sys.MS_UNBINDABLE) != 0) propagation = Sys.MS_PRIVATE | (propagation & Sys.MS_REC);
         Sys.Mount(null, "/", null, propagation, null);
         MakeParentPrivate(rootfs);
         Sys.Mount(rootfs, rootfs, "bind", Sys.MS_BIND | Sys.MS_REC, null);
