@@ -14,6 +14,67 @@ internal static unsafe class IdMapped
 {
     private const long SIGCHLD = 17, SIGKILL = 9;
 
+    internal static bool Wanted(Mount m)
+    {
+        var o = MountOptionParser.Parse(m.Options);
+        return o.IdMap || o.RecursiveIdMap || m.UidMappings is { Count: > 0 };
+    }
+
+    /// <summary>
+    /// In the parent, before init exists: inside a user namespace init may not idmap a host filesystem, so the
+    /// runtime (still in the host's user namespace) makes each idmapped mount now, detached, and init only attaches
+    /// it (move_mount is allowed to the owner of the container's mount namespace). Returns one fd per mounts[]
+    /// entry (-1 where there is nothing to pass), or null when init can do it all itself.
+    /// </summary>
+    internal static int[]? PrepareInParent(Spec spec, string bundle)
+    {
+        var mounts = spec.Mounts ?? [];
+        if (SpecNamespaces.Find(spec, NamespaceKind.User) is not { } userNs || !mounts.Any(Wanted)) return null;
+        var fds = Enumerable.Repeat(-1, mounts.Count).ToArray();
+        try
+        {
+            for (int i = 0; i < mounts.Count; i++)
+            {
+                var m = mounts[i];
+                if (!Wanted(m)) continue;
+                var opts = MountOptionParser.Parse(m.Options);
+                string source = m.Source ?? throw new RuntimeError($"mounts[{i}]: bind mount needs a source");
+                if (!source.StartsWith('/')) source = Path.Join(bundle, source);
+                int userns = m.UidMappings is { Count: > 0 } ? MappedUserNamespace(m.UidMappings, m.GidMappings ?? m.UidMappings)
+                    : spec.Linux?.UidMappings is { Count: > 0 } u ? MappedUserNamespace(u, spec.Linux.GidMappings ?? u)
+                    : !string.IsNullOrEmpty(userNs.Path) ? (int)Sys.Check(Sys.OpenAt(Sys.AT_FDCWD, userNs.Path, Sys.O_RDONLY), $"open {userNs.Path}")
+                    : throw new RuntimeError($"mounts[{i}]: idmap needs uidMappings/gidMappings");
+                try { fds[i] = Detached(source, opts, userns); }
+                catch (Exception e) when (e is SyscallException or RuntimeError) { throw new RuntimeError($"mounts[{i}] ({m.Destination}): {e.Message}"); }
+                finally { Sys.Close(userns); }
+            }
+            var done = fds;
+            fds = null!;
+            return done;
+        }
+        finally
+        {
+            if (fds is not null) foreach (var fd in fds) Sys.Close(fd);
+        }
+    }
+
+    /// <summary>In init: attaches a mount the parent prepared onto the resolved destination.</summary>
+    internal static void Attach(int detachedFd, int targetFd, string source) =>
+        Sys.Check(Sys.MoveMountFd(detachedFd, targetFd), $"move_mount {source}");
+
+    private static int Detached(string source, ParsedMountOptions opts, int userns)
+    {
+        bool recursive = opts.RecursiveIdMap || opts.IsRecursiveBind;
+        int tree = (int)Sys.Check(Sys.OpenTree(source, Sys.OPEN_TREE_CLONE | (recursive ? Sys.AT_RECURSIVE : 0)), $"open_tree {source}");
+        long r = Sys.MountSetattrFd(tree, opts.RecursiveIdMap, Sys.MOUNT_ATTR_IDMAP, 0, 0, userns);
+        if (r < 0)
+        {
+            Sys.Close(tree);
+            throw new RuntimeError($"idmapped mount of {source}: mount_setattr MOUNT_ATTR_IDMAP: {SyscallException.Describe((int)-r)}");
+        }
+        return tree;
+    }
+
     internal static void Bind(string source, int targetFd, Mount m, ParsedMountOptions opts)
     {
         bool recursive = opts.RecursiveIdMap || opts.IsRecursiveBind;

@@ -6,15 +6,21 @@ namespace OciRuntime.Rootfs;
 /// <summary>mounts[] in config order, each destination resolved inside the rootfs and mounted through its fd.</summary>
 internal static class MountSetup
 {
-    internal static void MountAll(RootfsDir root, IReadOnlyList<Mount> mounts, string bundle, CgroupMountContext cgroups, string? mountLabel = null)
+    internal static void MountAll(RootfsDir root, IReadOnlyList<Mount> mounts, string bundle, CgroupMountContext cgroups,
+        string? mountLabel = null, IReadOnlyList<int>? idmapFds = null)
     {
-        string? label = SeLinux.Enabled ? mountLabel : null;
+        try { MountEach(root, mounts, bundle, cgroups, SeLinux.Enabled ? mountLabel : null, idmapFds ?? []); }
+        finally { foreach (var fd in idmapFds ?? []) Sys.Close(fd); }
+    }
+
+    private static void MountEach(RootfsDir root, IReadOnlyList<Mount> mounts, string bundle, CgroupMountContext cgroups, string? label, IReadOnlyList<int> idmapFds)
+    {
         for (int i = 0; i < mounts.Count; i++)
         {
             var m = mounts[i];
             try
             {
-                MountOne(root, m, bundle, cgroups, label);
+                MountOne(root, m, bundle, cgroups, label, i < idmapFds.Count ? idmapFds[i] : -1);
             }
             catch (Exception e) when (e is SyscallException or RuntimeError or IOException)
             {
@@ -23,7 +29,7 @@ internal static class MountSetup
         }
     }
 
-    private static void MountOne(RootfsDir root, Mount m, string bundle, CgroupMountContext cgroups, string? label)
+    private static void MountOne(RootfsDir root, Mount m, string bundle, CgroupMountContext cgroups, string? label, int detached)
     {
         var opts = MountOptionParser.Parse(m.Options);
         string type = m.Type ?? "";
@@ -34,7 +40,7 @@ internal static class MountSetup
         }
         if (opts.IsBind || type == "bind")
         {
-            BindMount(root, m, opts, bundle);
+            BindMount(root, m, opts, bundle, detached);
             return;
         }
         if (opts.IdMap || opts.RecursiveIdMap || m.UidMappings is { Count: > 0 })
@@ -76,7 +82,7 @@ internal static class MountSetup
         return string.IsNullOrEmpty(data) ? ctx : data + "," + ctx;
     }
 
-    private static void BindMount(RootfsDir root, Mount m, ParsedMountOptions opts, string bundle)
+    private static void BindMount(RootfsDir root, Mount m, ParsedMountOptions opts, string bundle, int detached)
     {
         string source = m.Source ?? throw new RuntimeError("bind mount needs a source");
         if (!source.StartsWith('/')) source = Path.Join(bundle, source);
@@ -87,7 +93,8 @@ internal static class MountSetup
         {
             string dest = RootfsDir.ProcFd(target);
             ulong bindFlags = Sys.MS_BIND | (opts.IsRecursiveBind || (opts.Flags & Sys.MS_REC) != 0 ? Sys.MS_REC : 0);
-            if (opts.IdMap || opts.RecursiveIdMap || m.UidMappings is { Count: > 0 }) IdMapped.Bind(source, target, m, opts);
+            if (detached >= 0) IdMapped.Attach(detached, target, source);
+            else if (opts.IdMap || opts.RecursiveIdMap || m.UidMappings is { Count: > 0 }) IdMapped.Bind(source, target, m, opts);
             else Sys.Mount(source, dest, "bind", bindFlags, null);
             // MS_BIND ignores the other flags: they take a remount of the bind, keeping what the kernel locked.
             ulong extra = opts.Flags & ~(Sys.MS_BIND | Sys.MS_REC | Sys.MS_REMOUNT);
