@@ -310,16 +310,31 @@ public sealed class MountTests : IDisposable
         Assert.Equal("0", Exec.Capture("stat", "-c", "%u", st.FullName).Trim());
     }
 
-    [Fact]
-    public void Idmap_option_inside_a_user_namespace_works_or_fails_clearly()
+    [Theory]
+    [InlineData("idmap", false)]
+    [InlineData("ridmap", false)]
+    [InlineData("idmap", true)]
+    public void Idmap_option_inside_a_user_namespace_uses_the_containers_mapping(string option, bool ownMapping)
     {
+        // A host-root file is "nobody" in a user namespace mapped to 100000; idmapped with the container's
+        // mapping it is the container's root.
         string dir = HostDir("idm2", ("f", "x"));
-        var b = _s.NewBundle().UserNamespace().AddMount(MountJson.Mount("/idm", "bind", dir, "bind", "idmap"));
-        Directory.CreateDirectory(Path.Join(b.Rootfs, "idm")); // mapped root cannot create it in a host-owned rootfs
-        b.Shell("stat -c '%u' /idm/f");
-        var r = _s.Run(b);
-        if (r.ExitCode == 0) Assert.Equal("0\n", r.Stdout);
-        else Assert.Contains("idmapped mount", r.Stderr);
+        var b = _s.NewBundle().UserNamespace()
+            .AddMount(MountJson.Mount("/idm", "bind", dir, "bind", option))
+            .AddMount(MountJson.Mount("/plain", "bind", dir, "bind"));
+        if (ownMapping)
+        {
+            var m = b.Config["mounts"]!.AsArray()[^2]!.AsObject();
+            m["uidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = 100007, ["size"] = 1 });
+            m["gidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = 100009, ["size"] = 1 });
+        }
+        // The mapped root cannot create mount points in a host-owned rootfs.
+        Directory.CreateDirectory(Path.Join(b.Rootfs, "idm"));
+        Directory.CreateDirectory(Path.Join(b.Rootfs, "plain"));
+        var (o, mounts) = RunAndList(b, "stat -c '%u:%g' /idm/f /plain/f");
+        Assert.Equal(ownMapping ? "7:9\n65534:65534\n" : "0:0\n65534:65534\n", o);
+        Assert.True(MountLine.At(mounts, "/idm").Has("idmapped"));
+        Assert.False(MountLine.At(mounts, "/plain").Has("idmapped"));
     }
 
     [Fact]
