@@ -518,4 +518,31 @@ public sealed class MountTests : IDisposable
         Assert.Equal(0, _s.Oci("delete", "--force", id).ExitCode);
         Assert.DoesNotContain(b.Dir, MountJson.HostMountInfo());
     }
+
+    [Theory]
+    [InlineData("rshared")]
+    [InlineData("shared")]
+    [InlineData("rslave")]
+    [InlineData(null)]
+    public void Under_a_shared_host_mount_nothing_propagates_to_the_host(string? propagation)
+    {
+        // Hosts run by systemd have "/" shared; here the bundle is made a shared mount of its own.
+        var b = _s.NewBundle("sleep", "100")
+            .AddMount(MountJson.Mount("/a", "tmpfs", "tmpfs"))
+            .AddMount(MountJson.Mount("/b", "bind", "/tmp", "rbind", "rshared"));
+        if (propagation is not null) b.Linux["rootfsPropagation"] = propagation;
+        b.Save();
+        Exec.Capture("mount", "--bind", b.Dir, b.Dir);
+        try
+        {
+            Exec.Capture("mount", "--make-rshared", b.Dir);
+            string id = _s.NewId();
+            var r = _s.Oci("create", "--bundle", b.Dir, id);
+            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.DoesNotContain(b.Rootfs, MountJson.HostMountInfo());
+            Assert.Equal(0, _s.Oci("delete", "--force", id).ExitCode);
+            Assert.DoesNotContain(b.Rootfs, MountJson.HostMountInfo());
+        }
+        finally { Exec.Capture("umount", "-l", b.Dir); }
+    }
 }
