@@ -22,7 +22,7 @@ need_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-deps_build() { need_packages clang zlib1g-dev binutils; }
+deps_build() { need_packages clang zlib1g-dev binutils libc6-dev; }
 deps_test() { need_packages busybox-static runc crun libseccomp2 uidmap hyperfine time; }
 
 publish() {

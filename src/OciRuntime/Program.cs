@@ -11,6 +11,13 @@ internal static class Program
         // init is ocirun's own entry into the container: no parser, nothing but the setup sequence.
         if (args.Length == 1 && args[0] == "init") return InitMain.Run();
 
+        // runc's shape, which scripts and engines grep.
+        if (args is ["--version"] or ["-v"] or ["version"])
+        {
+            Console.Out.Write($"ocirun version {RuntimeInfo.Version}\nspec: {OciSpec.OciVersions.Current}\n");
+            return 0;
+        }
+
         var globals = new GlobalOptionSet();
         var root = new RootCommand("ocirun: an OCI container runtime (runc-compatible command line)");
         globals.AddTo(root);

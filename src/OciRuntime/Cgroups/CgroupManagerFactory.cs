@@ -3,6 +3,11 @@ namespace OciRuntime.Cgroups;
 /// <summary>Chooses the manager for the host's layout and resolves the container's cgroup path.</summary>
 internal static class CgroupManagerFactory
 {
+    /// <summary>
+    /// <paramref name="cgroupsPath"/>: the config's linux.cgroupsPath at create, or the recorded
+    /// <see cref="ICgroupManager.Path"/> afterwards (already resolved, so later commands find the same directories
+    /// whatever cgroup they run in).
+    /// </summary>
     internal static ICgroupManager Create(string? cgroupsPath, string id) =>
         Create(CgroupLayout.Detect(), cgroupsPath, id, () => CgroupPaths.OwnCgroups(File.ReadLines("/proc/self/cgroup")));
 
@@ -14,13 +19,17 @@ internal static class CgroupManagerFactory
             own ??= ownCgroups();
             return own.TryGetValue(key, out var p) ? p : "/";
         }
+        if (CgroupPaths.IsPerHierarchy(cgroupsPath))
+        {
+            if (layout.Mode == CgroupMode.Unified) return new V2Manager(layout.V2!.MountPoint, CgroupPaths.PathIn(cgroupsPath!, layout.V2));
+            return new V1Manager(layout, cgroupsPath!, h => CgroupPaths.PathIn(cgroupsPath!, h));
+        }
         if (layout.Mode == CgroupMode.Unified)
         {
             var v2 = layout.V2!;
             return new V2Manager(v2.MountPoint, CgroupPaths.Resolve(cgroupsPath, id, OwnOf, ""));
         }
-        string display = CgroupPaths.Resolve(cgroupsPath, id, _ => "/", "");
-        return new V1Manager(layout, display, h =>
-            CgroupPaths.Resolve(cgroupsPath, id, OwnOf, h.IsV2 ? "" : h.Controllers.FirstOrDefault(c => !c.StartsWith("name=", StringComparison.Ordinal)) ?? h.Controllers.FirstOrDefault() ?? ""));
+        var paths = layout.Hierarchies.ToDictionary(CgroupPaths.KeyOf, h => CgroupPaths.Resolve(cgroupsPath, id, OwnOf, CgroupPaths.KeyOf(h)));
+        return new V1Manager(layout, CgroupPaths.Encode(paths), h => paths[CgroupPaths.KeyOf(h)]);
     }
 }

@@ -39,4 +39,41 @@ internal static class CgroupPaths
         }
         return map;
     }
+
+    /// <summary>The key a hierarchy is known by in /proc/self/cgroup and in an encoded path: its first controller, "" for cgroup2.</summary>
+    internal static string KeyOf(CgroupHierarchy h) =>
+        h.IsV2 ? "" : h.Controllers.FirstOrDefault(c => !c.StartsWith("name=", StringComparison.Ordinal)) ?? h.Controllers.FirstOrDefault() ?? "";
+
+    /// <summary>
+    /// The resolved paths as one string for the state record: the path itself when every hierarchy agrees (the
+    /// usual case), else "@per-hierarchy:key=path;key=path..." (a relative cgroupsPath where the runtime sits in different
+    /// cgroups per hierarchy, as on this host's memory hierarchy).
+    /// </summary>
+    internal static string Encode(IReadOnlyDictionary<string, string> byKey)
+    {
+        var distinct = byKey.Values.Distinct().ToList();
+        if (distinct.Count <= 1) return distinct.FirstOrDefault() ?? "/";
+        return PerHierarchy + string.Join(';', byKey.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + kv.Value));
+    }
+
+    private const string PerHierarchy = "@per-hierarchy:";
+
+    internal static bool IsPerHierarchy(string? recorded) => recorded is not null && recorded.StartsWith(PerHierarchy, StringComparison.Ordinal);
+
+    /// <summary>The container's cgroup path in hierarchy <paramref name="h"/>, from a recorded (possibly encoded) path.</summary>
+    internal static string PathIn(string? recorded, CgroupHierarchy h)
+    {
+        if (recorded is null) return "/";
+        if (!IsPerHierarchy(recorded)) return recorded;
+        string key = KeyOf(h);
+        string? first = null;
+        foreach (var part in recorded[PerHierarchy.Length..].Split(';'))
+        {
+            int eq = part.IndexOf('=');
+            if (eq < 0) continue;
+            first ??= part[(eq + 1)..];
+            if (part[..eq] == key) return part[(eq + 1)..];
+        }
+        return first ?? "/";
+    }
 }

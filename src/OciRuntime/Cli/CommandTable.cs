@@ -22,5 +22,7 @@ internal static class CommandTable
         EventsCommand.Build(g),
         SpecCommand.Build(g),
         FeaturesCommand.Build(g),
+        CheckpointCommand.Build(g),
+        RestoreCommand.Build(g),
     ];
 }

@@ -41,7 +41,10 @@ internal static class HookRunner
         int pid;
         try
         {
-            pid = Sys.Spawn(hook.Path, argv, envp, inR, outW, outW);
+            // A hook starts with nothing blocked (init under --init blocks the signals its reaper forwards).
+            ulong mask = Sys.SetSignalMask(0);
+            try { pid = Sys.Spawn(hook.Path, argv, envp, inR, outW, outW); }
+            finally { Sys.SetSignalMask(mask); }
         }
         catch (SyscallException e)
         {

@@ -19,7 +19,8 @@ internal sealed record CreateOptions(
 /// </summary>
 internal sealed class ContainerCreator(GlobalOptions global, StateStore store, PhaseTimer timer)
 {
-    internal sealed record Created(ContainerRecord Record, Spec Spec);
+    /// <summary>TerminalFd: ocirun's end of the internal console socket when it attaches the caller's terminal, or -1.</summary>
+    internal sealed record Created(ContainerRecord Record, Spec Spec, int TerminalFd = -1);
 
     internal Created Create(CreateOptions o, bool attached)
     {
@@ -28,7 +29,7 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
         if (!Directory.Exists(bundle)) throw new RuntimeError($"--bundle: {o.Bundle} is not a directory");
         var spec = SpecLoading.Load(bundle, timer);
         timer.Mark("host-checks");
-        if (global.SystemdCgroup) throw new RuntimeError("--systemd-cgroup: systemd is not running on this host (use cgroupfs paths)");
+        if (global.SystemdCgroup) SystemdCgroupPath.Check(spec.Linux?.CgroupsPath);
         if (spec.Process!.Terminal && o.ConsoleSocket is null && !attached)
             throw new RuntimeError("process.terminal: a detached container with a terminal needs --console-socket");
         string rootfs = SpecLoading.RootfsOf(spec, bundle);
@@ -45,7 +46,7 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
 
         using var lck = store.CreateNew(o.Id);
         ICgroupManager? cgroup = null;
-        int consoleFd = -1, fifoFd = -1;
+        int consoleFd = -1, fifoFd = -1, terminalFd = -1;
         try
         {
             cgroup = CgroupManagerFactory.Create(spec.Linux?.CgroupsPath, o.Id);
@@ -58,7 +59,8 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
             store.Save(record);
             StateStore.WriteAtomic(Path.Join(store.DirOf(o.Id), StateStore.ConfigFile), OciJson.Serialize(spec));
             cgroup.Create();
-            if (spec.Linux?.Resources is { } res) cgroup.Set(res);
+            // Even without linux.resources the default device rules apply, as runc does.
+            cgroup.Set(spec.Linux?.Resources ?? new LinuxResources());
             timer.Mark("cgroup");
 
             string fifo = Path.Join(store.DirOf(o.Id), StateStore.FifoFile);
@@ -68,6 +70,7 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
             Sys.Check(Sys.Chmod(fifo, 0x192), $"chmod {fifo}");
             fifoFd = Sys.Open(fifo, Sys.O_PATH);
             if (o.ConsoleSocket is not null) consoleFd = Sys.ConnectUnix(o.ConsoleSocket);
+            else if (spec.Process!.Terminal && attached) (terminalFd, consoleFd) = Pty.AttachedTerminal.SocketPair();
 
             var hooks = spec.Hooks;
             bool parentHooks = hooks is not null && (hooks.Prestart?.Count > 0 || hooks.CreateRuntime?.Count > 0 ||
@@ -85,13 +88,14 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
             store.Save(record);
             if (o.PidFile is not null) StateStore.WriteAtomic(Path.GetFullPath(o.PidFile), Encoding.ASCII.GetBytes(pid.ToString()));
             timer.Mark("state");
-            return new Created(record, spec);
+            return new Created(record, spec, terminalFd);
         }
         catch
         {
             try { cgroup?.KillAll(Sys.SIGKILL); } catch (Exception) { }
             try { cgroup?.Destroy(); } catch (Exception) { }
             try { store.Remove(o.Id); } catch (Exception) { }
+            Sys.Close(terminalFd);
             throw;
         }
         finally

@@ -41,6 +41,9 @@ internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
 
         if (!o.Detach) Sys.Prctl(Sys.PR_SET_CHILD_SUBREAPER, 1);
         int consoleFd = o.ConsoleSocket is null ? -1 : Sys.ConnectUnix(o.ConsoleSocket);
+        // -t without --console-socket, in the foreground: the caller's terminal (ocirun is the console socket).
+        int terminalFd = -1;
+        if (o.Process.Terminal && consoleFd < 0) (terminalFd, consoleFd) = Pty.AttachedTerminal.SocketPair();
         int pid;
         try
         {
@@ -52,15 +55,23 @@ internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
             };
             pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, -1, consoleFd, timer), new Callbacks(spec, cgroup), awaitExec: true);
         }
+        catch
+        {
+            Sys.Close(terminalFd);
+            throw;
+        }
         finally
         {
             Sys.Close(consoleFd);
         }
+        using var terminal = terminalFd >= 0 ? Pty.AttachedTerminal.Attach(terminalFd) : null;
         if (o.PidFile is not null) StateStore.WriteAtomic(Path.GetFullPath(o.PidFile), Encoding.ASCII.GetBytes(pid.ToString()));
         if (o.Detach) return 0;
 
-        using var forwarding = ForegroundProcess.ForwardSignals(() => pid);
-        return ForegroundProcess.Wait(pid);
+        using var forwarding = ForegroundProcess.ForwardSignals(() => pid, terminal is not null);
+        int code = ForegroundProcess.Wait(pid);
+        terminal?.Drain();
+        return code;
     }
 
     private sealed class Callbacks(Spec spec, ICgroupManager cgroup) : ISpawnCallbacks

@@ -42,7 +42,7 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
             // 2. mounts, 3. /dev
             using var root = new RootfsDir(plan.Rootfs);
             var layout = CgroupLayout.Detect();
-            var cgctx = new CgroupMountContext(layout, _ => plan.CgroupPath ?? "/", Namespaces.Has(spec, NamespaceKind.Cgroup));
+            var cgctx = new CgroupMountContext(layout, h => CgroupPaths.PathIn(plan.CgroupPath, h), Namespaces.Has(spec, NamespaceKind.Cgroup));
             MountSetup.MountAll(root, mounts, plan.Bundle, cgctx, _linux.MountLabel, plan.IdMapMountFds);
             timer.Mark("mounts");
             if (DevSetup.NeedsSetup(mounts)) DevSetup.Setup(root, _linux.Devices, userNs);

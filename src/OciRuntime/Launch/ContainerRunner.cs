@@ -13,7 +13,9 @@ internal sealed class ContainerRunner(GlobalOptions global, StateStore store, Ph
         if (!detach) Sys.Prctl(Sys.PR_SET_CHILD_SUBREAPER, 1);
         var created = new ContainerCreator(global, store, timer).Create(o, attached: !detach);
         int pid = created.Record.Pid;
-        using var forwarding = detach ? null : ForegroundProcess.ForwardSignals(() => pid);
+        // terminal: true and no --console-socket: the caller's terminal, restored however this ends.
+        using var terminal = created.TerminalFd >= 0 ? AttachTerminal(o.Id, created.TerminalFd) : null;
+        using var forwarding = detach ? null : ForegroundProcess.ForwardSignals(() => pid, terminal is not null);
         try
         {
             new ContainerStarter(store, timer).Start(o.Id, Console.Error);
@@ -25,8 +27,19 @@ internal sealed class ContainerRunner(GlobalOptions global, StateStore store, Ph
         }
         if (detach) return 0;
         int code = ForegroundProcess.Wait(pid);
+        terminal?.Drain();
         timer.Mark("wait");
         if (!keep) new ContainerDeleter(store).Delete(o.Id, true, Console.Error);
         return code;
+    }
+
+    private Pty.AttachedTerminal AttachTerminal(string id, int fd)
+    {
+        try { return Pty.AttachedTerminal.Attach(fd); }
+        catch
+        {
+            new ContainerDeleter(store).Delete(id, true, TextWriter.Null);
+            throw;
+        }
     }
 }

@@ -9,16 +9,26 @@ namespace OciRuntime.Launch;
 /// </summary>
 internal static class ForegroundProcess
 {
-    private static readonly int[] Forwarded = [1, 2, 3, 10, 12, 14, 15, 20, 21, 22, 28];
+    private static readonly int[] Forwarded = [1, 2, 3, 10, 12, 14, 15, 16, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30];
 
     /// <summary>Starts forwarding signals to <paramref name="pid"/>; dispose to stop.</summary>
-    internal static IDisposable ForwardSignals(Func<int> pid)
+    /// <remarks>With an attached terminal SIGWINCH is not forwarded: it becomes the pty's window size.</remarks>
+    internal static IDisposable ForwardSignals(Func<int> pid, bool terminal = false)
     {
-        var registrations = Forwarded.Select(sig => PosixSignalRegistration.Create((PosixSignal)sig, ctx =>
+        var registrations = new List<PosixSignalRegistration>();
+        foreach (int sig in Forwarded)
         {
-            ctx.Cancel = true;
-            Sys.Kill(pid(), sig);
-        })).ToList();
+            if (terminal && sig == 28) continue;
+            try
+            {
+                registrations.Add(PosixSignalRegistration.Create((PosixSignal)sig, ctx =>
+                {
+                    ctx.Cancel = true;
+                    Sys.Kill(pid(), sig);
+                }));
+            }
+            catch (Exception e) when (e is ArgumentException or PlatformNotSupportedException or IOException) { }
+        }
         return new Registrations(registrations);
     }
 

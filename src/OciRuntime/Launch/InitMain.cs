@@ -60,6 +60,8 @@ internal static class InitMain
         {
             fifo = ExecGate.WaitForStart(plan.FifoFd);
             HookRunner.RunAll("startContainer", spec.Hooks?.StartContainer, init.CreatedState);
+            if (plan.UseInit) return InitReaper.Run(target, fifo, plan.PreserveFds, spec.Process!.Terminal);
+            InitReaper.ResetSignals();
             long r = target.Exec();
             throw new RuntimeError($"process.args[0]: exec {target.Path}: {SyscallException.Describe((int)-r)}");
         }
@@ -76,6 +78,7 @@ internal static class InitMain
     {
         sync.Send(SyncChannel.InitReady);
         Sys.SetCloexec(sync.Fd, true);
+        InitReaper.ResetSignals();
         long r = target.Exec();
         TrySend(sync, SyncChannel.InitError, $"process.args[0]: exec {target.Path}: {SyscallException.Describe((int)-r)}");
         return 1;

@@ -61,7 +61,8 @@ internal static class InitSpawner
             req.Timer.Mark("plan");
 
             ulong saved = Sys.SetSignalMask(ulong.MaxValue);
-            zone.Plan->SavedSignalMask = saved;
+            // --init: the reaper's signals stay blocked from init's start, in every thread the runtime makes.
+            zone.Plan->SavedSignalMask = req.Plan.UseInit ? saved | InitReaper.BlockedMask : saved;
             long pid = ForkSafe.Clone(zone.Plan);
             Sys.SetSignalMask(saved);
             Sys.Check(pid, "clone");

@@ -15,7 +15,10 @@ internal static class ProcessRules
 
         CheckEnv(p.Env, SpecPath.Member(path, "env"), r);
 
-        if (p.User.Umask is uint umask && umask > 0x1ff)
+        // The serializer leaves an absent object null (initialisers are not applied); config.md makes user REQUIRED.
+        if (p.User is null)
+            r.Add(SpecPath.Member(path, "user"), "must be present (uid and gid)");
+        else if (p.User.Umask is uint umask && umask > 0x1ff)
             r.Add(SpecPath.Member(path, "user.umask"), $"must be at most 0777, got 0{Convert.ToString(umask, 8)}");
 
         if (p.OomScoreAdj is int oom && (oom < -1000 || oom > 1000))

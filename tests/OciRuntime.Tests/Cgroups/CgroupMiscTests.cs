@@ -47,6 +47,15 @@ public sealed class CgroupMiscTests
         var m = (V1Manager)CgroupManagerFactory.Create(layout, "rel", "c1", () => new() { ["memory"] = "/mine", ["cpu"] = "/" });
         Assert.Equal("/sys/fs/cgroup/memory/mine/rel", m.DirOf("memory"));
         Assert.Equal("/sys/fs/cgroup/cpu/rel", m.DirOf("cpu"));
+        // The recorded path round-trips: a later command in another cgroup finds the same directories.
+        Assert.Equal("@per-hierarchy:=/rel;cpu=/rel;memory=/mine/rel;name=systemd=/rel", m.Path);
+        var again = (V1Manager)CgroupManagerFactory.Create(layout, m.Path, "c1", () => throw new InvalidOperationException("must not look"));
+        Assert.Equal("/sys/fs/cgroup/memory/mine/rel", again.DirOf("memory"));
+        Assert.Equal("/sys/fs/cgroup/cpu/rel", again.DirOf("cpu"));
+        Assert.Equal("/mine/rel", CgroupPaths.PathIn(m.Path, layout.V1For("memory")!));
+        Assert.Equal("/rel", CgroupPaths.PathIn(m.Path, layout.V2!));
+        Assert.Equal("/ocirun/c1", CgroupManagerFactory.Create(layout, null, "c1", () => new() { ["memory"] = "/mine" }).Path);
+        Assert.Equal("/x", CgroupPaths.PathIn("/x", layout.V2!));
         var u = CgroupManagerFactory.Create(CgroupLayout.Parse(["30 1 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw"]), null, "c1", () => []);
         Assert.Equal("/sys/fs/cgroup/ocirun/c1", ((V2Manager)u).Dir);
     }

@@ -161,6 +161,29 @@ public sealed class ManagerFakeTreeTests : IDisposable
     }
 
     [Fact]
+    public void V2_oom_watcher_wakes_on_memory_events_and_reports_only_oom_kills()
+    {
+        _t.With("", "memory.events", "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n");
+        var m = _t.V2("memory");
+        using var w = m.WatchOom()!;
+        Assert.False(Readable(w.Fd, 0));
+        File.WriteAllText(Path.Join(_t.Dir(""), "memory.events"), "low 0\nhigh 3\nmax 5\noom 0\noom_kill 0\n");
+        Assert.True(Readable(w.Fd, 2000));
+        Assert.False(w.Check(out _));
+        File.WriteAllText(Path.Join(_t.Dir(""), "memory.events"), "low 0\nhigh 3\nmax 9\noom 1\noom_kill 1\n");
+        Assert.True(Readable(w.Fd, 2000));
+        Assert.True(w.Check(out bool gone));
+        Assert.False(gone);
+        Assert.False(Readable(w.Fd, 0));
+    }
+
+    private static bool Readable(int fd, int ms)
+    {
+        Span<OciRuntime.Interop.Sys.PollFd> fds = [new OciRuntime.Interop.Sys.PollFd { Fd = fd, Events = OciRuntime.Interop.Sys.POLLIN }];
+        return OciRuntime.Interop.Sys.Poll(fds, ms) > 0;
+    }
+
+    [Fact]
     public void Destroy_removes_child_cgroups_first()
     {
         var m = _t.V2();

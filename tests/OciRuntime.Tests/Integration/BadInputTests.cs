@@ -89,6 +89,17 @@ public sealed class BadInputTests : IDisposable
             })),
             "not network");
 
+    [Theory]
+    [InlineData("/not/systemd/form", "is not slice:prefix:name")]
+    [InlineData("system.slice:ocirun:abc", "systemd is not running")]
+    public void Systemd_cgroup_path_is_checked_and_refused_without_systemd(string path, string message)
+    {
+        var b = _s.NewBundle("true").Edit(c => c["linux"]!["cgroupsPath"] = path);
+        b.Save();
+        var r = RuntimeBinary.Run(["--root", _s.Root, "--systemd-cgroup", "create", "--bundle", b.Dir, _s.NewId()]);
+        AssertOneLineError(r, message);
+    }
+
     [Fact]
     public void Json_log_gets_the_error_line()
     {

@@ -62,6 +62,42 @@ public sealed class CgroupTests : IDisposable
         Assert.DoesNotContain("a *:* rwm", devices);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Cgroups_path_absolute_or_relative_to_our_own_cgroup(bool absolute)
+    {
+        string parent = "ocirun-test-parent-" + Guid.NewGuid().ToString("N")[..8];
+        string id = _s.NewId();
+        var b = _s.NewBundle("sleep", "1000");
+        b.Linux["cgroupsPath"] = absolute ? $"/{parent}/{id}" : $"{parent}/{id}";
+        Resources(b, """{"pids":{"limit":9}}""");
+        b.Save();
+        // Relative paths start from the caller's cgroup in each hierarchy (here the memory one is not the root).
+        var own = CgroupPaths.OwnCgroups(File.ReadLines("/proc/self/cgroup"));
+        string Dir(string ctrl) => Path.Join("/sys/fs/cgroup", ctrl, absolute ? "" : own.GetValueOrDefault(ctrl == "unified" ? "" : ctrl, "/"), parent, id);
+        try
+        {
+            var r = _s.Oci("create", "--bundle", b.Dir, id);
+            Assert.True(r.ExitCode == 0, r.ToString());
+            int pid = (int)_s.State(id)["pid"]!;
+            foreach (var ctrl in new[] { "memory", "pids", "unified" })
+                Assert.Contains(pid.ToString(), File.ReadAllText(Path.Join(Dir(ctrl), "cgroup.procs")));
+            Assert.Equal("9", File.ReadAllText(Path.Join(Dir("pids"), "pids.max")).Trim());
+            Assert.Equal(0, _s.Oci("delete", "--force", id).ExitCode);
+            foreach (var ctrl in new[] { "memory", "pids", "unified", "freezer" })
+                Assert.False(Directory.Exists(Dir(ctrl)), Dir(ctrl));
+        }
+        finally
+        {
+            foreach (var ctrl in Directory.GetDirectories("/sys/fs/cgroup"))
+            {
+                string p = Path.GetDirectoryName(Dir(Path.GetFileName(ctrl)))!;
+                if (Directory.Exists(p)) { try { CgroupTree.Remove(p); } catch (RuntimeError) { } }
+            }
+        }
+    }
+
     [Fact]
     public void Device_rules_deny_what_the_list_does_not_allow()
     {
@@ -173,12 +209,25 @@ public sealed class CgroupTests : IDisposable
         Assert.Equal(300UL, stored.CPU!.Shares);
         Assert.Equal(30000, stored.CPU.Quota);
 
+        // Devices on a running container: only the difference is written, and the list shows it.
+        r = _s.OciWithStdin("""{"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":10,"minor":229,"access":"rw"}]}""", "update", "-r", "-", id);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var list = CgFile("devices", id, "devices.list").Split('\n');
+        Assert.Contains("c 10:229 rw", list);
+        Assert.Contains("c 1:3 rwm", list);
+
         r = _s.Oci("update", "--memory", "lots", id);
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains("--memory", r.Stderr);
         r = _s.OciWithStdin("""{"network":{"classID":5}}""", "update", "-r", "-", id);
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains("linux.resources.network.classID", r.Stderr);
+
+        Assert.Equal(0, _s.Oci("kill", id, "KILL").ExitCode);
+        LifecycleTests.WaitFor(() => Status(id) == "stopped");
+        r = _s.Oci("update", "--pids-limit", "5", id);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("not running", r.Stderr);
     }
 
     [Fact]

@@ -30,6 +30,10 @@ public class ProcessRulesTests
     public void CwdMustNotBeEmpty() => V.Fails("process.cwd: must not be empty", d => d.Process()["cwd"] = "");
 
     [Fact]
+    public void UserMustBePresent() =>
+        V.Fails("process.user: must be present (uid and gid)", d => d.Process().Remove("user"));
+
+    [Fact]
     public void CwdAbsolutePasses() => V.Passes(d => d.Process()["cwd"] = "/var/tmp");
 
     [Fact]
