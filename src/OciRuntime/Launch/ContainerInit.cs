@@ -43,7 +43,7 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
             using var root = new RootfsDir(plan.Rootfs);
             var layout = CgroupLayout.Detect();
             var cgctx = new CgroupMountContext(layout, h => CgroupPaths.PathIn(plan.CgroupPath, h), Namespaces.Has(spec, NamespaceKind.Cgroup));
-            MountSetup.MountAll(root, mounts, plan.Bundle, cgctx);
+            MountSetup.MountAll(root, mounts, plan.Bundle, cgctx, _linux.MountLabel, plan.IdMapMountFds);
             timer.Mark("mounts");
             if (DevSetup.NeedsSetup(mounts)) DevSetup.Setup(root, _linux.Devices, userNs);
             timer.Mark("dev");
@@ -80,6 +80,7 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
         // 7. sysctl, names, read-only root and paths, masks.
         foreach (var (key, value) in _linux.Sysctl ?? [])
             WriteProc("/proc/sys/" + key.Replace('.', '/'), value, $"linux.sysctl[\"{key}\"]");
+        Personality.Set(_linux.Personality);
         if (!string.IsNullOrEmpty(spec.Hostname)) SetName(Nr.sethostname, spec.Hostname, "hostname");
         if (!string.IsNullOrEmpty(spec.Domainname)) SetName(Nr.setdomainname, spec.Domainname, "domainname");
         if (mountNs)
@@ -87,6 +88,7 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
             if (spec.Root?.Readonly == true) PathMasks.ReadOnlyRoot();
             PathMasks.ReadOnly(_linux.ReadonlyPaths);
             PathMasks.Mask(_linux.MaskedPaths);
+            RootPreparation.ApplyAfterPivot(_linux.RootfsPropagation); // after the binds: an unbindable root refuses them
         }
         timer.Mark("paths");
 

@@ -30,4 +30,6 @@ internal sealed record InitPlan
     public byte[]? SeccompProgram { get; init; }
     public uint SeccompFlags { get; init; }
     public bool Trace { get; init; }
+    /// <summary>Per mounts[] entry: a detached idmapped mount made by the parent for init to attach, or -1.</summary>
+    public int[]? IdMapMountFds { get; init; }
 }

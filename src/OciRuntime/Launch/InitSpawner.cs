@@ -47,11 +47,12 @@ internal static class InitSpawner
             int fifoFd = req.FifoPathFd >= 0 ? Own(Sys.DupCloexecAbove(req.FifoPathFd, low)) : -1;
             int consoleFd = req.ConsoleSocketFd >= 0 ? Own(Sys.DupCloexecAbove(req.ConsoleSocketFd, low)) : -1;
             int execFd = Own(SelfBinary.OpenSealedCopy());
+            var idmapFds = (req.Plan.Exec ? null : Rootfs.IdMapped.PrepareInParent(spec, req.Plan.Bundle))?.Select(fd => fd < 0 ? -1 : Own(Sys.DupCloexecAbove(Own(fd), low))).ToArray();
             req.Timer.Mark("copy-binary");
 
             using var zone = new ZonePlanBuilder();
             zone.SetNamespaces(Namespaces.Requests(spec));
-            var plan = req.Plan with { FifoFd = fifoFd, ConsoleSocketFd = consoleFd, UnshareCgroupNamespace = zone.InitUnsharesCgroup };
+            var plan = req.Plan with { FifoFd = fifoFd, ConsoleSocketFd = consoleFd, UnshareCgroupNamespace = zone.InitUnsharesCgroup, IdMapMountFds = idmapFds };
             int planFd = Own(Sys.DupCloexecAbove(Own(WritePlan(plan, spec)), low));
             zone.SetTimeOffsets(TimeOffsetsText(spec));
             zone.SetSync(childEnd, parentEnd);
@@ -59,6 +60,7 @@ internal static class InitSpawner
             var keep = new List<int> { childEnd, planFd };
             if (fifoFd >= 0) keep.Add(fifoFd);
             if (consoleFd >= 0) keep.Add(consoleFd);
+            if (idmapFds is not null) keep.AddRange(idmapFds.Where(fd => fd >= 0));
             zone.SetExec(execFd, ["ocirun", "init"], env, keep);
             req.Timer.Mark("plan");
 

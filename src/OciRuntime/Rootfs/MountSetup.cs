@@ -6,14 +6,21 @@ namespace OciRuntime.Rootfs;
 /// <summary>mounts[] in config order, each destination resolved inside the rootfs and mounted through its fd.</summary>
 internal static class MountSetup
 {
-    internal static void MountAll(RootfsDir root, IReadOnlyList<Mount> mounts, string bundle, CgroupMountContext cgroups)
+    internal static void MountAll(RootfsDir root, IReadOnlyList<Mount> mounts, string bundle, CgroupMountContext cgroups,
+        string? mountLabel = null, IReadOnlyList<int>? idmapFds = null)
+    {
+        try { MountEach(root, mounts, bundle, cgroups, SeLinux.Enabled ? mountLabel : null, idmapFds ?? []); }
+        finally { foreach (var fd in idmapFds ?? []) Sys.Close(fd); }
+    }
+
+    private static void MountEach(RootfsDir root, IReadOnlyList<Mount> mounts, string bundle, CgroupMountContext cgroups, string? label, IReadOnlyList<int> idmapFds)
     {
         for (int i = 0; i < mounts.Count; i++)
         {
             var m = mounts[i];
             try
             {
-                MountOne(root, m, bundle, cgroups);
+                MountOne(root, m, bundle, cgroups, label, i < idmapFds.Count ? idmapFds[i] : -1);
             }
             catch (Exception e) when (e is SyscallException or RuntimeError or IOException)
             {
@@ -22,7 +29,7 @@ internal static class MountSetup
         }
     }
 
-    private static void MountOne(RootfsDir root, Mount m, string bundle, CgroupMountContext cgroups)
+    private static void MountOne(RootfsDir root, Mount m, string bundle, CgroupMountContext cgroups, string? label, int detached)
     {
         var opts = MountOptionParser.Parse(m.Options);
         string type = m.Type ?? "";
@@ -33,21 +40,49 @@ internal static class MountSetup
         }
         if (opts.IsBind || type == "bind")
         {
-            BindMount(root, m, opts, bundle);
+            BindMount(root, m, opts, bundle, detached);
             return;
         }
+        if (opts.IdMap || opts.RecursiveIdMap || m.UidMappings is { Count: > 0 })
+            throw new RuntimeError($"idmapped mounts are only supported for bind mounts, not type {type}");
         int target = root.MkdirAll(m.Destination, asFile: false);
         try
         {
-            ulong flags = opts.Flags & ~(Sys.MS_REMOUNT | Sys.MS_BIND | Sys.MS_REC);
+            ulong flags = opts.Flags & ~(Sys.MS_BIND | Sys.MS_REC);
             string dest = RootfsDir.ProcFd(target);
-            Sys.Mount(m.Source ?? type, dest, type, flags, opts.Data);
+            string? data = WithLabel(type, opts.Data, label);
+            if ((flags & Sys.MS_REMOUNT) != 0)
+            {
+                // "remount": change the flags of what is already mounted there (runc passes it straight to mount(2)).
+                OnMounted(root, m.Destination, md => Sys.Mount(null, md, null, flags, data));
+            }
+            else if (opts.TmpCopyUp && type == "tmpfs")
+            {
+                TmpCopyUp.Mount(root, m.Destination, target, m.Source ?? type, flags, data);
+            }
+            else
+            {
+                try { Sys.Mount(m.Source ?? type, dest, type, flags, data); }
+                catch (SyscallException) when (data != opts.Data && type == "mqueue")
+                {
+                    Sys.Mount(m.Source ?? type, dest, type, flags, opts.Data); // mqueue may not take a context
+                }
+            }
+            if (opts.RecursiveSet != 0 || opts.RecursiveClear != 0) MountAttr.Set(root, m.Destination, opts.RecursiveSet, opts.RecursiveClear);
             if (opts.Propagation.Count > 0) OnMounted(root, m.Destination, md => ApplyPropagation(md, opts));
         }
         finally { Sys.Close(target); }
     }
 
-    private static void BindMount(RootfsDir root, Mount m, ParsedMountOptions opts, string bundle)
+    /// <summary>mountLabel as runc applies it: a context= option on the filesystems that take one (SELinux only).</summary>
+    private static string? WithLabel(string type, string? data, string? label)
+    {
+        if (string.IsNullOrEmpty(label) || type is "proc" or "sysfs" or "cgroup" or "cgroup2" or "overlay") return data;
+        string ctx = $"context=\"{label}\"";
+        return string.IsNullOrEmpty(data) ? ctx : data + "," + ctx;
+    }
+
+    private static void BindMount(RootfsDir root, Mount m, ParsedMountOptions opts, string bundle, int detached)
     {
         string source = m.Source ?? throw new RuntimeError("bind mount needs a source");
         if (!source.StartsWith('/')) source = Path.Join(bundle, source);
@@ -58,7 +93,9 @@ internal static class MountSetup
         {
             string dest = RootfsDir.ProcFd(target);
             ulong bindFlags = Sys.MS_BIND | (opts.IsRecursiveBind || (opts.Flags & Sys.MS_REC) != 0 ? Sys.MS_REC : 0);
-            Sys.Mount(source, dest, "bind", bindFlags, null);
+            if (detached >= 0) IdMapped.Attach(detached, target, source);
+            else if (opts.IdMap || opts.RecursiveIdMap || m.UidMappings is { Count: > 0 }) IdMapped.Bind(source, target, m, opts);
+            else Sys.Mount(source, dest, "bind", bindFlags, null);
             // MS_BIND ignores the other flags: they take a remount of the bind, keeping what the kernel locked.
             ulong extra = opts.Flags & ~(Sys.MS_BIND | Sys.MS_REC | Sys.MS_REMOUNT);
             if (extra != 0 || opts.Cleared != 0)

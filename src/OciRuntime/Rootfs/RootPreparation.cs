@@ -16,6 +16,8 @@ internal static class RootPreparation
             if (!OciSpec.Propagation.Flags.TryGetValue(rootfsPropagation, out propagation))
                 throw new RuntimeError($"linux.rootfsPropagation: unknown value \"{rootfsPropagation}\"");
         }
+        // An unbindable "/" could not give the rootfs its bind onto itself: private until pivot_root, then unbindable.
+        if ((propagation & Sys.MS_UNBINDABLE) != 0) propagation = Sys.MS_PRIVATE | (propagation & Sys.MS_REC);
         Sys.Mount(null, "/", null, propagation, null);
         MakeParentPrivate(rootfs);
         Sys.Mount(rootfs, rootfs, "bind", Sys.MS_BIND | Sys.MS_REC, null);
@@ -38,5 +40,13 @@ internal static class RootPreparation
             for (int i = 6; i < f.Length && f[i] != "-"; i++) if (f[i].StartsWith("shared:", StringComparison.Ordinal)) shared = true;
         }
         if (best is not null && shared) Sys.Mount(null, best, null, Sys.MS_PRIVATE, null);
+    }
+
+    /// <summary>rootfsPropagation applied to the container's "/" once it is the root (runc does the same): set
+    /// before, it would have been the host-side view of the rootfs mount.</summary>
+    internal static void ApplyAfterPivot(string? rootfsPropagation)
+    {
+        if (!string.IsNullOrEmpty(rootfsPropagation) && OciSpec.Propagation.Flags.TryGetValue(rootfsPropagation, out ulong flags))
+            Sys.Mount(null, "/", null, flags, null);
     }
 }

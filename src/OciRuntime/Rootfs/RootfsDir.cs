@@ -25,8 +25,11 @@ internal sealed class RootfsDir : IDisposable
 
     /// <summary>Makes sure <paramref name="path"/> exists inside the rootfs as a directory, or as an empty file
     /// when <paramref name="asFile"/>; returns an O_PATH fd of it.</summary>
-    public int MkdirAll(string path, bool asFile, uint mode = 0x1ed)
+    public int MkdirAll(string path, bool asFile, uint mode = 0x1ed) => MkdirAll(path, asFile, mode, 0);
+
+    private int MkdirAll(string path, bool asFile, uint mode, int links)
     {
+        if (links > 40) throw new SyscallException($"create {path} in rootfs", Errno.ELOOP);
         string rel = Rel(path);
         long fd = Sys.Openat2(Fd, rel, Sys.O_PATH, Resolve);
         if (fd >= 0) return (int)fd;
@@ -49,6 +52,14 @@ internal sealed class RootfsDir : IDisposable
                     if (r < 0 && r != -Errno.EEXIST) throw new SyscallException($"create /{prefix} in rootfs", (int)-r);
                     // Re-resolve: whatever is there now (even a symlink raced in) is followed only inside the root.
                     next = Sys.Openat2(Fd, prefix, Sys.O_PATH, Resolve);
+                    if (next == -Errno.ENOENT && r == -Errno.EEXIST && ReadLink(parent, parts[i]) is { } link)
+                    {
+                        // A dangling symlink: create what it points to, as the root sees it (runc's SecureJoin does
+                        // the same). A relative target is walked from the link's directory, ".." included, by openat2.
+                        string target = link.StartsWith('/') ? link : string.Join('/', parts, 0, i) + "/" + link;
+                        Sys.Close(MkdirAll(target, last && asFile, mode, links + 1));
+                        next = Sys.Openat2(Fd, prefix, Sys.O_PATH, Resolve);
+                    }
                 }
                 Sys.Check(next, $"open /{prefix} in rootfs");
                 Sys.Close(parent);
@@ -62,6 +73,14 @@ internal sealed class RootfsDir : IDisposable
         {
             if (parent >= 0) Sys.Close(parent);
         }
+    }
+
+    private static unsafe string? ReadLink(int dirFd, string name)
+    {
+        byte* buf = stackalloc byte[4096];
+        long n;
+        fixed (byte* p = CString.Of(name)) n = Sys.Fast(Nr.readlinkat, dirFd, (long)p, (long)buf, 4096);
+        return n <= 0 || n >= 4096 ? null : System.Text.Encoding.UTF8.GetString(buf, (int)n);
     }
 
     /// <summary>Destinations are taken relative to the root, as runc does for relative ones.</summary>

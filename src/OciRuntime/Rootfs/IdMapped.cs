@@ -1,0 +1,156 @@
+using OciRuntime.Interop;
+using OciRuntime.Launch;
+using OciSpec;
+
+namespace OciRuntime.Rootfs;
+
+/// <summary>
+/// Id-mapped bind mounts (config.md mounts[].uidMappings/gidMappings and the idmap/ridmap options): the source is
+/// cloned with open_tree, MOUNT_ATTR_IDMAP is set with a user namespace holding the mapping, and the detached
+/// mount is attached onto the resolved destination fd with move_mount. The kernel only allows it to a caller with
+/// CAP_SYS_ADMIN over the source's superblock (the host's user namespace for a disk filesystem).
+/// </summary>
+internal static unsafe class IdMapped
+{
+    private const long SIGCHLD = 17, SIGKILL = 9;
+
+    internal static bool Wanted(Mount m)
+    {
+        var o = MountOptionParser.Parse(m.Options);
+        return o.IdMap || o.RecursiveIdMap || m.UidMappings is { Count: > 0 };
+    }
+
+    /// <summary>
+    /// In the parent, before init exists: inside a user namespace init may not idmap a host filesystem, so the
+    /// runtime (still in the host's user namespace) makes each idmapped mount now, detached, and init only attaches
+    /// it (move_mount is allowed to the owner of the container's mount namespace). Returns one fd per mounts[]
+    /// entry (-1 where there is nothing to pass), or null when init can do it all itself.
+    /// </summary>
+    internal static int[]? PrepareInParent(Spec spec, string bundle)
+    {
+        var mounts = spec.Mounts ?? [];
+        if (SpecNamespaces.Find(spec, NamespaceKind.User) is not { } userNs || !mounts.Any(Wanted)) return null;
+        var fds = Enumerable.Repeat(-1, mounts.Count).ToArray();
+        try
+        {
+            for (int i = 0; i < mounts.Count; i++)
+            {
+                var m = mounts[i];
+                if (!Wanted(m)) continue;
+                var opts = MountOptionParser.Parse(m.Options);
+                string source = m.Source ?? throw new RuntimeError($"mounts[{i}]: bind mount needs a source");
+                if (!source.StartsWith('/')) source = Path.Join(bundle, source);
+                int userns = m.UidMappings is { Count: > 0 } ? MappedUserNamespace(m.UidMappings, m.GidMappings ?? m.UidMappings)
+                    : spec.Linux?.UidMappings is { Count: > 0 } u ? MappedUserNamespace(u, spec.Linux.GidMappings ?? u)
+                    : !string.IsNullOrEmpty(userNs.Path) ? (int)Sys.Check(Sys.OpenAt(Sys.AT_FDCWD, userNs.Path, Sys.O_RDONLY), $"open {userNs.Path}")
+                    : throw new RuntimeError($"mounts[{i}]: idmap needs uidMappings/gidMappings");
+                try { fds[i] = Detached(source, opts, userns); }
+                catch (Exception e) when (e is SyscallException or RuntimeError) { throw new RuntimeError($"mounts[{i}] ({m.Destination}): {e.Message}"); }
+                finally { Sys.Close(userns); }
+            }
+            var done = fds;
+            fds = null!;
+            return done;
+        }
+        finally
+        {
+            if (fds is not null) foreach (var fd in fds) Sys.Close(fd);
+        }
+    }
+
+    /// <summary>In init: attaches a mount the parent prepared onto the resolved destination.</summary>
+    internal static void Attach(int detachedFd, int targetFd, string source) =>
+        Sys.Check(Sys.MoveMountFd(detachedFd, targetFd), $"move_mount {source}");
+
+    private static int Detached(string source, ParsedMountOptions opts, int userns)
+    {
+        bool recursive = opts.RecursiveIdMap || opts.IsRecursiveBind;
+        int tree = (int)Sys.Check(Sys.OpenTree(source, Sys.OPEN_TREE_CLONE | (recursive ? Sys.AT_RECURSIVE : 0)), $"open_tree {source}");
+        long r = Sys.MountSetattrFd(tree, opts.RecursiveIdMap, Sys.MOUNT_ATTR_IDMAP, 0, 0, userns);
+        if (r < 0)
+        {
+            Sys.Close(tree);
+            throw new RuntimeError($"idmapped mount of {source}: mount_setattr MOUNT_ATTR_IDMAP: {SyscallException.Describe((int)-r)}");
+        }
+        return tree;
+    }
+
+    internal static void Bind(string source, int targetFd, Mount m, ParsedMountOptions opts)
+    {
+        bool recursive = opts.RecursiveIdMap || opts.IsRecursiveBind;
+        int tree = (int)Sys.Check(Sys.OpenTree(source, Sys.OPEN_TREE_CLONE | (recursive ? Sys.AT_RECURSIVE : 0)), $"open_tree {source}");
+        int userns = -1;
+        try
+        {
+            userns = m.UidMappings is { Count: > 0 } ? MappedUserNamespace(m.UidMappings, m.GidMappings ?? m.UidMappings)
+                : (int)Sys.Check(Sys.OpenAt(Sys.AT_FDCWD, "/proc/self/ns/user", Sys.O_RDONLY), "open /proc/self/ns/user");
+            long r = Sys.MountSetattrFd(tree, opts.RecursiveIdMap, Sys.MOUNT_ATTR_IDMAP, 0, 0, userns);
+            if (r < 0)
+                throw new RuntimeError($"idmapped mount of {source}: mount_setattr MOUNT_ATTR_IDMAP: {SyscallException.Describe((int)-r)}" +
+                    (r == -Errno.EPERM ? " (the kernel allows it only with CAP_SYS_ADMIN over the source filesystem, not from inside a user namespace)" : ""));
+            Sys.Check(Sys.MoveMountFd(tree, targetFd), $"move_mount {source}");
+        }
+        finally
+        {
+            Sys.Close(tree);
+            Sys.Close(userns);
+        }
+    }
+
+    /// <summary>A user namespace with the given maps, held by a child that only pauses; returns its fd.</summary>
+    private static int MappedUserNamespace(IReadOnlyList<LinuxIDMapping> uids, IReadOnlyList<LinuxIDMapping> gids)
+    {
+        long pid = Spawn();
+        Sys.Check(pid, "clone a user namespace for an idmapped mount");
+        // The /proc we see may belong to the host's pid namespace, not ours: use a detached procfs of our own.
+        int proc = OwnProc();
+        try
+        {
+            string dir = proc >= 0 ? $"{RootfsDir.ProcFd(proc)}/{pid}" : $"/proc/{pid}";
+            WriteMap($"{dir}/uid_map", IdMapWriter.Format(uids), "uidMappings");
+            WriteMap($"{dir}/gid_map", IdMapWriter.Format(gids), "gidMappings");
+            return (int)Sys.Check(Sys.OpenAt(Sys.AT_FDCWD, $"{dir}/ns/user", Sys.O_RDONLY), "open the mapping's user namespace");
+        }
+        finally
+        {
+            Sys.Close(proc);
+            Sys.Kill((int)pid, (int)SIGKILL);
+            Sys.Wait((int)pid, out _, 0);
+        }
+    }
+
+    private static int OwnProc()
+    {
+        long fs;
+        fixed (byte* name = CString.Of("proc")) fs = Sys.Fast(Nr.fsopen, (long)name, 1 /* FSOPEN_CLOEXEC */);
+        if (fs < 0) return -1;
+        try
+        {
+            if (Sys.Fast(Nr.fsconfig, fs, 6 /* FSCONFIG_CMD_CREATE */, 0, 0, 0) < 0) return -1;
+            long mnt = Sys.Fast(Nr.fsmount, fs, 1 /* FSMOUNT_CLOEXEC */, 0);
+            return mnt < 0 ? -1 : (int)mnt;
+        }
+        finally { Sys.Close((int)fs); }
+    }
+
+    private static void WriteMap(string path, string content, string field)
+    {
+        int fd = (int)Sys.Check(Sys.OpenAt(Sys.AT_FDCWD, path, Sys.O_WRONLY), $"mounts[].{field}: open {path}");
+        try
+        {
+            // The kernel takes a map in exactly one write().
+            byte[] b = System.Text.Encoding.ASCII.GetBytes(content);
+            long r = Sys.Write(fd, b);
+            if (r < 0) throw new RuntimeError($"mounts[].{field}: write {content.TrimEnd().Replace('\n', ',')}: {SyscallException.Describe((int)-r)}");
+        }
+        finally { Sys.Close(fd); }
+    }
+
+    // The child is a copy of a multi-threaded process: it runs nothing but raw system calls (see ForkSafe.cs).
+    private static long Spawn()
+    {
+        long pid = Sys.Fast(Nr.clone, (long)Sys.CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+        if (pid != 0) return pid;
+        for (;;) Sys.Fast(34 /* pause */);
+    }
+}
