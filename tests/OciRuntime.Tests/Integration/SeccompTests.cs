@@ -156,7 +156,7 @@ public sealed class SeccompTests(ITestOutputHelper output) : IDisposable
 
         var conn = Assert.Single(listener.Connections);
         var st = JsonNode.Parse(conn.Json)!.AsObject();
-        Assert.Equal("1.2.0", (string?)st["ociVersion"]);
+        Assert.Equal(OciSpec.OciVersions.Current, (string?)st["ociVersion"]);
         Assert.Equal(["seccompFd"], st["fds"]!.AsArray().Select(n => (string?)n).ToArray());
         Assert.Equal("meta-42", (string?)st["metadata"]);
         Assert.True((int)st["pid"]! > 0);
