@@ -72,10 +72,14 @@ internal static class ExecCommand
         if (!string.IsNullOrEmpty(spec))
         {
             var parts = spec.Split(':', 2);
-            if (!uint.TryParse(parts[0], out uint uid)) throw new RuntimeError($"--user: \"{spec}\" is not <uid>[:<gid>]");
             uint gid = u.Gid;
-            if (parts.Length == 2 && !uint.TryParse(parts[1], out gid)) throw new RuntimeError($"--user: \"{spec}\" is not <uid>[:<gid>]");
-            u = u with { Uid = uid, Gid = gid };
+            if (uint.TryParse(parts[0], out uint uid) && (parts.Length == 1 || uint.TryParse(parts[1], out gid)))
+                u = u with { Uid = uid, Gid = gid };
+            else if (parts[0].Length == 0 || (parts.Length == 2 && parts[1].Length == 0))
+                throw new RuntimeError($"--user: \"{spec}\" is not <user>[:<group>]");
+            else
+                // A name: init looks it up in the container's /etc/passwd and /etc/group.
+                u = u with { Username = spec };
         }
         if (gids is { Length: > 0 })
         {

@@ -99,6 +99,8 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
     internal ExecTarget PrepareExec()
     {
         var process = spec.Process ?? throw new RuntimeError("process: missing");
+        // exec --user name: resolved in the container's own passwd and group files, which init now sees.
+        if (!string.IsNullOrEmpty(process.User.Username)) process = process with { User = UserLookup.Resolve(process.User) };
         int lastCap = CapabilitySets.LastCap();
         var caps = CapabilitySets.From(process.Capabilities, lastCap);
         if (process.Terminal) Sys.Fast(Nr.setsid);
