@@ -16,7 +16,7 @@ internal static class CommandTable
         ExecCommand.Build(g),
         ListCommand.Build(g),
         PauseCommand.Build(g),
-        ResumeCommand.Build(g),
+        PauseCommand.BuildResume(g),
         UpdateCommand.Build(g),
         PsCommand.Build(g),
         EventsCommand.Build(g),

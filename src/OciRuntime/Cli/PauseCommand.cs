@@ -4,11 +4,21 @@ using OciRuntime.State;
 
 namespace OciRuntime.Cli;
 
+/// <summary>`pause` and `resume`: the freezer (v1) or cgroup.freeze (v2), from the state each needs.</summary>
 internal static class PauseCommand
 {
-    internal static Command Build(GlobalOptionSet globals)
+    internal static Command Build(GlobalOptionSet globals) =>
+        Freezer(globals, "pause", "pause suspends all processes inside the container",
+            s => s is LifecycleStatus.Running or LifecycleStatus.Created, "is not running", cg => cg.Freeze());
+
+    internal static Command BuildResume(GlobalOptionSet globals) =>
+        Freezer(globals, "resume", "resumes all processes that have been previously paused",
+            s => s == LifecycleStatus.Paused, "is not paused", cg => cg.Thaw());
+
+    private static Command Freezer(GlobalOptionSet globals, string name, string description,
+        Func<LifecycleStatus, bool> allowed, string refusal, Action<ICgroupManager> act)
     {
-        var c = new Command("pause", "pause suspends all processes inside the container");
+        var c = new Command(name, description);
         var id = new Argument<string>("container-id");
         c.Add(id);
         c.SetHandler(globals, (r, g, _) =>
@@ -18,9 +28,8 @@ internal static class PauseCommand
             var store = g.Store();
             using var lck = store.Lock(cid);
             var cc = ContainerCgroup.Open(store, cid);
-            if (cc.Status is not (LifecycleStatus.Running or LifecycleStatus.Created))
-                throw new RuntimeError($"container {cid} is not running ({cc.Status.ToSpec()})");
-            cc.Cgroup.Freeze();
+            if (!allowed(cc.Status)) throw new RuntimeError($"container {cid} {refusal} ({cc.Status.ToSpec()})");
+            act(cc.Cgroup);
             return 0;
         });
         return c;
