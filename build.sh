@@ -76,12 +76,19 @@ run_tests() {
   publish
   dotnet build OciRuntime.sln -c Release -nologo -v quiet
   # Integration tests run real containers: one assembly at a time keeps the 2 cores for the containers.
-  local failed=0
+  local failed=0 log passed=0 failures=0
+  log=$(mktemp)
   for proj in tests/OciSpec.Tests tests/Seccomp.Tests tests/OciRuntime.Tests conformance; do
     echo "== $proj"
     OCIRUN_UNDER_TEST=$OUT/ocirun dotnet test "$proj" -c Release --no-build -nologo -v quiet \
-      --logger "console;verbosity=minimal" || failed=1
+      --logger "console;verbosity=minimal" 2>&1 | tee -a "$log"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || failed=1
   done
+  # One closing line over the four assemblies.
+  passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+  failures=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+  rm -f "$log"
+  echo "$passed passed, $failures failed"
   return $failed
 }
 
