@@ -502,7 +502,34 @@ write_report() {
   for f in "$RAW"/status/*; do
     [ -f "$f" ] && grep -qs '^failed' "$f" && log "$(basename "$f"): $(cat "$f")"
   done
+  seccomp_figures "$OUT/$stamp.md"
   return 0
+}
+
+# The seccomp filter itself (issue #5): instructions per syscall next to libseccomp's on Docker's profile,
+# from tests/Seccomp.Tests (which load libseccomp), and ocirun's compile time as `create` pays it.
+seccomp_figures() {
+  local md=$1 repo figures profile
+  repo=$(cd "$BENCH/.." && pwd)
+  figures=$repo/tests/Seccomp.Tests/bin/Release/net10.0/seccomp-figures.txt
+  profile=$repo/../shared/testdata/seccomp/docker-default.oci-amd64.json
+  [ -f "$profile" ] && [ -n "${BIN[ocirun]:-}" ] || return 0
+  rm -f "$figures"
+  dotnet test "$repo/tests/Seccomp.Tests" -c Release -nologo -v quiet --filter "FullyQualifiedName~MeasurementTests" \
+    >/dev/null 2>&1 || log "seccomp measurement tests failed"
+  {
+    echo
+    echo "## Seccomp filter (Docker's default profile, x86_64)"
+    echo
+    echo '```'
+    [ -f "$figures" ] && sed 's/^[0-9TZ:-]* //' "$figures"
+    local i
+    for i in 1 2 3; do
+      "${BIN[ocirun]}" --debug seccomp compile "$profile" --format text 2>&1 >/dev/null | grep -o 'compile=[0-9.]*' | head -n1
+    done | sed 's/^/ocirun AOT, first compile in the process (ms): /'
+    echo '```'
+  } >>"$md"
+  log "seccomp figures appended to $md"
 }
 
 main() {
