@@ -103,7 +103,7 @@ internal static class ProcessRules
             string? name = set[i];
             if (name is null)
                 r.Add(SpecPath.Index(path, i), "must be a string, got null");
-            else if (!Syntax.CapabilityShape().IsMatch(name))
+            else if (!Syntax.IsCapabilityShape(name))
                 r.Add(SpecPath.Index(path, i), $"{SpecPath.Q(name)} is not a capability name (expected CAP_* in upper case)");
             else if (!Capabilities.TryGetBit(name, out _))
                 r.Add(SpecPath.Index(path, i), $"unknown capability {SpecPath.Q(name)}");

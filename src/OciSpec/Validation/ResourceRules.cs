@@ -132,7 +132,7 @@ internal static class ResourceRules
         {
             LinuxHugepageLimit? h = limits![i];
             if (h is null) { r.Add(SpecPath.Index(path, i), "must be an object, got null"); continue; }
-            if (h.Pagesize is null || !Syntax.PageSize().IsMatch(h.Pagesize))
+            if (h.Pagesize is null || !Syntax.IsPageSize(h.Pagesize))
                 r.Add(SpecPath.Member(SpecPath.Index(path, i), "pageSize"), $"must look like 64KB, 2MB or 1GB, got {SpecPath.Q(h.Pagesize)}");
         }
     }

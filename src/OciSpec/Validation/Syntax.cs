@@ -1,23 +1,53 @@
-using System.Text.RegularExpressions;
-
 namespace OciSpec.Validation;
 
 /// <summary>Small value-format checks shared by the rule files.</summary>
-internal static partial class Syntax
+internal static class Syntax
 {
     public static bool IsAbsolute(string? path) => path is not null && path.StartsWith('/');
 
-    /// <summary>SemVer 2.0.0, from semver.org's recommended expression.</summary>
-    [GeneratedRegex(@"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$", RegexOptions.CultureInvariant)]
-    public static partial Regex SemVer();
+    // Hand-written rather than [GeneratedRegex]: the regex engine would be the largest part of the ocirun binary
+    // that is copied into a sealed memfd for every container.
 
-    /// <summary>What a capability name looks like, so "chown" and "cap_chown" get a clearer message than "unknown".</summary>
-    [GeneratedRegex(@"^CAP_[A-Z0-9_]+$", RegexOptions.CultureInvariant)]
-    public static partial Regex CapabilityShape();
+    /// <summary>SemVer 2.0.0 (semver.org's grammar): MAJOR.MINOR.PATCH[-pre.release][+build.meta].</summary>
+    public static bool IsSemVer(string s)
+    {
+        int plus = s.IndexOf('+');
+        string build = plus < 0 ? "" : s[(plus + 1)..];
+        string main = plus < 0 ? s : s[..plus];
+        if (plus >= 0 && !Identifiers(build, numericNoLeadingZero: false)) return false;
+        int dash = main.IndexOf('-');
+        string core = dash < 0 ? main : main[..dash];
+        if (dash >= 0 && !Identifiers(main[(dash + 1)..], numericNoLeadingZero: true)) return false;
+        var parts = core.Split('.');
+        return parts.Length == 3 && parts.All(IsNumericIdentifier);
+    }
 
-    /// <summary>Hugepage sizes as the spec writes them: 64KB, 2MB, 1GB.</summary>
-    [GeneratedRegex(@"^[0-9]+[KMGTPE]?B$", RegexOptions.CultureInvariant)]
-    public static partial Regex PageSize();
+    private static bool IsNumericIdentifier(string p) =>
+        p.Length > 0 && p.All(char.IsAsciiDigit) && (p.Length == 1 || p[0] != '0');
+
+    /// <summary>Dot-separated, non-empty [0-9A-Za-z-]+ identifiers; in a pre-release an all-digit one has no leading zero.</summary>
+    private static bool Identifiers(string s, bool numericNoLeadingZero)
+    {
+        foreach (var id in s.Split('.'))
+        {
+            if (id.Length == 0 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')) return false;
+            if (numericNoLeadingZero && id.All(char.IsAsciiDigit) && !IsNumericIdentifier(id)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>What a capability name looks like (CAP_[A-Z0-9_]+), so "chown" and "cap_chown" get a clearer message than "unknown".</summary>
+    public static bool IsCapabilityShape(string s) =>
+        s.Length > 4 && s.StartsWith("CAP_", StringComparison.Ordinal) && s.Skip(4).All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '_');
+
+    /// <summary>Hugepage sizes as the spec writes them: 64KB, 2MB, 1GB ([0-9]+[KMGTPE]?B).</summary>
+    public static bool IsPageSize(string s)
+    {
+        if (s.Length < 2 || s[^1] != 'B') return false;
+        string n = s[..^1];
+        if (n.Length > 1 && "KMGTPE".Contains(n[^1])) n = n[..^1];
+        return n.Length > 0 && n.All(char.IsAsciiDigit);
+    }
 
     /// <summary>An environment entry: NAME=value with a non-empty name and no NUL anywhere (execve cannot carry one).</summary>
     public static string? EnvProblem(string? entry)

@@ -48,7 +48,7 @@ internal static class TopLevelRules
             r.Add("ociVersion", "must be present");
             return;
         }
-        if (!Syntax.SemVer().IsMatch(version))
+        if (!Syntax.IsSemVer(version))
         {
             r.Add("ociVersion", $"must be a SemVer 2.0.0 version, got {SpecPath.Q(version)}");
             return;
