@@ -27,6 +27,7 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
         StateStore.ValidateId(o.Id);
         string bundle = Path.GetFullPath(o.Bundle);
         if (!Directory.Exists(bundle)) throw new RuntimeError($"--bundle: {o.Bundle} is not a directory");
+        using var binary = SelfBinary.StartCopy();
         var spec = SpecLoading.Load(bundle, timer);
         timer.Mark("host-checks");
         if (global.SystemdCgroup) SystemdCgroupPath.Check(spec.Linux?.CgroupsPath);
@@ -85,7 +86,7 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
                 SeccompProgram = seccomp is null ? null : SeccompSetup.Serialize(seccomp), SeccompFlags = seccomp?.FilterFlags ?? 0,
             };
             var callbacks = new Callbacks(spec, cgroup, o.Id, bundle);
-            int pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, fifoFd, consoleFd, timer), callbacks);
+            int pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, fifoFd, consoleFd, timer, binary), callbacks);
             ProcStat.TryRead(pid, out _, out ulong start);
             record = record with { Pid = pid, PidStartTime = start, Complete = true };
             store.Save(record);

@@ -19,6 +19,7 @@ internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
 {
     internal int Exec(ExecOptions o)
     {
+        using var binary = SelfBinary.StartCopy();
         var (rec, cgroup, status) = ContainerCgroup.Open(store, o.Id);
         if (status == LifecycleStatus.Paused && !o.IgnorePaused)
             throw new RuntimeError($"container {o.Id} is paused (use --ignore-paused, or resume it)");
@@ -53,7 +54,7 @@ internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
                 CgroupPath = rec.CgroupPath, Trace = timer.Enabled,
                 SeccompProgram = seccomp is null ? null : SeccompSetup.Serialize(seccomp), SeccompFlags = seccomp?.FilterFlags ?? 0,
             };
-            pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, -1, consoleFd, timer), new Callbacks(spec, cgroup), awaitExec: true);
+            pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, -1, consoleFd, timer, binary), new Callbacks(spec, cgroup), awaitExec: true);
         }
         catch
         {

@@ -25,7 +25,7 @@ internal interface ISpawnCallbacks
 /// </summary>
 internal static class InitSpawner
 {
-    internal sealed record Request(Spec Spec, InitPlan Plan, int FifoPathFd, int ConsoleSocketFd, PhaseTimer Timer);
+    internal sealed record Request(Spec Spec, InitPlan Plan, int FifoPathFd, int ConsoleSocketFd, PhaseTimer Timer, SelfBinary.PendingCopy Binary);
 
     /// <summary>Starts init; returns the host pid of the container's process. Kills what it made on failure.</summary>
     internal static unsafe int Spawn(Request req, ISpawnCallbacks callbacks, bool awaitExec = false)
@@ -46,7 +46,7 @@ internal static class InitSpawner
             int childEnd = Own(Sys.DupCloexecAbove(childEnd0, low));
             int fifoFd = req.FifoPathFd >= 0 ? Own(Sys.DupCloexecAbove(req.FifoPathFd, low)) : -1;
             int consoleFd = req.ConsoleSocketFd >= 0 ? Own(Sys.DupCloexecAbove(req.ConsoleSocketFd, low)) : -1;
-            int execFd = Own(SelfBinary.OpenSealedCopy());
+            int execFd = Own(req.Binary.Take());
             var idmapFds = (req.Plan.Exec ? null : Rootfs.IdMapped.PrepareInParent(spec, req.Plan.Bundle))?.Select(fd => fd < 0 ? -1 : Own(Sys.DupCloexecAbove(Own(fd), low))).ToArray();
             req.Timer.Mark("copy-binary");
 

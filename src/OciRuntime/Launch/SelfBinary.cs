@@ -41,4 +41,43 @@ internal static class SelfBinary
             Sys.Close(src);
         }
     }
+
+    /// <summary>Starts the copy on its own thread, so the ~4 ms the kernel spends filling the memfd overlap the
+    /// parsing, validation and cgroup work that come before the clone.</summary>
+    internal static PendingCopy StartCopy() => new();
+
+    /// <summary>A copy in progress; <see cref="Take"/> waits for it and hands over the fd.</summary>
+    internal sealed class PendingCopy : IDisposable
+    {
+        private readonly Thread _thread;
+        private int _fd = -1;
+        private Exception? _error;
+
+        internal PendingCopy()
+        {
+            _thread = new Thread(() =>
+            {
+                try { _fd = OpenSealedCopy(); }
+                catch (Exception e) { _error = e; }
+            }, 256 * 1024) { IsBackground = true, Name = "ocirun-copy" };
+            _thread.Start();
+        }
+
+        /// <summary>The sealed memfd (close-on-exec); the caller owns it from here.</summary>
+        internal int Take()
+        {
+            _thread.Join();
+            if (_error is not null) throw _error;
+            int fd = _fd;
+            _fd = -1;
+            return fd;
+        }
+
+        public void Dispose()
+        {
+            _thread.Join();
+            Sys.Close(_fd);
+            _fd = -1;
+        }
+    }
 }
