@@ -29,6 +29,12 @@ internal static unsafe partial class Sys
             return Blocking(Nr.openat, AT_FDCWD, (long)p, flags | O_CLOEXEC, 0);
     }
 
+    internal static long OpenAtBlocking(int dirFd, string path, int flags)
+    {
+        fixed (byte* p = CString.Of(path))
+            return Blocking(Nr.openat, dirFd, (long)p, flags | O_CLOEXEC, 0);
+    }
+
     internal static void Close(int fd) { if (fd >= 0) Fast(Nr.close, fd); }
 
     internal static long Read(int fd, Span<byte> buffer)

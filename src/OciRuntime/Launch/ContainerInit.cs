@@ -18,6 +18,8 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
 
     /// <summary>State documents for createContainer and startContainer hooks, from the parent.</summary>
     internal string CreatingState { get; private set; } = "{}";
+    /// <summary>Without a mount namespace: the host's /proc, for reopening the exec FIFO after the chroot.</summary>
+    internal int HostProcFd { get; private set; } = -1;
     internal string CreatedState { get; private set; } = "{}";
 
     internal ExecTarget Prepare()
@@ -69,7 +71,11 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
         HookRunner.RunAll("createContainer", spec.Hooks?.CreateContainer, CreatingState);
 
         // 5. the root.
-        if (!mountNs) PivotRoot.Chroot(plan.Rootfs);
+        if (!mountNs)
+        {
+            HostProcFd = Sys.Open("/proc", Sys.O_PATH | Sys.O_DIRECTORY);
+            PivotRoot.Chroot(plan.Rootfs);
+        }
         else if (plan.NoPivot) PivotRoot.MoveAndChroot(plan.Rootfs);
         else PivotRoot.Pivot(plan.Rootfs);
         timer.Mark("pivot");

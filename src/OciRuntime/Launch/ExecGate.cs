@@ -14,9 +14,14 @@ internal static class ExecGate
     internal const byte Released = (byte)'0', Failed = (byte)'E';
 
     /// <summary>Init side: blocks until `start`; returns the write end (close-on-exec).</summary>
-    internal static int WaitForStart(int fifoPathFd)
+    internal static int WaitForStart(int fifoPathFd, int hostProcFd = -1)
     {
-        long fd = Sys.OpenBlocking(RootfsProc(fifoPathFd), Sys.O_WRONLY);
+        // Without a mount namespace the container may have no /proc of its own: reopen through the host's,
+        // held open (close-on-exec) from before the chroot.
+        long fd = hostProcFd >= 0
+            ? Sys.OpenAtBlocking(hostProcFd, $"self/fd/{fifoPathFd}", Sys.O_WRONLY)
+            : Sys.OpenBlocking(RootfsProc(fifoPathFd), Sys.O_WRONLY);
+        Sys.Close(hostProcFd);
         Sys.Check(fd, "open exec fifo");
         Sys.Close(fifoPathFd);
         Sys.WriteAll((int)fd, [Released], "write exec fifo");

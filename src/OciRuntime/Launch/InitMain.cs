@@ -58,7 +58,7 @@ internal static class InitMain
         int fifo = -1;
         try
         {
-            fifo = ExecGate.WaitForStart(plan.FifoFd);
+            fifo = ExecGate.WaitForStart(plan.FifoFd, init.HostProcFd);
             HookRunner.RunAll("startContainer", spec.Hooks?.StartContainer, init.CreatedState);
             if (plan.UseInit) return InitReaper.Run(target, fifo, plan.PreserveFds, spec.Process!.Terminal);
             InitReaper.ResetSignals();

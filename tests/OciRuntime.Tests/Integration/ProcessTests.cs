@@ -126,6 +126,22 @@ public sealed class ProcessTests : IDisposable
     }
 
     [Fact]
+    public void Without_a_mount_namespace_the_process_runs_chrooted_even_with_no_proc()
+    {
+        // No mount namespace: no mounts are possible, so the rootfs has no /proc; init reopens the exec FIFO
+        // through the host's /proc, held from before the chroot.
+        var b = _s.NewBundle().Shell("echo in-chroot; ls /proc | wc -l");
+        b.Config.Remove("mounts");
+        b.Linux.Remove("maskedPaths");
+        b.Linux.Remove("readonlyPaths");
+        b.Linux["namespaces"] = new JsonArray(new JsonObject { ["type"] = "pid" }, new JsonObject { ["type"] = "ipc" });
+        b.Config.Remove("hostname");
+        var r = _s.Run(b);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(["in-chroot", "0"], Lines(r.Stdout).ToArray());
+    }
+
+    [Fact]
     public void Exit_code_of_run_is_the_containers()
     {
         Assert.Equal(7, _s.Run(_s.NewBundle().Shell("exit 7")).ExitCode);
