@@ -100,6 +100,62 @@ public sealed class BadInputTests : IDisposable
         AssertOneLineError(r, message);
     }
 
+    /// <summary>Issue #10's list of bad configs, each edited into a valid bundle: a one-line error naming the
+    /// field (and the value where there is one), non-zero exit, and nothing left behind.</summary>
+    [Theory]
+    [InlineData("empty-config", "config.json is empty")]
+    [InlineData("wrong-type", "process.args[0]")]
+    [InlineData("namespace-type", "\"foo\"")]
+    [InlineData("rlimit", "RLIMIT_NOPE")]
+    [InlineData("seccomp-action", "SCMP_ACT_NOPE")]
+    [InlineData("seccomp-op", "SCMP_CMP_NOPE")]
+    [InlineData("seccomp-arch", "SCMP_ARCH_NOPE")]
+    [InlineData("propagation", "rootfsPropagation")]
+    [InlineData("root-not-dir", "root.path")]
+    [InlineData("hostname-without-uts", "hostname")]
+    [InlineData("mappings-without-userns", "uidMappings")]
+    [InlineData("relative-hook", "hooks.prestart[0].path")]
+    [InlineData("uid-too-big", "process.user.uid")]
+    [InlineData("negative-memory", "linux.resources.memory.limit")]
+    public void Bad_config_is_one_line_naming_the_field_with_no_residue(string kind, string mustContain)
+    {
+        var b = _s.NewBundle("true");
+        b.Save();
+        string config = Path.Join(b.Dir, "config.json");
+        string json = File.ReadAllText(config);
+        var c = JsonNode.Parse(json)!.AsObject();
+        switch (kind)
+        {
+            case "empty-config": json = ""; break;
+            case "wrong-type": c["process"]!["args"] = new JsonArray(1, 2); break;
+            case "namespace-type": c["linux"]!["namespaces"]!.AsArray().Add(new JsonObject { ["type"] = "foo" }); break;
+            case "rlimit": c["process"]!["rlimits"] = new JsonArray(new JsonObject { ["type"] = "RLIMIT_NOPE", ["hard"] = 1, ["soft"] = 1 }); break;
+            case "seccomp-action": c["linux"]!["seccomp"] = new JsonObject { ["defaultAction"] = "SCMP_ACT_NOPE" }; break;
+            case "seccomp-op":
+                c["linux"]!["seccomp"] = JsonNode.Parse("""{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["read"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":1,"op":"SCMP_CMP_NOPE"}]}]}""");
+                break;
+            case "seccomp-arch": c["linux"]!["seccomp"] = JsonNode.Parse("""{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_NOPE"]}"""); break;
+            case "propagation": c["linux"]!["rootfsPropagation"] = "sideways"; break;
+            case "root-not-dir": File.WriteAllText(Path.Join(b.Dir, "afile"), ""); c["root"]!["path"] = "afile"; break;
+            case "hostname-without-uts":
+                c["linux"]!["namespaces"] = new JsonArray(new JsonObject { ["type"] = "mount" }, new JsonObject { ["type"] = "pid" });
+                break;
+            case "mappings-without-userns":
+                c["linux"]!["uidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = 1000, ["size"] = 1 });
+                c["linux"]!["gidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = 1000, ["size"] = 1 });
+                break;
+            case "relative-hook": c["hooks"] = JsonNode.Parse("""{"prestart":[{"path":"bin/true"}]}"""); break;
+            case "uid-too-big": c["process"]!["user"]!["uid"] = 4294967296L; break;
+            case "negative-memory": c["linux"]!["resources"] = JsonNode.Parse("""{"memory":{"limit":-2}}"""); break;
+        }
+        if (kind != "empty-config") json = c.ToJsonString();
+        File.WriteAllText(config, json);
+        var r = _s.Oci("create", "--bundle", b.Dir, _s.NewId());
+        AssertOneLineError(r, mustContain);
+        Assert.False(Directory.Exists(Path.Join(_s.Root, "x")) );
+        Assert.Empty(Directory.Exists(_s.Root) ? Directory.GetFileSystemEntries(_s.Root) : []);
+    }
+
     [Fact]
     public void Json_log_gets_the_error_line()
     {
