@@ -20,12 +20,23 @@ internal sealed class ContainerDeleter(StateStore store)
             if (force) return;
             throw new ContainerNotFound(id);
         }
-        using var lck = store.Lock(id);
+        ContainerLock lck;
+        // A concurrent delete may remove it while we wait for the lock: --force then succeeds as if it was never there.
+        try { lck = store.Lock(id); }
+        catch (ContainerNotFound) when (force) { return; }
+        using var _ = lck;
         ContainerRecord rec;
         try { rec = store.Load(id); }
         catch (Exception e) when (e is DamagedState or ContainerNotFound)
         {
             if (!force) throw;
+            // No record to go by: config.json (written before the cgroup is made) names the cgroup; empty and remove it.
+            var orphan = CgroupManagerFactory.Create(ContainerConfig.Load(store, id)?.Linux?.CgroupsPath, id);
+            if (orphan.Exists())
+            {
+                Kill(new ContainerRecord { Id = id, Bundle = "", Rootfs = "" }, orphan);
+                orphan.Destroy();
+            }
             store.Remove(id);
             return;
         }
