@@ -31,11 +31,18 @@ internal sealed class ContainerDeleter(StateStore store)
         {
             if (!force) throw;
             // No record to go by: config.json (written before the cgroup is made) names the cgroup; empty and remove it.
-            var orphan = CgroupManagerFactory.Create(ContainerConfig.Load(store, id)?.Linux?.CgroupsPath, id);
-            if (orphan.Exists())
+            try
             {
-                Kill(new ContainerRecord { Id = id, Bundle = "", Rootfs = "" }, orphan);
-                orphan.Destroy();
+                var orphan = CgroupManagerFactory.Create(ContainerConfig.Load(store, id)?.Linux?.CgroupsPath, id);
+                if (orphan.Exists())
+                {
+                    Kill(new ContainerRecord { Id = id, Bundle = "", Rootfs = "" }, orphan);
+                    orphan.Destroy();
+                }
+            }
+            catch (Exception c) when (c is RuntimeError or IOException or UnauthorizedAccessException)
+            {
+                warnings.WriteLine($"ocirun delete: warning: {id}: cgroup of a damaged container: {c.Message}");
             }
             store.Remove(id);
             return;
