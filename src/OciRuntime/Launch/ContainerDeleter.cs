@@ -20,12 +20,30 @@ internal sealed class ContainerDeleter(StateStore store)
             if (force) return;
             throw new ContainerNotFound(id);
         }
-        using var lck = store.Lock(id);
+        ContainerLock lck;
+        // A concurrent delete may remove it while we wait for the lock: --force then succeeds as if it was never there.
+        try { lck = store.Lock(id); }
+        catch (ContainerNotFound) when (force) { return; }
+        using var _ = lck;
         ContainerRecord rec;
         try { rec = store.Load(id); }
         catch (Exception e) when (e is DamagedState or ContainerNotFound)
         {
             if (!force) throw;
+            // No record to go by: config.json (written before the cgroup is made) names the cgroup; empty and remove it.
+            try
+            {
+                var orphan = CgroupManagerFactory.Create(ContainerConfig.Load(store, id)?.Linux?.CgroupsPath, id);
+                if (orphan.Exists())
+                {
+                    Kill(new ContainerRecord { Id = id, Bundle = "", Rootfs = "" }, orphan);
+                    orphan.Destroy();
+                }
+            }
+            catch (Exception c) when (c is RuntimeError or IOException or UnauthorizedAccessException)
+            {
+                warnings.WriteLine($"ocirun delete: warning: {id}: cgroup of a damaged container: {c.Message}");
+            }
             store.Remove(id);
             return;
         }

@@ -72,7 +72,7 @@ internal sealed class StateStore(string root)
         try
         {
             return JsonSerializer.Deserialize(bytes, RuntimeJsonContext.Default.ContainerRecord)
-                   ?? throw new RuntimeError($"{file}: empty");
+                   ?? throw new DamagedState(id, $"{file} is damaged: null");
         }
         catch (JsonException e)
         {

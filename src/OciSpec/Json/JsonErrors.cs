@@ -45,8 +45,13 @@ internal static class JsonErrors
         string? problem = null;
         using (JsonDocument doc = JsonDocument.Parse(utf8.ToArray()))
         {
-            if (expected is not null && TryFind(doc.RootElement, segments, out JsonElement actual))
-                problem = Mismatch(expected, actual);
+            // A property name with a lone surrogate escape ("\ud800") cannot become a string: keep the reader's message.
+            try
+            {
+                if (expected is not null && TryFind(doc.RootElement, segments, out JsonElement actual))
+                    problem = Mismatch(expected, actual);
+            }
+            catch (InvalidOperationException) { }
         }
         problem ??= StripLocation(ex.Message);
         return new SpecFormatException($"{where}: {problem}", specPath, (int?)(ex.LineNumber + 1), ex);
