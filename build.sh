@@ -98,7 +98,9 @@ case "${1:-build}" in
   test) run_tests ;;
   conformance) shift; deps_test; publish; exec bash conformance/run.sh "$@" ;;
   bench) shift; deps_test; publish; exec bash bench/run.sh "$@" ;;
-  fuzz) shift; publish; dotnet test tests/OciSpec.Tests -c Release --filter Category=Fuzz -e OCIRUN_FUZZ_SECONDS="${1:-300}" ;;
+  fuzz) shift; publish
+        dotnet test tests/OciSpec.Tests -c Release --filter Category=Fuzz -e OCIRUN_FUZZ_SECONDS="${1:-300}"
+        dotnet test tests/Seccomp.Tests -c Release --filter Category=Fuzz -e OCIRUN_FUZZ_SECONDS="${1:-300}" ;;
   rootfs) make_rootfs "$2" ;;
   *) echo "usage: ./build.sh [build|demo|test|conformance [BINARY...]|bench [--quick]|fuzz [SECONDS]]" >&2; exit 2 ;;
 esac

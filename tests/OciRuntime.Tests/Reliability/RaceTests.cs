@@ -92,11 +92,11 @@ public sealed class RaceTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void Thirty_containers_created_started_and_deleted_in_parallel()
+    public void Fifty_containers_created_started_and_deleted_in_parallel()
     {
         var b = _s.NewBundle("sleep", "100");
         b.Save();
-        const int count = 30, threads = 4;
+        const int count = 50, threads = 4;
         var ids = Enumerable.Range(0, count).Select(_ => _s.NewId()).ToArray();
         int next = -1;
         var failures = new ConcurrentQueue<string>();

@@ -19,6 +19,15 @@ public static class Residue
             if (!int.TryParse(Path.GetFileName(proc), out _)) continue;
             try
             {
+                // A waiting `ocirun init` shows neither the id nor the directory on its command line, but it holds
+                // the exec FIFO of the test's --root open.
+                foreach (var fd in Directory.EnumerateFileSystemEntries(Path.Join(proc, "fd")))
+                    if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith(testDir, StringComparison.Ordinal))
+                        found.Add($"process {Path.GetFileName(proc)} holds {target}");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            try
+            {
                 string cmd = File.ReadAllText(Path.Join(proc, "cmdline")).Replace('\0', ' ');
                 if (cmd.Contains(testDir, StringComparison.Ordinal) || ids.Any(id => cmd.Contains(id, StringComparison.Ordinal)))
                     found.Add($"process {Path.GetFileName(proc)}: {cmd}");
