@@ -72,6 +72,14 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void A_container_id_over_1024_characters_is_refused()
+    {
+        var b = _s.NewBundle("true");
+        b.Save();
+        AssertOneLineError(_s.Oci("create", "--bundle", b.Dir, new string('a', 1025)), "container id");
+    }
+
+    [Fact]
     public void Namespace_path_that_does_not_exist() =>
         AssertOneLineError(Create(_s.NewBundle("true").Edit(c =>
             {
