@@ -27,7 +27,7 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
         var process = spec.Process ?? throw new RuntimeError("process: missing");
         bool mountNs = Namespaces.Has(spec, NamespaceKind.Mount);
         bool userNs = Namespaces.Has(spec, NamespaceKind.User);
-        int lastCap = CapabilitySets.LastCap();
+        int lastCap = plan.LastCap >= 0 ? plan.LastCap : CapabilitySets.LastCap();
         var caps = CapabilitySets.From(process.Capabilities, lastCap);
 
         // 0. the cgroup namespace, rooted at the container's cgroup once the parent has put us there.
@@ -107,7 +107,7 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
         var process = spec.Process ?? throw new RuntimeError("process: missing");
         // exec --user name: resolved in the container's own passwd and group files, which init now sees.
         if (!string.IsNullOrEmpty(process.User.Username)) process = process with { User = UserLookup.Resolve(process.User) };
-        int lastCap = CapabilitySets.LastCap();
+        int lastCap = plan.LastCap >= 0 ? plan.LastCap : CapabilitySets.LastCap();
         var caps = CapabilitySets.From(process.Capabilities, lastCap);
         if (process.Terminal) Sys.Fast(Nr.setsid);
         if (process.Terminal && plan.ConsoleSocketFd >= 0) Pty.PtySetup.Attach(plan.ConsoleSocketFd, process.ConsoleSize, bindConsole: false);

@@ -30,6 +30,8 @@ internal sealed record InitPlan
     public byte[]? SeccompProgram { get; init; }
     public uint SeccompFlags { get; init; }
     public bool Trace { get; init; }
+    /// <summary>/proc/sys/kernel/cap_last_cap as the parent read it.</summary>
+    public int LastCap { get; init; } = -1;
     /// <summary>Per mounts[] entry: a detached idmapped mount made by the parent for init to attach, or -1.</summary>
     public int[]? IdMapMountFds { get; init; }
 }

@@ -31,7 +31,9 @@ internal static class InitSpawner
     internal static unsafe int Spawn(Request req, ISpawnCallbacks callbacks, bool awaitExec = false)
     {
         var spec = req.Spec;
-        Security.CapabilitySets.WarnUnknownToKernel(spec.Process?.Capabilities);
+        // Read once here and handed to init in the plan: every container pays for what init reads again.
+        int lastCap = Security.CapabilitySets.LastCap();
+        Security.CapabilitySets.WarnUnknownToKernel(spec.Process?.Capabilities, lastCap);
         int low = 3 + req.Plan.PreserveFds; // our descriptors must not land among the preserved ones
         var owned = new List<int>();
         int Own(int fd) { owned.Add(fd); return fd; }
@@ -52,7 +54,7 @@ internal static class InitSpawner
 
             using var zone = new ZonePlanBuilder();
             zone.SetNamespaces(Namespaces.Requests(spec));
-            var plan = req.Plan with { FifoFd = fifoFd, ConsoleSocketFd = consoleFd, UnshareCgroupNamespace = zone.InitUnsharesCgroup, IdMapMountFds = idmapFds };
+            var plan = req.Plan with { LastCap = lastCap, FifoFd = fifoFd, ConsoleSocketFd = consoleFd, UnshareCgroupNamespace = zone.InitUnsharesCgroup, IdMapMountFds = idmapFds };
             int planFd = Own(Sys.DupCloexecAbove(Own(WritePlan(plan, spec)), low));
             zone.SetTimeOffsets(TimeOffsetsText(spec));
             zone.SetSync(childEnd, parentEnd);

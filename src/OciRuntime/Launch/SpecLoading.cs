@@ -52,7 +52,6 @@ internal static class SpecLoading
             if (link is not null && link.Contains(":[", StringComparison.Ordinal) && !link.StartsWith(want + ":[", StringComparison.Ordinal))
                 throw new RuntimeError($"linux.namespaces[{i}].path: {ns.Path} is a {link[..link.IndexOf(':')]} namespace, not {ns.Type}");
         }
-        if (spec.Process is { } p) CapabilitySets.From(p.Capabilities, CapabilitySets.LastCap());
     }
 
     internal static string RootfsOf(Spec spec, string bundle)

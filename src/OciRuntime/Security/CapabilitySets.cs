@@ -31,11 +31,11 @@ internal sealed record CapabilitySets(ulong Bounding, ulong Effective, ulong Per
     }
 
     /// <summary>The parent's warning on stderr (once per create or exec).</summary>
-    internal static void WarnUnknownToKernel(LinuxCapabilities? caps)
+    internal static void WarnUnknownToKernel(LinuxCapabilities? caps, int lastCap)
     {
-        var unknown = UnknownToKernel(caps, LastCap());
+        var unknown = UnknownToKernel(caps, lastCap);
         if (unknown.Count > 0)
-            Console.Error.WriteLine($"ocirun: warning: process.capabilities: ignoring capabilities this kernel does not know (cap_last_cap is {LastCap()}): {string.Join(", ", unknown)}");
+            Console.Error.WriteLine($"ocirun: warning: process.capabilities: ignoring capabilities this kernel does not know (cap_last_cap is {lastCap}): {string.Join(", ", unknown)}");
     }
 
     private static ulong Mask(List<string>? names, string set, int lastCap)
