@@ -24,6 +24,8 @@ need_packages() {
 
 deps_build() { need_packages clang zlib1g-dev binutils libc6-dev; }
 deps_test() { need_packages busybox-static runc crun libseccomp2 uidmap hyperfine time; }
+# The engines that drive ocirun in tests/Engines.Tests; none is started as a service (the tests start their own).
+deps_engines() { need_packages containerd podman conmon docker.io; }
 
 publish() {
   deps_build
@@ -73,18 +75,19 @@ demo() {
 
 run_tests() {
   deps_test
+  deps_engines
   publish
   dotnet build OciRuntime.sln -c Release -nologo -v quiet
   # Integration tests run real containers: one assembly at a time keeps the 2 cores for the containers.
   local failed=0 log passed=0 failures=0
   log=$(mktemp)
-  for proj in tests/OciSpec.Tests tests/Seccomp.Tests tests/OciRuntime.Tests conformance; do
+  for proj in tests/OciSpec.Tests tests/Seccomp.Tests tests/OciRuntime.Tests conformance tests/Engines.Tests; do
     echo "== $proj"
     OCIRUN_UNDER_TEST=$OUT/ocirun dotnet test "$proj" -c Release --no-build -nologo -v quiet \
       --logger "console;verbosity=minimal" 2>&1 | tee -a "$log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || failed=1
   done
-  # One closing line over the four assemblies.
+  # One closing line over the five assemblies.
   passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
   failures=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
   rm -f "$log"
