@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using OciRuntime.Launch;
 using OciRuntime.State;
 
 namespace OciRuntime;
@@ -7,7 +6,6 @@ namespace OciRuntime;
 /// <summary>ocirun's own documents (not the spec's): source-generated, no reflection.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(ContainerRecord))]
-[JsonSerializable(typeof(InitPlan))]
 [JsonSerializable(typeof(StateView))]
 [JsonSerializable(typeof(List<StateView>))]
 [JsonSerializable(typeof(LogLine))]

@@ -36,7 +36,7 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
         Rootless.CheckConfig(spec);
         LsmSetup.Check(spec.Process);
         string rootfs = SpecLoading.RootfsOf(spec, bundle);
-        var seccomp = SeccompSetup.Compile(spec);
+        var seccomp = SeccompSetup.Compile(spec, new SeccompCache(store.Root));
         timer.Mark("seccomp");
         bool useInit = o.UseInit || spec.Annotations?.GetValueOrDefault("io.ocirun.init") == "true";
 

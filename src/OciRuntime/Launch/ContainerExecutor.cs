@@ -38,7 +38,7 @@ internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
             .Select(k => new LinuxNamespace { Type = NamespaceKinds.ToSpecName(k), Path = $"/proc/{rec.Pid}/ns/{NamespaceKinds.ToProcName(k)}" })
             .ToList();
         var spec = config with { Process = o.Process, Linux = (config.Linux ?? new Linux()) with { Namespaces = joined }, Hooks = null };
-        var seccomp = SeccompSetup.Compile(spec);
+        var seccomp = SeccompSetup.Compile(spec, new SeccompCache(store.Root));
 
         if (!o.Detach) Sys.Prctl(Sys.PR_SET_CHILD_SUBREAPER, 1);
         int consoleFd = o.ConsoleSocket is null ? -1 : Sys.ConnectUnix(o.ConsoleSocket);

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using System.Text.Json;
 using OciRuntime.Hooks;
 using OciRuntime.Interop;
 using OciSpec;
@@ -32,7 +31,7 @@ internal static class InitMain
             var bytes = File.ReadAllBytes($"/proc/self/fd/{planFd}");
             Sys.Close(planFd);
             int len = BinaryPrimitives.ReadInt32LittleEndian(bytes);
-            plan = JsonSerializer.Deserialize(bytes.AsSpan(4, len), RuntimeJsonContext.Default.InitPlan)!;
+            plan = InitPlanCodec.Decode(bytes.AsSpan(4, len));
             spec = OciJson.ParseSpec(bytes.AsSpan(4 + len));
             timer.Mark("read-plan");
             init = new ContainerInit(plan, spec, sync, timer);

@@ -1,8 +1,9 @@
 namespace OciRuntime.Launch;
 
 /// <summary>
-/// What the parent tells init beyond config.json. Sent through a memfd (length-prefixed plan JSON, then the
-/// spec JSON), so init does not read the bundle and no size limit of a socket applies.
+/// What the parent tells init beyond config.json. Sent through a memfd (length-prefixed plan, then the spec
+/// JSON), so init does not read the bundle and no size limit of a socket applies. A new field goes into
+/// InitPlanCodec too (a unit test fails until it does).
 /// </summary>
 internal sealed record InitPlan
 {

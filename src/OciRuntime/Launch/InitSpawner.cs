@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using System.Text.Json;
 using OciRuntime.Cgroups;
 using OciRuntime.Interop;
 using OciSpec;
@@ -261,10 +260,10 @@ internal static class InitSpawner
         Linux = spec.Linux is null ? null : spec.Linux with { Resources = null, Seccomp = null, UidMappings = null, GidMappings = null },
     };
 
-    /// <summary>Writes [plan length][plan JSON][spec JSON] into a memfd.</summary>
+    /// <summary>Writes [plan length][plan (InitPlanCodec)][spec JSON] into a memfd.</summary>
     private static int WritePlan(InitPlan plan, Spec spec)
     {
-        byte[] planJson = JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJsonContext.Default.InitPlan);
+        byte[] planJson = InitPlanCodec.Encode(plan);
         byte[] specJson = OciJson.Serialize(ForInit(spec), false);
         int fd = Sys.MemfdCreate("ocirun-plan", Sys.MFD_CLOEXEC);
         Span<byte> len = stackalloc byte[4];

@@ -18,15 +18,19 @@ internal sealed class SeccompSetup(byte[] program, uint flags)
     private const int SECCOMP_SET_MODE_FILTER = 1;
 
     /// <summary>Compiles the config's profile; null when there is none.</summary>
-    internal static CompiledFilter? Compile(Spec spec)
+    internal static CompiledFilter? Compile(Spec spec, SeccompCache? cache = null)
     {
         if (spec.Linux?.Seccomp is not { } s) return null;
-        CompiledFilter f;
-        try { f = SeccompCompiler.Compile(SeccompProfileMapper.Map(s)); }
-        catch (SeccompException e) { throw new RuntimeError($"linux.seccomp.{e.Message}"); }
+        var f = cache is null ? CompileNow(s) : cache.GetOrCompile(s, () => CompileNow(s));
         if (f.UsesNotify && string.IsNullOrEmpty(s.ListenerPath))
             throw new RuntimeError("linux.seccomp.listenerPath: required when a rule uses SCMP_ACT_NOTIFY (the notify fd has nowhere to go)");
         return f with { FilterFlags = LoadFlags(f.FilterFlags) };
+    }
+
+    private static CompiledFilter CompileNow(LinuxSeccomp s)
+    {
+        try { return SeccompCompiler.Compile(SeccompProfileMapper.Map(s)); }
+        catch (SeccompException e) { throw new RuntimeError($"linux.seccomp.{e.Message}"); }
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ internal sealed class StateStore(string root)
     {
         if (id.Length == 0) throw new RuntimeError("container id: must not be empty");
         if (id.Length > 1024) throw new RuntimeError($"container id: longer than 1024 characters ({id.Length})");
-        if (id is "." or "..") throw new RuntimeError($"container id \"{id}\": invalid");
+        if (id is "." or ".." or Security.SeccompCache.DirName) throw new RuntimeError($"container id \"{id}\": invalid");
         foreach (char c in id)
             if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
                 throw new RuntimeError($"container id \"{Truncate(id)}\": invalid character '{c}' (allowed: A-Z a-z 0-9 _ . -)");
@@ -98,7 +98,7 @@ internal sealed class StateStore(string root)
     {
         if (!Directory.Exists(Root)) yield break;
         foreach (var d in Directory.EnumerateDirectories(Root))
-            yield return Path.GetFileName(d);
+            if (Path.GetFileName(d) is var name && name != Security.SeccompCache.DirName) yield return name;
     }
 
     /// <summary>Removes the container's directory and everything in it.</summary>

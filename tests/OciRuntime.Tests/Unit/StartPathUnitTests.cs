@@ -1,0 +1,118 @@
+using System.Reflection;
+using OciRuntime.Launch;
+using OciRuntime.Security;
+using OciSpec;
+using Seccomp;
+
+namespace OciRuntime.Tests.Unit;
+
+/// <summary>The binary plan handed to init and the seccomp cache under --root: both replace work on the start path.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class StartPathUnitTests
+{
+    [Fact]
+    public void Every_plan_field_survives_the_codec()
+    {
+        // Reflection sets each property to a value unlike its default, so a field added to InitPlan but not to the
+        // codec fails here rather than arriving in init as its default.
+        var plan = new InitPlan { Id = "x", Bundle = "b", Rootfs = "r" };
+        int i = 0;
+        foreach (var p in typeof(InitPlan).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            i++;
+            object value = p.PropertyType switch
+            {
+                var t when t == typeof(string) => $"v{i}-é",
+                var t when t == typeof(bool) => true,
+                var t when t == typeof(int) => 1000 + i,
+                var t when t == typeof(uint) => 0x8000_0000u + (uint)i,
+                var t when t == typeof(byte[]) => new byte[] { 1, 2, (byte)i },
+                var t when t == typeof(int[]) => new[] { -1, i, 7 },
+                var t => throw new InvalidOperationException($"InitPlan.{p.Name}: type {t} has no case here or in InitPlanCodec"),
+            };
+            p.SetValue(plan, value);
+        }
+        var back = InitPlanCodec.Decode(InitPlanCodec.Encode(plan));
+        foreach (var p in typeof(InitPlan).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            object? want = p.GetValue(plan), got = p.GetValue(back);
+            if (want is System.Collections.IEnumerable a && want is not string)
+                Assert.Equal(a.Cast<object>(), ((System.Collections.IEnumerable)got!).Cast<object>());
+            else
+                Assert.True(Equals(want, got), $"InitPlan.{p.Name}: sent {want}, init read {got}");
+        }
+    }
+
+    [Fact]
+    public void Nulls_and_defaults_survive_and_damage_is_an_error()
+    {
+        var plan = new InitPlan { Id = "id", Bundle = "/b", Rootfs = "/b/rootfs" };
+        var back = InitPlanCodec.Decode(InitPlanCodec.Encode(plan));
+        Assert.Null(back.CgroupPath);
+        Assert.Null(back.SeccompProgram);
+        Assert.Null(back.IdMapMountFds);
+        Assert.Equal(-1, back.FifoFd);
+        byte[] bytes = InitPlanCodec.Encode(plan);
+        Assert.Contains("truncated", Assert.Throws<RuntimeError>(() => InitPlanCodec.Decode(bytes.AsSpan(0, bytes.Length - 1))).Message);
+        Assert.Contains("trailing", Assert.Throws<RuntimeError>(() => InitPlanCodec.Decode([.. bytes, 0])).Message);
+    }
+
+    private static CompiledFilter Filter() =>
+        new([new SockFilter(0x20, 0, 0, 4), new SockFilter(0x06, 0, 0, 0x7fff0000)], 3, ["fly", "hover"], true);
+
+    [Fact]
+    public void A_cache_entry_answers_only_its_own_key()
+    {
+        byte[] key = "identity\nprofile"u8.ToArray();
+        byte[] entry = SeccompCache.Encode(key, Filter());
+        var hit = SeccompCache.Decode(entry, key);
+        Assert.NotNull(hit);
+        Assert.Equal(Filter().Program, hit!.Program);
+        Assert.Equal(3u, hit.FilterFlags);
+        Assert.True(hit.UsesNotify);
+        Assert.Equal(["fly", "hover"], hit.SkippedSyscalls);
+        // Another key with the same length (as a hash collision would be), a shorter entry, one byte too many.
+        Assert.Null(SeccompCache.Decode(entry, "identity\nprofilf"u8));
+        Assert.Null(SeccompCache.Decode(entry.AsSpan(0, entry.Length - 3), key));
+        Assert.Null(SeccompCache.Decode([.. entry, 0], key));
+    }
+
+    [Fact]
+    public void The_cache_key_changes_with_the_profile()
+    {
+        var a = new LinuxSeccomp { DefaultAction = "SCMP_ACT_ALLOW", Syscalls = [new LinuxSyscall { Names = ["mkdir"], Action = "SCMP_ACT_ERRNO" }] };
+        var b = a with { Syscalls = [new LinuxSyscall { Names = ["mkdirat"], Action = "SCMP_ACT_ERRNO" }] };
+        Assert.Equal(SeccompCache.Key(a), SeccompCache.Key(a));
+        Assert.NotEqual(SeccompCache.Key(a), SeccompCache.Key(b));
+        Assert.NotEqual(SeccompCache.Fnv1a64(SeccompCache.Key(a)), SeccompCache.Fnv1a64(SeccompCache.Key(b)));
+    }
+
+    [Fact]
+    public void A_second_compile_of_the_same_profile_comes_from_the_cache()
+    {
+        string root = Path.Join(Path.GetTempPath(), $"ocirun-test-cache-{Environment.ProcessId}");
+        Directory.CreateDirectory(root);
+        try
+        {
+            var profile = new LinuxSeccomp { DefaultAction = "SCMP_ACT_ALLOW", Syscalls = [new LinuxSyscall { Names = ["mkdir"], Action = "SCMP_ACT_ERRNO" }] };
+            var cache = new SeccompCache(root);
+            int compiles = 0;
+            CompiledFilter Compile() { compiles++; return Filter(); }
+            var first = cache.GetOrCompile(profile, Compile);
+            var second = cache.GetOrCompile(profile, Compile);
+            Assert.Equal(1, compiles);
+            Assert.Equal(first.Program, second.Program);
+            var dir = Path.Join(root, SeccompCache.DirName);
+            Assert.Single(Directory.GetFiles(dir));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(dir));
+            // A damaged entry is a miss and is replaced.
+            File.WriteAllBytes(Directory.GetFiles(dir)[0], [1, 2, 3]);
+            cache.GetOrCompile(profile, Compile);
+            Assert.Equal(2, compiles);
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+}
