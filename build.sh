@@ -23,7 +23,7 @@ need_packages() {
 }
 
 deps_build() { need_packages clang zlib1g-dev binutils libc6-dev; }
-deps_test() { need_packages busybox-static runc crun libseccomp2 uidmap hyperfine time; }
+deps_test() { need_packages busybox-static runc crun libseccomp2 uidmap hyperfine time jq criu; }
 # The engines that drive ocirun in tests/Engines.Tests; none is started as a service (the tests start their own).
 deps_engines() { need_packages containerd podman conmon docker.io; }
 

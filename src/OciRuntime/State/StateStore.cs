@@ -71,17 +71,16 @@ internal sealed class StateStore(string root)
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { throw new ContainerNotFound(id); }
         try
         {
-            return JsonSerializer.Deserialize(bytes, RuntimeJsonContext.Default.ContainerRecord)
-                   ?? throw new DamagedState(id, $"{file} is damaged: null");
+            return ContainerRecordJson.Read(bytes) ?? throw new DamagedState(id, $"{file} is damaged: null");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
         {
             throw new DamagedState(id, $"{file} is damaged: {e.Message.Split('\n')[0]}");
         }
     }
 
     public void Save(ContainerRecord record) =>
-        WriteAtomic(Path.Join(DirOf(record.Id), StateFile), JsonSerializer.SerializeToUtf8Bytes(record, RuntimeJsonContext.Default.ContainerRecord));
+        WriteAtomic(Path.Join(DirOf(record.Id), StateFile), ContainerRecordJson.Write(record));
 
     internal static void WriteAtomic(string path, ReadOnlySpan<byte> content)
     {

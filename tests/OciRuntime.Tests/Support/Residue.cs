@@ -7,7 +7,9 @@ public static class Residue
     {
         var found = new List<string>();
         if (Directory.Exists(root))
-            found.AddRange(Directory.EnumerateFileSystemEntries(root).Select(e => "state entry " + e));
+            // The compiled seccomp filters under --root are a cache shared by containers, not any one's state.
+            found.AddRange(Directory.EnumerateFileSystemEntries(root).Where(e => Path.GetFileName(e) != ".seccomp-cache")
+                .Select(e => "state entry " + e));
         foreach (var ctrl in Directory.EnumerateDirectories("/sys/fs/cgroup"))
             foreach (var id in ids)
                 foreach (var path in new[] { Path.Join(ctrl, id), Path.Join(ctrl, "ocirun", id) })

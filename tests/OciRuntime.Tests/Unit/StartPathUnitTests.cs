@@ -1,6 +1,7 @@
 using System.Reflection;
 using OciRuntime.Launch;
 using OciRuntime.Security;
+using OciRuntime.State;
 using OciSpec;
 using Seccomp;
 
@@ -114,5 +115,33 @@ public sealed class StartPathUnitTests
         {
             Directory.Delete(root, true);
         }
+    }
+
+    [Fact]
+    public void State_json_is_the_document_the_serializer_wrote()
+    {
+        var record = new ContainerRecord
+        {
+            Id = "c1", Pid = 4242, PidStartTime = 123456789012UL, Bundle = "/b \"q\"", Rootfs = "/b/rootfs",
+            Created = new DateTimeOffset(2026, 12, 6, 3, 4, 5, 678, TimeSpan.Zero), Owner = "root",
+            Annotations = new() { ["a"] = "1", ["é"] = "ü" }, CgroupPath = "/ocirun-test/c1", Complete = true, UseInit = true,
+        };
+        var options = new System.Text.Json.JsonSerializerOptions
+        {
+            PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase,
+            DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+            TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+        };
+        foreach (var r in new[] { record, record with { Annotations = null, CgroupPath = null, Complete = false } })
+        {
+            byte[] ours = ContainerRecordJson.Write(r);
+            Assert.Equal(System.Text.Json.JsonSerializer.Serialize(r, options), System.Text.Encoding.UTF8.GetString(ours));
+            var back = ContainerRecordJson.Read(ours)!;
+            Assert.Equal(r with { Annotations = null }, back with { Annotations = null });
+            Assert.Equal(r.Annotations, back.Annotations);
+        }
+        Assert.Null(ContainerRecordJson.Read("null"u8));
+        foreach (var bad in new[] { "", "[]", "{\"id\":1}", "{\"id\":\"x\"}", "{\"id\":\"x\",\"bundle\":\"b\",\"rootfs\":\"r\"} {}", "{\"id\":\"x\",", "{\"pid\":true}" })
+            Assert.ThrowsAny<System.Text.Json.JsonException>(() => ContainerRecordJson.Read(System.Text.Encoding.UTF8.GetBytes(bad)));
     }
 }
