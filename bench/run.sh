@@ -153,8 +153,9 @@ delete_leftover_containers() {
   for rt in "${AVAILABLE[@]}"; do
     root=$WORK/roots/$rt
     [ -d "$root" ] || continue
-    # Every runtime here keeps one directory per container under --root.
-    mapfile -t ids < <(find "$root" -mindepth 1 -maxdepth 1 -type d -printf '%f\n')
+    # Every runtime here keeps one directory per container under --root, and ocirun its seccomp cache
+    # (.seccomp-cache), which is not a container.
+    mapfile -t ids < <(find "$root" -mindepth 1 -maxdepth 1 -type d ! -name .seccomp-cache -printf '%f\n')
     [ ${#ids[@]} -gt 0 ] || continue
     log "cleanup: $rt: deleting ${#ids[@]} leftover container(s)"
     delete_all "$rt" "${ids[@]}"
