@@ -5,7 +5,5 @@ namespace OciRuntime;
 
 /// <summary>ocirun's own documents (not the spec's): source-generated, no reflection.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(StateView))]
-[JsonSerializable(typeof(List<StateView>))]
 [JsonSerializable(typeof(LogLine))]
 internal sealed partial class RuntimeJsonContext : JsonSerializerContext;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text;
-using System.Text.Json;
 using OciRuntime.State;
 
 namespace OciRuntime.Cli;
@@ -30,7 +29,7 @@ internal static class ListCommand
             }
             var o = new StringBuilder();
             if (r.GetValue(quiet)) foreach (var v in views) o.Append(v.Id).Append('\n');
-            else if (r.GetValue(format) == "json") o.Append(JsonSerializer.Serialize(views, RuntimeJsonContext.Default.ListStateView)).Append('\n');
+            else if (r.GetValue(format) == "json") o.Append(StateViewJson.Format(views)).Append('\n');
             else
             {
                 var rows = views.Select(v => new[] { v.Id, v.Pid.ToString(), v.Status, v.Bundle, v.Created.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ"), v.Owner ?? "" }).ToList();

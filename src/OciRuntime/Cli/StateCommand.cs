@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using OciRuntime.Cgroups;
 using OciRuntime.State;
 
@@ -18,8 +17,7 @@ internal static class StateCommand
             StateStore.ValidateId(cid);
             var store = g.Store();
             var view = Describe(store, store.Load(cid));
-            var opts = new JsonSerializerOptions(RuntimeJsonContext.Default.Options) { WriteIndented = true };
-            Console.Out.WriteLine(JsonSerializer.Serialize(view, new RuntimeJsonContext(opts).StateView));
+            Console.Out.WriteLine(StateViewJson.Format(view, indented: true));
             return 0;
         });
         return c;

@@ -144,4 +144,29 @@ public sealed class StartPathUnitTests
         foreach (var bad in new[] { "", "[]", "{\"id\":1}", "{\"id\":\"x\"}", "{\"id\":\"x\",\"bundle\":\"b\",\"rootfs\":\"r\"} {}", "{\"id\":\"x\",", "{\"pid\":true}" })
             Assert.ThrowsAny<System.Text.Json.JsonException>(() => ContainerRecordJson.Read(System.Text.Encoding.UTF8.GetBytes(bad)));
     }
+
+    [Fact]
+    public void State_output_is_the_document_the_serializer_wrote()
+    {
+        var options = new System.Text.Json.JsonSerializerOptions
+        {
+            DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+            TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+        };
+        var full = new StateView
+        {
+            OciVersion = "1.2.1", Id = "c1", Pid = 42, Status = "running", Bundle = "/b", Rootfs = "/b/rootfs",
+            Created = new DateTimeOffset(2026, 12, 6, 3, 4, 5, 678, TimeSpan.Zero), Owner = "root",
+            Annotations = new() { ["k"] = "v \"q\"" },
+        };
+        var bare = new StateView { OciVersion = "1.2.1", Id = "c2", Status = "stopped", Bundle = "" };
+        foreach (var v in new[] { full, bare })
+        {
+            Assert.Equal(System.Text.Json.JsonSerializer.Serialize(v, new System.Text.Json.JsonSerializerOptions(options) { WriteIndented = true }),
+                StateViewJson.Format(v, indented: true));
+            Assert.Equal(System.Text.Json.JsonSerializer.Serialize(v, options), StateViewJson.Format(v, indented: false));
+        }
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(new List<StateView> { full, bare }, options), StateViewJson.Format([full, bare]));
+        Assert.Equal("[]", StateViewJson.Format([]));
+    }
 }
