@@ -21,7 +21,8 @@ internal static class Program
         var globals = new GlobalOptionSet();
         var root = new RootCommand("ocirun: an OCI container runtime (runc-compatible command line)");
         globals.AddTo(root);
-        foreach (var c in CommandTable.All(globals)) root.Add(c);
+        if (CommandTable.Only(args, globals) is { } only) root.Add(only);
+        else foreach (var c in CommandTable.All(globals)) root.Add(c);
         var result = root.Parse(ExecCommand.Normalize(args));
         if (result.Errors.Count > 0)
         {

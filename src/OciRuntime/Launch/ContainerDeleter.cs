@@ -12,7 +12,8 @@ namespace OciRuntime.Launch;
 /// </summary>
 internal sealed class ContainerDeleter(StateStore store)
 {
-    internal void Delete(string id, bool force, TextWriter warnings)
+    /// <summary><paramref name="known"/>: the config when the caller has it already (`run`), saving a re-parse.</summary>
+    internal void Delete(string id, bool force, TextWriter warnings, OciSpec.Spec? known = null)
     {
         StateStore.ValidateId(id);
         if (!store.Exists(id))
@@ -54,7 +55,7 @@ internal sealed class ContainerDeleter(StateStore store)
 
         if (status != LifecycleStatus.Stopped || cgroup.Exists()) Kill(rec, cgroup);
 
-        var spec = ContainerConfig.Load(store, id);
+        var spec = known ?? ContainerConfig.Load(store, id);
         if (rec.Complete && spec?.Hooks?.Poststop is { Count: > 0 } poststop)
         {
             string stopped = HookState.Json(id, OciSpec.ContainerStatus.Stopped, 0, rec.Bundle, rec.Annotations);

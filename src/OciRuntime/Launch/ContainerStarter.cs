@@ -9,7 +9,8 @@ namespace OciRuntime.Launch;
 /// <summary>`start`: releases init through the exec FIFO, waits for its execve, then runs poststart hooks.</summary>
 internal sealed class ContainerStarter(StateStore store, PhaseTimer timer)
 {
-    internal void Start(string id, TextWriter warnings)
+    /// <summary><paramref name="known"/>: the config when the caller has it already (`run`), saving a re-parse.</summary>
+    internal void Start(string id, TextWriter warnings, Spec? known = null)
     {
         StateStore.ValidateId(id);
         using var lck = store.Lock(id);
@@ -22,7 +23,7 @@ internal sealed class ContainerStarter(StateStore store, PhaseTimer timer)
         timer.Mark("exec");
         if (error is not null) throw new RuntimeError(error);
 
-        var spec = ContainerConfig.Load(store, id);
+        var spec = known ?? ContainerConfig.Load(store, id);
         if (spec?.Hooks?.Poststart is { Count: > 0 } poststart)
         {
             string running = HookState.Json(id, OciSpec.ContainerStatus.Running, rec.Pid, rec.Bundle, rec.Annotations);
