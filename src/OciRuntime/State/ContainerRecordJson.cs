@@ -22,12 +22,7 @@ internal static class ContainerRecordJson
             w.WriteString("rootfs"u8, r.Rootfs);
             w.WriteString("created"u8, r.Created);
             w.WriteString("owner"u8, r.Owner);
-            if (r.Annotations is { } annotations)
-            {
-                w.WriteStartObject("annotations"u8);
-                foreach (var (k, v) in annotations) w.WriteString(k, v);
-                w.WriteEndObject();
-            }
+            WriteAnnotations(w, r.Annotations);
             if (r.CgroupPath is { } cgroup) w.WriteString("cgroupPath"u8, cgroup);
             w.WriteBoolean("complete"u8, r.Complete);
             w.WriteBoolean("useInit"u8, r.UseInit);
@@ -35,6 +30,15 @@ internal static class ContainerRecordJson
             w.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>"annotations" as state.json and the state output both carry it; nothing when null.</summary>
+    internal static void WriteAnnotations(Utf8JsonWriter w, Dictionary<string, string>? annotations)
+    {
+        if (annotations is null) return;
+        w.WriteStartObject("annotations"u8);
+        foreach (var (k, v) in annotations) w.WriteString(k, v);
+        w.WriteEndObject();
     }
 
     /// <summary>The record, or null for a JSON null; a JsonException names what is wrong.</summary>

@@ -37,12 +37,7 @@ internal static class StateViewJson
         if (v.Rootfs is { } rootfs) w.WriteString("rootfs"u8, rootfs);
         w.WriteString("created"u8, v.Created);
         if (v.Owner is { } owner) w.WriteString("owner"u8, owner);
-        if (v.Annotations is { } annotations)
-        {
-            w.WriteStartObject("annotations"u8);
-            foreach (var (k, val) in annotations) w.WriteString(k, val);
-            w.WriteEndObject();
-        }
+        ContainerRecordJson.WriteAnnotations(w, v.Annotations);
         w.WriteEndObject();
     }
 }
