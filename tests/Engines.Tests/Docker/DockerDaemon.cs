@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using Engines.Tests.Support;
+
+namespace Engines.Tests.Docker;
+
+/// <summary>
+/// A dockerd of the test's own: its data root, exec root, socket, pidfile and config file all under one
+/// ocirun-test directory, no bridge, no iptables, no ip forwarding, cgroups under /ocirun-test-docker, and ocirun
+/// registered as the runtime "ocirun". Dispose leaves nothing behind (see <see cref="DockerResidue"/>).
+/// </summary>
+public sealed class DockerDaemon : IDisposable
+{
+    /// <summary>Absolute, so the cgroups land at /sys/fs/cgroup/CTRL/ocirun-test-docker whatever cgroup the test
+    /// runs in (a relative parent is relative to the shim's own cgroup, which differs per controller).</summary>
+    public const string CgroupParent = "/ocirun-test-docker";
+
+    public string Dir { get; }
+    public string ExecRoot => Path.Join(Dir, "exec");
+    public string DataRoot => Path.Join(Dir, "data");
+    public string Socket => Path.Join(Dir, "docker.sock");
+    public string LogFile => Path.Join(Dir, "dockerd.log");
+    /// <summary>Where the containerd shim keeps the runtime's state (its --root for ocirun).</summary>
+    public string RuntimeRoot => Path.Join(ExecRoot, "runtime-runc", "moby");
+
+    private readonly Process _process;
+    private readonly bool _runDockerExisted = Directory.Exists("/run/docker");
+    private readonly Dictionary<string, string> _clientEnv;
+
+    public DockerDaemon(string runtime)
+    {
+        Dir = Paths.TempDir("docker");
+        Directory.CreateDirectory(DataRoot);
+        Directory.CreateDirectory(ExecRoot);
+        // An empty config of our own: nothing of the host's /etc/docker/daemon.json.
+        File.WriteAllText(Path.Join(Dir, "daemon.json"), "{}\n");
+        Directory.CreateDirectory(Path.Join(Dir, "client"));
+        _clientEnv = new() { ["DOCKER_CONFIG"] = Path.Join(Dir, "client"), ["DOCKER_HOST"] = "unix://" + Socket };
+
+        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardInput = true };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("exec \"$0\" \"$@\" >\"$OCIRUN_T_LOG\" 2>&1");
+        foreach (var a in new[]
+        {
+            "/usr/sbin/dockerd", "--debug",
+            "--data-root", DataRoot, "--exec-root", ExecRoot, "--pidfile", Path.Join(Dir, "dockerd.pid"),
+            "-H", "unix://" + Socket, "--config-file", Path.Join(Dir, "daemon.json"),
+            "--iptables=false", "--ip6tables=false", "--ip-forward=false", "--ip-masq=false", "--bridge=none",
+            "--storage-driver", "vfs", "--cgroup-parent", CgroupParent,
+            "--add-runtime", "ocirun=" + runtime,
+        }) psi.ArgumentList.Add(a);
+        psi.Environment["OCIRUN_T_LOG"] = LogFile;
+        // Debian's containerd and shim, not whatever sits earlier in the test's PATH.
+        psi.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
+        _process = Process.Start(psi)!;
+        _process.StandardInput.Close();
+        try
+        {
+            if (!Cmd.WaitFor(() => _process.HasExited || Client(["version", "--format", "{{.Server.Version}}"], 5_000).ExitCode == 0, 30_000, 200)
+                || _process.HasExited)
+                throw new InvalidOperationException($"dockerd did not come up:\n{Tail()}");
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Debian's docker 20.10 client (another, newer one may sit earlier in PATH), talking to our daemon.</summary>
+    public CmdResult Client(IEnumerable<string> args, int timeoutMs = 60_000, string? stdin = null) =>
+        Cmd.Run("/usr/bin/docker", args, timeoutMs, _clientEnv, stdin);
+
+    /// <summary>The end of dockerd's log (containerd's and the shims' lines are in it): for failure messages.</summary>
+    public string Tail(int lines = 40)
+    {
+        try { return string.Join('\n', File.ReadLines(LogFile).TakeLast(lines)); }
+        catch (IOException e) { return $"(no dockerd log: {e.Message})"; }
+    }
+
+    public void Dispose()
+    {
+        var residue = new DockerResidue(Dir, RuntimeRoot, CgroupParent);
+        // Containers first, while the daemon can still stop them the ordinary way.
+        if (!_process.HasExited)
+        {
+            var ids = Client(["ps", "-aq", "--no-trunc"], 20_000).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            if (ids.Length > 0) Client(["rm", "-f", .. ids], 30_000);
+        }
+        residue.StopDaemon(_process);
+        residue.KillOurProcesses();
+        residue.DeleteRuntimeState(Paths.Runtime);
+        residue.RemoveCgroups();
+        residue.Unmount();
+        residue.RemoveDirs(_runDockerExisted);
+        _process.Dispose();
+    }
+}
