@@ -5,14 +5,15 @@ namespace Engines.Tests.Docker;
 
 /// <summary>
 /// A dockerd of the test's own: its data root, exec root, socket, pidfile and config file all under one
-/// ocirun-test directory, no bridge, no iptables, no ip forwarding, cgroups under /ocirun-test-docker, and ocirun
+/// ocirun-test directory, no bridge, no iptables, no ip forwarding, cgroups under /ocirun-test-docker-PID, and ocirun
 /// registered as the runtime "ocirun". Dispose leaves nothing behind (see <see cref="DockerResidue"/>).
 /// </summary>
 public sealed class DockerDaemon : IDisposable
 {
-    /// <summary>Absolute, so the cgroups land at /sys/fs/cgroup/CTRL/ocirun-test-docker whatever cgroup the test
-    /// runs in (a relative parent is relative to the shim's own cgroup, which differs per controller).</summary>
-    public const string CgroupParent = "/ocirun-test-docker";
+    /// <summary>Absolute, so the cgroups land at /sys/fs/cgroup/CTRL/ocirun-test-docker-PID whatever cgroup the test
+    /// runs in (a relative parent is relative to the shim's own cgroup, which differs per controller); the test
+    /// run's pid, so that the sweep in Dispose never reaches another run's containers.</summary>
+    public static readonly string CgroupParent = $"/ocirun-test-docker-{Environment.ProcessId}";
 
     public string Dir { get; }
     public string ExecRoot => Path.Join(Dir, "exec");

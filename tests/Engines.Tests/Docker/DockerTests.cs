@@ -57,6 +57,28 @@ public sealed class DockerTests(DockerFixture docker) : IClassFixture<DockerFixt
     }
 
     [Fact]
+    public void Run_rm_of_a_process_whose_exec_fails_after_start_leaves_nothing()
+    {
+        // A script without #! is ENOEXEC at execve, which happens after the exec FIFO: ocirun's `start` fails (runc's
+        // succeeds and the container prints "exec /vol/script: exec format error" and exits 1). dockerd then
+        // deletes the failed task at once: the shim must already know init has exited, or it refuses and the
+        // shim, ocirun's state and the cgroup stay behind (about one run in three before ocirun waited for that).
+        string vol = Path.Join(docker.Daemon.Dir, "noexec");
+        Directory.CreateDirectory(vol);
+        File.WriteAllText(Path.Join(vol, "script"), "echo no shebang\n");
+        Cmd.Ok("chmod", ["0755", Path.Join(vol, "script")]);
+        for (int i = 0; i < 4; i++)
+        {
+            var r = docker.Run(["--rm", "-v", vol + ":/vol"], "/vol/script");
+            Assert.True(r.ExitCode == 125, r.ToString());
+            Assert.Contains("OCI runtime start failed: start: process.args[0]: exec /vol/script: exec format error", r.Stderr);
+        }
+        Assert.Equal("", docker.Ok("ps", "-aq").Stdout);
+        Assert.Empty(Directory.GetDirectories(docker.Daemon.RuntimeRoot));
+        Assert.Empty(Directory.GetDirectories(Path.Join("/sys/fs/cgroup/pids", DockerDaemon.CgroupParent)));
+    }
+
+    [Fact]
     public void Exec_in_a_detached_container_prints_and_passes_the_exit_code()
     {
         string name = "ocirun-test-exec";
