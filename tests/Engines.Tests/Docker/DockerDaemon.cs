@@ -15,6 +15,12 @@ public sealed class DockerDaemon : IDisposable
     /// run's pid, so that the sweep in Dispose never reaches another run's containers.</summary>
     public static readonly string CgroupParent = $"/ocirun-test-docker-{Environment.ProcessId}";
 
+    /// <summary>Where the container's cgroup is on the host: the pids hierarchy of a v1 or hybrid host (docker
+    /// 20.10 with cgroupfs uses v1 there), else the unified tree.</summary>
+    public static string CgroupOf(string id) => Path.Join(Unified ? "/sys/fs/cgroup" : "/sys/fs/cgroup/pids", CgroupParent, id);
+
+    public static bool Unified => File.Exists("/sys/fs/cgroup/cgroup.controllers");
+
     public string Dir { get; }
     public string ExecRoot => Path.Join(Dir, "exec");
     public string DataRoot => Path.Join(Dir, "data");

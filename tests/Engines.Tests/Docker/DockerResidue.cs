@@ -85,7 +85,9 @@ internal sealed partial class DockerResidue(string dir, string runtimeRoot, stri
     public void RemoveCgroups()
     {
         string rel = cgroupParent.TrimStart('/');
-        var tops = Directory.EnumerateDirectories("/sys/fs/cgroup").Select(h => Path.Join(h, rel)).Where(Directory.Exists).ToList();
+        // /sys/fs/cgroup itself too: on a unified (v2 only) host the parent sits right there.
+        var tops = Directory.EnumerateDirectories("/sys/fs/cgroup").Prepend("/sys/fs/cgroup").Select(h => Path.Join(h, rel))
+            .Where(Directory.Exists).ToList();
         // Deepest first, so each directory is empty of children when its turn comes.
         var all = tops.SelectMany(t => Directory.EnumerateDirectories(t, "*", SearchOption.AllDirectories).Append(t))
             .OrderByDescending(d => d.Count(ch => ch == '/')).ToList();

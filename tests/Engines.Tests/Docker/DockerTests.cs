@@ -75,7 +75,7 @@ public sealed class DockerTests(DockerFixture docker) : IClassFixture<DockerFixt
         }
         Assert.Equal("", docker.Ok("ps", "-aq").Stdout);
         Assert.Empty(Directory.GetDirectories(docker.Daemon.RuntimeRoot));
-        Assert.Empty(Directory.GetDirectories(Path.Join("/sys/fs/cgroup/pids", DockerDaemon.CgroupParent)));
+        Assert.Empty(Directory.GetDirectories(Path.GetDirectoryName(DockerDaemon.CgroupOf("x"))!));
     }
 
     [Fact]
@@ -126,12 +126,16 @@ public sealed class DockerTests(DockerFixture docker) : IClassFixture<DockerFixt
         docker.Detached(name, "sleep", "1000");
         try
         {
-            Assert.Equal(Unlimited + "\n", docker.Ok("exec", name, "cat", "/sys/fs/cgroup/memory/memory.limit_in_bytes").Stdout);
+            // The container sees its own cgroup at /sys/fs/cgroup: v1 files on a v1 or hybrid host, v2 on a unified one.
+            string[] files = DockerDaemon.Unified
+                ? ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.swap.max"]
+                : ["/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes"];
+            Assert.Equal((DockerDaemon.Unified ? "max" : Unlimited) + "\n", docker.Ok("exec", name, "cat", files[0]).Stdout);
             // docker refuses a memory limit above the (unlimited) swap limit without --memory-swap, runc or not.
             var u = docker.Docker("update", "--memory", "64m", "--memory-swap", "128m", name);
             Assert.True(u.ExitCode == 0, u.ToString() + docker.Daemon.Tail());
-            Assert.Equal("67108864\n134217728\n", docker.Ok("exec", name, "cat",
-                "/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes").Stdout);
+            // v1's memsw is memory plus swap; v2's swap.max is the swap alone.
+            Assert.Equal(DockerDaemon.Unified ? "67108864\n67108864\n" : "67108864\n134217728\n", docker.Ok(["exec", name, "cat", .. files]).Stdout);
         }
         finally { docker.Docker("rm", "-f", name); }
     }
@@ -243,7 +247,7 @@ public sealed class DockerTests(DockerFixture docker) : IClassFixture<DockerFixt
     {
         string name = "ocirun-test-rm";
         string id = docker.Detached(name, "sleep", "1000");
-        string cgroup = Path.Join("/sys/fs/cgroup/pids", DockerDaemon.CgroupParent, id);
+        string cgroup = DockerDaemon.CgroupOf(id);
         Assert.True(Directory.Exists(cgroup), $"no cgroup {cgroup}");
         docker.Ok("rm", "-f", name);
         Assert.Contains($"No such container: {name}", docker.Docker("rm", name).Stderr);
