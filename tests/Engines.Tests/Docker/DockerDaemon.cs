@@ -31,6 +31,7 @@ public sealed class DockerDaemon : IDisposable
 
     private readonly Process _process;
     private readonly bool _runDockerExisted = Directory.Exists("/run/docker");
+    private readonly bool _runContainerdExisted = Directory.Exists("/run/containerd");
     private readonly Dictionary<string, string> _clientEnv;
 
     public DockerDaemon(string runtime)
@@ -88,17 +89,19 @@ public sealed class DockerDaemon : IDisposable
     {
         var residue = new DockerResidue(Dir, RuntimeRoot, CgroupParent);
         // Containers first, while the daemon can still stop them the ordinary way.
-        if (!_process.HasExited)
+        residue.Step("docker rm -f", () =>
         {
+            if (_process.HasExited) return;
             var ids = Client(["ps", "-aq", "--no-trunc"], 20_000).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             if (ids.Length > 0) Client(["rm", "-f", .. ids], 30_000);
-        }
-        residue.StopDaemon(_process);
-        residue.KillOurProcesses();
-        residue.DeleteRuntimeState(Paths.Runtime);
-        residue.RemoveCgroups();
-        residue.Unmount();
-        residue.RemoveDirs(_runDockerExisted);
+        });
+        residue.Step("stop dockerd", () => residue.StopDaemon(_process));
+        residue.Step("kill containerd and shims", residue.KillOurProcesses);
+        residue.Step("delete runtime state", () => residue.DeleteRuntimeState(Paths.Runtime));
+        residue.Step("remove cgroups", residue.RemoveCgroups);
+        residue.Step("unmount", residue.Unmount);
+        residue.Step("remove directories", () => residue.RemoveDirs(_runDockerExisted, _runContainerdExisted));
         _process.Dispose();
+        residue.ThrowIfAnyLeft();
     }
 }

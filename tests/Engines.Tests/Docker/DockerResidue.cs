@@ -10,8 +10,9 @@ namespace Engines.Tests.Docker;
 /// Takes down what a test dockerd leaves when it stops, or when it dies: its containerd and shims (found by our
 /// directory in their command line, never by name: other engines' containerd run beside us), the containers'
 /// runtime state, the cgroups under our parent, the mounts under our directory, the directory itself, and
-/// /run/docker (dockerd makes /run/docker/plugins whatever its exec root). Each step runs even when one before
+/// /run/docker and /run/containerd when we made them. Each step runs even when one before
 /// failed; what could not be removed is thrown at the end, so a leak fails the run instead of passing unseen.
+/// dockerd makes /run/docker/plugins whatever its exec root, and the shims put their sockets in /run/containerd/s.
 /// </summary>
 internal sealed partial class DockerResidue(string dir, string runtimeRoot, string cgroupParent)
 {
@@ -141,7 +142,7 @@ internal sealed partial class DockerResidue(string dir, string runtimeRoot, stri
     private static string Unescape(string s) =>
         System.Text.RegularExpressions.Regex.Replace(s, @"\\([0-7]{3})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 8)).ToString());
 
-    public void RemoveDirs(bool runDockerExisted)
+    public void RemoveDirs(bool runDockerExisted, bool runContainerdExisted)
     {
         // Never recurse into a mount: it could reach files that are not ours.
         if (MountsUnderDir().Count == 0)
@@ -150,14 +151,27 @@ internal sealed partial class DockerResidue(string dir, string runtimeRoot, stri
             catch (IOException e) { _problems.Add($"cannot remove {dir}: {e.Message}"); }
         }
         else _problems.Add($"{dir} kept: mounts remain under it");
-        if (!runDockerExisted)
+        // Made by dockerd (plugins) and the shims (their sockets in /run/containerd/s) if they were not there:
+        // removed when empty, so another engine's live files are never touched.
+        var made = new List<string>();
+        if (!runDockerExisted) made.AddRange(["/run/docker/plugins", "/run/docker"]);
+        if (!runContainerdExisted) made.AddRange(["/run/containerd/s", "/run/containerd"]);
+        foreach (var d in made)
         {
-            foreach (var d in new[] { "/run/docker/plugins", "/run/docker" })
-            {
-                try { if (Directory.Exists(d) && !Directory.EnumerateFileSystemEntries(d).Any()) Directory.Delete(d); }
-                catch (IOException e) { _problems.Add($"cannot remove {d}: {e.Message}"); }
-            }
+            try { if (Directory.Exists(d) && !Directory.EnumerateFileSystemEntries(d).Any()) Directory.Delete(d); }
+            catch (IOException e) { _problems.Add($"cannot remove {d}: {e.Message}"); }
         }
+    }
+
+    /// <summary>Runs one step of the sweep; a failure is noted and the next step still runs.</summary>
+    public void Step(string what, Action step)
+    {
+        try { step(); }
+        catch (Exception e) { _problems.Add($"{what}: {e.GetType().Name}: {e.Message}"); }
+    }
+
+    public void ThrowIfAnyLeft()
+    {
         if (_problems.Count > 0) throw new InvalidOperationException("docker test residue:\n" + string.Join('\n', _problems));
     }
 }
