@@ -29,6 +29,13 @@ public sealed class DockerDaemon : IDisposable
     /// <summary>Where the containerd shim keeps the runtime's state (its --root for ocirun).</summary>
     public string RuntimeRoot => Path.Join(ExecRoot, "runtime-runc", "moby");
 
+    /// <summary>The containers ocirun keeps under <see cref="RuntimeRoot"/> (not its own dot-entries, such as
+    /// the seccomp filter cache).</summary>
+    public string[] RuntimeContainers() => ContainersUnder(RuntimeRoot);
+
+    internal static string[] ContainersUnder(string root) =>
+        Directory.Exists(root) ? Directory.GetDirectories(root).Where(d => !Path.GetFileName(d).StartsWith('.')).ToArray() : [];
+
     private readonly Process _process;
     private readonly bool _runDockerExisted = Directory.Exists("/run/docker");
     private readonly bool _runContainerdExisted = Directory.Exists("/run/containerd");

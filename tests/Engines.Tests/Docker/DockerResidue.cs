@@ -72,8 +72,7 @@ internal sealed partial class DockerResidue(string dir, string runtimeRoot, stri
     /// <summary>Containers whose shim died before deleting them: ocirun's state (runc's, should one be there).</summary>
     public void DeleteRuntimeState(string ocirun)
     {
-        if (!Directory.Exists(runtimeRoot)) return;
-        foreach (var c in Directory.EnumerateDirectories(runtimeRoot))
+        foreach (var c in DockerDaemon.ContainersUnder(runtimeRoot))
         {
             string id = Path.GetFileName(c);
             var r = Cmd.Run(ocirun, ["--root", runtimeRoot, "delete", "--force", id], 30_000);

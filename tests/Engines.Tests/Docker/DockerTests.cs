@@ -74,7 +74,7 @@ public sealed class DockerTests(DockerFixture docker) : IClassFixture<DockerFixt
             Assert.Contains("OCI runtime start failed: start: process.args[0]: exec /vol/script: exec format error", r.Stderr);
         }
         Assert.Equal("", docker.Ok("ps", "-aq").Stdout);
-        Assert.Empty(Directory.GetDirectories(docker.Daemon.RuntimeRoot));
+        Assert.Empty(docker.Daemon.RuntimeContainers());
         Assert.Empty(Directory.GetDirectories(Path.GetDirectoryName(DockerDaemon.CgroupOf("x"))!));
     }
 
