@@ -24,11 +24,23 @@ internal static class Program
         if (CommandTable.Only(args, globals) is { } only) root.Add(only);
         else foreach (var c in CommandTable.All(globals)) root.Add(c);
         var result = root.Parse(ExecCommand.Normalize(args));
+        string? log = LogTarget(result, globals);
+        ErrorOutput.CreateLog(log);
         if (result.Errors.Count > 0)
         {
             foreach (var e in result.Errors) Console.Error.WriteLine($"ocirun: {e.Message}");
+            // Engines read why a command failed from --log, not from stderr (containerd's shim: its last error line).
+            ErrorOutput.LogOnly(log, result.GetValue(globals.LogFormat) ?? "text", result.CommandResult.Command.Name,
+                string.Join("; ", result.Errors.Select(e => e.Message)));
             return 1;
         }
         return result.Invoke();
+    }
+
+    /// <summary>--log as parsed, or nothing when the parse could not make sense of it.</summary>
+    private static string? LogTarget(ParseResult result, GlobalOptionSet globals)
+    {
+        try { return result.GetValue(globals.Log); }
+        catch (InvalidOperationException) { return null; }
     }
 }

@@ -10,17 +10,39 @@ internal static class ErrorOutput
         string line = $"ocirun {command}: {message}";
         Console.Error.WriteLine(line);
         if (g?.Log is null) return;
+        LogOnly(g.Log, g.LogFormat, command, message);
+    }
+
+    /// <summary>The error line in --log only (the caller has said it on stderr in its own words).</summary>
+    internal static void LogOnly(string? log, string format, string command, string message)
+    {
+        if (log is null) return;
         try
         {
             string time = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ");
-            string text = g.LogFormat == "json"
+            string text = format == "json"
                 ? JsonSerializer.Serialize(new LogLine("error", $"{command}: {message}", time), RuntimeJsonContext.Default.LogLine)
                 : $"time=\"{time}\" level=error msg=\"{command}: {message.Replace("\"", "\\\"")}\"";
-            File.AppendAllText(g.Log, text + "\n");
+            File.AppendAllText(log, text + "\n");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"ocirun: cannot write log {g.Log}: {e.Message}");
+            Console.Error.WriteLine($"ocirun: cannot write log {log}: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// --log exists from the start of every command, empty when all went well, as runc makes it. containerd's shim
+    /// reads it after any failure: without the file it reports "unable to retrieve OCI runtime error (open
+    /// log.json: no such file or directory)" in place of ocirun's exit status and output.
+    /// </summary>
+    internal static void CreateLog(string? log)
+    {
+        if (log is null) return;
+        try { using var _ = new FileStream(log, FileMode.Append, FileAccess.Write, FileShare.ReadWrite); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"ocirun: cannot open log {log}: {e.Message}");
         }
     }
 }

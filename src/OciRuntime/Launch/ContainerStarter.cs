@@ -21,7 +21,11 @@ internal sealed class ContainerStarter(StateStore store, PhaseTimer timer)
         string? error = ExecGate.Release(fifo, rec.Pid);
         File.Delete(fifo);
         timer.Mark("exec");
-        if (error is not null) throw new RuntimeError(error);
+        if (error is not null)
+        {
+            AwaitReaped(rec.Pid, rec.PidStartTime);
+            throw new RuntimeError(error);
+        }
 
         var spec = known ?? ContainerConfig.Load(store, id);
         if (spec?.Hooks?.Poststart is { Count: > 0 } poststart)
@@ -31,6 +35,29 @@ internal sealed class ContainerStarter(StateStore store, PhaseTimer timer)
             foreach (var e in HookRunner.RunAllCollectingErrors("poststart", poststart, running))
                 warnings.WriteLine($"ocirun start: warning: {e}");
         }
+    }
+
+    /// <summary>
+    /// After a failed start, waits (a second at most) until init's parent has reaped it. containerd's shim marks
+    /// the task stopped only when it reaps init: had start failed before that, the shim would still say "created",
+    /// and docker's delete of the failed task is then refused ("task must be stopped before deletion"), leaving
+    /// the shim, this state and the cgroup behind. (runc's start does not fail for the process's own exec errors,
+    /// so it never meets this.) Not when init is our own child (`run`): nobody else would reap it.
+    /// </summary>
+    private static void AwaitReaped(int pid, ulong startTime)
+    {
+        for (int i = 0; i < 200 && ProcStat.TryRead(pid, out _, out ulong t) && t == startTime && ParentOf(pid) != Environment.ProcessId; i++)
+            Thread.Sleep(5);
+    }
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
+        }
+        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException) { return -1; }
     }
 }
 

@@ -30,8 +30,21 @@ internal sealed record ExecTarget(string Path, IReadOnlyList<string> Argv, IRead
     private static void Check(string path, string name)
     {
         long r = Sys.Access(path, X_OK);
-        if (r < 0) throw new RuntimeError($"process.args[0]: exec: \"{name}\": {SyscallException.Describe((int)-r)}");
-        if (Directory.Exists(path)) throw new RuntimeError($"process.args[0]: exec: \"{name}\": is a directory");
+        if (r < 0) throw new RuntimeError($"process.args[0]: exec: \"{name}\": {ErrnoText((int)-r)}");
+        // execve says EACCES for a directory, and so does runc (Go's LookPath).
+        if (Directory.Exists(path)) throw new RuntimeError($"process.args[0]: exec: \"{name}\": {ErrnoText(EACCES)}");
+    }
+
+    private const int EACCES = 13;
+
+    /// <summary>
+    /// An errno as runc words it (Go's text: strerror in lower case). docker's client picks the exit code of a
+    /// failed `run` from these words, case-sensitively: "no such file or directory" 127, "permission denied" 126.
+    /// </summary>
+    internal static string ErrnoText(int errno)
+    {
+        string s = SyscallException.Describe(errno);
+        return s.Length > 0 ? char.ToLowerInvariant(s[0]) + s[1..] : s;
     }
 
     /// <summary>execve; returns only on failure, with -errno.</summary>

@@ -62,7 +62,7 @@ internal static class InitMain
             if (plan.UseInit) return InitReaper.Run(target, fifo, plan.PreserveFds, spec.Process!.Terminal);
             InitReaper.ResetSignals();
             long r = target.Exec();
-            throw new RuntimeError($"process.args[0]: exec {target.Path}: {SyscallException.Describe((int)-r)}");
+            throw new RuntimeError($"process.args[0]: exec {target.Path}: {ExecTarget.ErrnoText((int)-r)}");
         }
         catch (Exception e)
         {
@@ -79,7 +79,7 @@ internal static class InitMain
         Sys.SetCloexec(sync.Fd, true);
         InitReaper.ResetSignals();
         long r = target.Exec();
-        TrySend(sync, SyncChannel.InitError, $"process.args[0]: exec {target.Path}: {SyscallException.Describe((int)-r)}");
+        TrySend(sync, SyncChannel.InitError, $"process.args[0]: exec {target.Path}: {ExecTarget.ErrnoText((int)-r)}");
         return 1;
     }
 

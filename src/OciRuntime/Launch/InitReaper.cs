@@ -114,7 +114,7 @@ internal static unsafe class InitReaper
         {
             int errno = BitConverter.ToInt32(status);
             Sys.Wait(child, out _, 0);
-            ExecGate.ReportFailure(fifo, $"process.args[0]: exec {target.Path}: {SyscallException.Describe(errno)}");
+            ExecGate.ReportFailure(fifo, $"process.args[0]: exec {target.Path}: {ExecTarget.ErrnoText(errno)}");
             return 1;
         }
         Sys.Close(fifo);

@@ -177,4 +177,30 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains("process.args", (string)line["msg"]!);
         Assert.False(string.IsNullOrEmpty((string?)line["time"]));
     }
+
+    // containerd's shim reads --log after every failure; runc creates it on every command, so a failure that logs
+    // nothing still reads as "exit status 1: <output>" and not as "open log.json: no such file or directory".
+    [Fact]
+    public void Json_log_is_created_by_a_command_that_logs_nothing()
+    {
+        string log = Path.Join(_s.Root, "..", $"quiet-{_s.NewId()}.json");
+        var r = RuntimeBinary.Run(["--root", _s.Root, "--log", log, "--log-format", "json", "list"]);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.True(File.Exists(log), "no log file");
+        Assert.Equal("", File.ReadAllText(log));
+        File.Delete(log);
+    }
+
+    [Fact]
+    public void Json_log_gets_a_command_line_error()
+    {
+        string log = Path.Join(_s.Root, "..", $"usage-{_s.NewId()}.json");
+        var r = RuntimeBinary.Run(["--root", _s.Root, "--log", log, "--log-format", "json", "create", _s.NewId(), "surplus-argument"]);
+        Assert.NotEqual(0, r.ExitCode);
+        var line = JsonNode.Parse(File.ReadAllLines(log).Last())!;
+        Assert.Equal("error", (string)line["level"]!);
+        Assert.Contains("surplus-argument", (string)line["msg"]!);
+        Assert.Contains("surplus-argument", r.Stderr);
+        File.Delete(log);
+    }
 }

@@ -59,6 +59,19 @@ public sealed class ProcessTests : IDisposable
         Assert.Contains("process.args[0]", r.Stderr);
     }
 
+    // runc's (Go's) lower-case errno text: docker's client maps "no such file or directory" to exit 127 and
+    // "permission denied" to 126 by matching these words case-sensitively; a directory is EACCES, as for execve.
+    [Theory]
+    [InlineData("/no/such/file", "no such file or directory")]
+    [InlineData("/etc/passwd", "permission denied")]
+    [InlineData("/bin", "permission denied")]
+    public void A_path_that_cannot_run_fails_create_in_runc_s_words(string path, string why)
+    {
+        var r = _s.Run(_s.NewBundle(path));
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains($"process.args[0]: exec: \"{path}\": {why}", r.Stderr);
+    }
+
     [Fact]
     public void Default_capabilities_match_the_config_and_nothing_more()
     {
