@@ -92,7 +92,34 @@ public sealed class ContainerdDaemon : IDisposable
 
     /// <summary>`ctr run` with the runtime under test, FIFOs and runtime state in our directories.</summary>
     public CmdResult Run(IEnumerable<string> runFlags, string id, IEnumerable<string> command, int timeoutMs = 60_000) =>
-        Ctr(["run", "--fifo-dir", fifoDir, "--runc-binary", Paths.Runtime, "--runc-root", runcRoot, .. runFlags, Image, NewId(id), .. command], timeoutMs);
+        Ctr(["run", .. RunFlags, .. runFlags, Image, NewId(id), .. command], timeoutMs);
+
+    /// <summary>`ctr run --config`: the whole spec from a file (root.path absolute), no image.</summary>
+    public CmdResult RunConfig(IEnumerable<string> runFlags, string config, string id) =>
+        Ctr(["run", .. RunFlags, .. runFlags, "--config", config, NewId(id)]);
+
+    public IReadOnlyList<string> RunFlags => ["--fifo-dir", fifoDir, "--runc-binary", Paths.Runtime, "--runc-root", runcRoot];
+
+    /// <summary>
+    /// A bundle for <see cref="RunConfig"/>: `ocirun spec`'s config (no terminal, the busybox rootfs unpacked here,
+    /// cgroupsPath /ocirun-test/ID as ctr would give it) changed by <paramref name="edit"/>.
+    /// </summary>
+    public string SpecBundle(string id, Action<System.Text.Json.Nodes.JsonNode> edit)
+    {
+        string bundle = Path.Join(Dir, "bundles", id);
+        string rootfs = Path.Join(bundle, "rootfs");
+        Directory.CreateDirectory(rootfs);
+        Cmd.Ok("tar", ["-C", rootfs, "-xf", BusyboxTarball.Path]);
+        Cmd.Ok(Paths.Runtime, ["spec", "--bundle", bundle]);
+        string file = Path.Join(bundle, "config.json");
+        var spec = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!;
+        spec["root"] = new System.Text.Json.Nodes.JsonObject { ["path"] = rootfs, ["readonly"] = true };
+        spec["process"]!["terminal"] = false;
+        spec["linux"]!["cgroupsPath"] = $"/{Namespace}/{id}";
+        edit(spec);
+        File.WriteAllText(file, spec.ToJsonString());
+        return bundle;
+    }
 
     public CmdResult Exec(string id, IEnumerable<string> execFlags, IEnumerable<string> command) =>
         Ctr(["task", "exec", "--fifo-dir", fifoDir, .. execFlags, id, .. command]);

@@ -141,6 +141,40 @@ public sealed class ContainerdTests(ContainerdDaemon ctr) : IClassFixture<Contai
         AssertNothingLeft("ctr-badmount");
     }
 
+    [Fact]
+    public void FailedStart_HookError_ReachesTheUserAndRmCleansUp()
+    {
+        // A whole spec of our own (ctr run --config): a startContainer hook that fails, so create succeeds and start
+        // does not. The shim then runs `delete` without --force: init must already be gone (stopped), as with runc.
+        const string id = "ctr-hookfail";
+        string bundle = ctr.SpecBundle(id, spec =>
+        {
+            spec["process"]!["args"] = new System.Text.Json.Nodes.JsonArray("echo", "should-not-run");
+            spec["hooks"] = System.Text.Json.Nodes.JsonNode.Parse(
+                """{"startContainer":[{"path":"/bin/sh","args":["sh","-c","echo hook-failed-on-purpose >&2; exit 3"]}]}""");
+        });
+        var r = ctr.RunConfig(["--rm"], Path.Join(bundle, "config.json"), id);
+        Assert.True(r.ExitCode == 1, $"{r}\n{ctr.Log()}");
+        Assert.DoesNotContain("should-not-run", r.Stdout);
+        Assert.Contains(
+            "ctr: OCI runtime start failed: start: hooks.startContainer[0]: /bin/sh failed (exit status 3): hook-failed-on-purpose: unknown",
+            r.Stderr);
+        AssertNothingLeft(id);
+    }
+
+    [Fact]
+    public void RunRmTty_TheProcessHasATerminal()
+    {
+        // ctr -t wants a terminal of its own: script(1) gives it one. The shim passes --console-socket to create.
+        string line = $"ctr --address {ctr.Address} --namespace {ContainerdDaemon.Namespace} run --rm -t {string.Join(' ', ctr.RunFlags)} " +
+                      $"{ContainerdDaemon.Image} {ctr.NewId("ctr-tty")} sh -c 'tty; echo hi; exit 5'";
+        var r = Cmd.Run("script", ["-qec", line, "/dev/null"]);
+        Assert.True(r.ExitCode == 5, $"{r}\n{ctr.Log()}");
+        // Two terminals (the container's and script's) each turn \n into \r\n.
+        Assert.Matches(@"/dev/pts/\d+\r+\nhi\r+\n", r.Stdout);
+        AssertNothingLeft("ctr-tty");
+    }
+
     /// <summary>After a failed create: no container, no runtime state, no cgroup.</summary>
     private void AssertNothingLeft(string id)
     {
