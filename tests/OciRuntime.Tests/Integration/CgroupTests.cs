@@ -327,6 +327,22 @@ public sealed class CgroupTests : IDisposable
         Assert.True(ulong.Parse(CgFile("memory", id, "memory.failcnt")) > 0 || CgFile("memory", id, "memory.oom_control").Contains("oom_kill 1"), stderr.Result);
     }
 
+    [Fact]
+    public void Memory_limit_too_small_for_init_names_the_oom_killer_and_leaves_nothing()
+    {
+        // Limits are written before init joins the cgroup, so init itself is what the OOM killer ends; the error
+        // must say so (it said only "container init exited during setup", sometimes without the signal).
+        var b = _s.NewBundle("true");
+        Resources(b, """{"memory":{"limit":100000}}""");
+        b.Save();
+        string id = _s.NewId();
+        var r = _s.Oci("create", "--bundle", b.Dir, id);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("create: container init exited during setup (killed by signal 9): out of memory in the container's cgroup (linux.resources.memory.limit: 100000 bytes)", r.Stderr);
+        Assert.False(Directory.Exists(Path.Join("/sys/fs/cgroup/memory/ocirun", id)), "the cgroup outlived the failed create");
+        Assert.NotEqual(0, _s.Oci("state", id).ExitCode);
+    }
+
     /// <summary>Runs a device probe in the cgroup: the shell waits until it has been moved there.</summary>
     private static string RunInCgroup(V2Manager m, string top)
     {
