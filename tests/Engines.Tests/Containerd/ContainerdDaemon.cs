@@ -24,7 +24,8 @@ public sealed class ContainerdDaemon : IDisposable
 
     public ContainerdDaemon()
     {
-        Dir = Paths.TempDir("containerd");
+        // "ctr-containerd": the docker tests start a containerd of their own in the same test process.
+        Dir = Paths.TempDir("ctr-containerd");
         Address = Path.Join(Dir, "containerd.sock");
         runcRoot = Path.Join(Dir, "runc");
         fifoDir = Path.Join(Dir, "fifo");

@@ -112,6 +112,48 @@ public sealed class ContainerdTests(ContainerdDaemon ctr) : IClassFixture<Contai
     }
 
     [Fact]
+    public void KillAll_ReachesExecProcessesToo()
+    {
+        const string id = "ctr-killall";
+        try
+        {
+            var run = ctr.Run(["--detach"], id, ["sleep", "1000"]);
+            Assert.True(run.ExitCode == 0, $"{run}\n{ctr.Log()}");
+            var bg = ctr.Exec(id, ["--detach", "--exec-id", "other"], ["sleep", "999"]);
+            Assert.True(bg.ExitCode == 0, $"{bg}\n{ctr.Log()}");
+            // The exec's failure comes from our exec's log, as create's does.
+            var bad = ctr.Exec(id, ["--exec-id", "bad"], ["/bin/ocirun-test-missing"]);
+            Assert.Equal(1, bad.ExitCode);
+            Assert.Contains("ctr: OCI runtime exec failed: exec: process.args[0]: exec: \"/bin/ocirun-test-missing\": No such file or directory: unknown", bad.Stderr);
+
+            var kill = ctr.Ctr(["task", "kill", "--all", "--signal", "SIGKILL", id]);
+            Assert.True(kill.ExitCode == 0, $"{kill}\n{ctr.Log()}");
+            Assert.True(Cmd.WaitFor(() => ctr.TaskStatus(id) == "STOPPED"), $"still {ctr.TaskStatus(id)} after kill --all");
+            Assert.True(Cmd.WaitFor(() => File.ReadAllText($"/sys/fs/cgroup/pids/ocirun-test/{id}/cgroup.procs").Trim() == ""),
+                "kill --all left processes in the cgroup");
+            var rm = ctr.Ctr(["task", "rm", id]);
+            Assert.True(rm.ExitCode == 0, $"{rm}\n{ctr.Log()}");
+            Assert.Contains("exit code 137", rm.Stderr);
+        }
+        finally
+        {
+            ctr.Remove(id);
+        }
+    }
+
+    [Fact]
+    public void FailedCreate_MemoryLimitTooSmall_NamesTheOomKiller()
+    {
+        // runc refuses to write such a limit; ocirun writes limits before init joins, so the OOM killer ends init.
+        var r = ctr.Run(["--rm", "--memory-limit", "100000"], "ctr-tinymem", ["true"]);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains(
+            "OCI runtime create failed: create: container init exited during setup (killed by signal 9): out of memory in the container's cgroup (linux.resources.memory.limit: 100000 bytes): unknown",
+            r.Stderr);
+        AssertNothingLeft("ctr-tinymem");
+    }
+
+    [Fact]
     public void FailedCreate_MissingBinary_ReachesTheUser()
     {
         // The shim reads the last error of our --log-format json log and puts it in ctr's message as it is.
