@@ -293,6 +293,19 @@ public sealed class CgroupTests : IDisposable
     }
 
     [Fact]
+    public void Kill_all_KILL_of_a_paused_container_stops_it()
+    {
+        // The v1 freezer holds SIGKILL until thaw: containerd's `task rm --force` of a paused task sends this and
+        // waits for the exit (forever, before the fix).
+        string id = Started(_s.NewBundle().Shell("sleep 1000 & sleep 1000"));
+        Assert.Equal(0, _s.Oci("pause", id).ExitCode);
+        Assert.Equal(0, _s.Oci("kill", "--all", id, "KILL").ExitCode);
+        LifecycleTests.WaitFor(() => Status(id) == "stopped");
+        LifecycleTests.WaitFor(() => JsonNode.Parse(_s.Oci("ps", "--format", "json", id).Stdout)!.AsArray().Count == 0);
+        Assert.Equal(0, _s.Oci("delete", id).ExitCode);
+    }
+
+    [Fact]
     public void Delete_force_after_init_was_sigkilled_leaves_nothing()
     {
         string id = Started(_s.NewBundle().Shell("sleep 1000 & sleep 1000"));
