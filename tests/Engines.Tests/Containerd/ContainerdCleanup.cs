@@ -20,23 +20,25 @@ internal static partial class ContainerdCleanup
     internal static void KillAndRemoveCgroups(string ns, IEnumerable<string> ids)
     {
         var hierarchies = Directory.EnumerateDirectories("/sys/fs/cgroup").Append("/sys/fs/cgroup").ToList();
+        var cgroups = hierarchies.SelectMany(h => ids.Select(id => Path.Join(h, ns, id))).Where(Directory.Exists).ToList();
+        // Thaw first, in the freezer hierarchy: a frozen task does not die of SIGKILL, whichever hierarchy we read it from.
+        foreach (var cg in cgroups)
+        {
+            string freezer = Path.Join(cg, "freezer.state");
+            if (File.Exists(freezer)) Try(() => File.WriteAllText(freezer, "THAWED"), cg);
+        }
+        foreach (var cg in cgroups)
+        {
+            Cmd.WaitFor(() =>
+            {
+                var procs = Procs(cg);
+                foreach (int pid in procs) Kill(pid, 9);
+                return procs.Count == 0 && Try(() => Directory.Delete(cg), null);
+            }, 5_000);
+            if (Directory.Exists(cg)) Console.Error.WriteLine($"containerd fixture: cannot remove cgroup {cg}");
+        }
         foreach (var h in hierarchies)
         {
-            foreach (var id in ids)
-            {
-                string cg = Path.Join(h, ns, id);
-                if (!Directory.Exists(cg)) continue;
-                // A frozen task does not die of SIGKILL until it is thawed.
-                string freezer = Path.Join(cg, "freezer.state");
-                if (File.Exists(freezer)) Try(() => File.WriteAllText(freezer, "THAWED"), cg);
-                Cmd.WaitFor(() =>
-                {
-                    var procs = Procs(cg);
-                    foreach (int pid in procs) Kill(pid, 9);
-                    return procs.Count == 0 && Try(() => Directory.Delete(cg), null);
-                }, 5_000);
-                if (Directory.Exists(cg)) Console.Error.WriteLine($"containerd fixture: cannot remove cgroup {cg}");
-            }
             string parent = Path.Join(h, ns);
             if (Directory.Exists(parent)) Try(() => Directory.Delete(parent), null);
         }

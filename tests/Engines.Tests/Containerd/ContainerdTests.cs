@@ -154,6 +154,30 @@ public sealed class ContainerdTests(ContainerdDaemon ctr) : IClassFixture<Contai
     }
 
     [Fact]
+    public void RmForce_OfAPausedTask_RemovesIt()
+    {
+        // ctr sends `kill --all ID 9` and waits for the exit: the kill must thaw the v1 freezer, as runc's does.
+        const string id = "ctr-pausedrm";
+        try
+        {
+            var run = ctr.Run(["--detach"], id, ["sleep", "1000"]);
+            Assert.True(run.ExitCode == 0, $"{run}\n{ctr.Log()}");
+            int pid = ctr.TaskPid(id);
+            Assert.Equal(0, ctr.Ctr(["task", "pause", id]).ExitCode);
+            Assert.Equal("PAUSED", ctr.TaskStatus(id));
+            var rm = ctr.Ctr(["task", "rm", "--force", id], 20_000);
+            Assert.True(rm.ExitCode == 0, $"{rm}\n{ctr.Log()}");
+            Assert.Null(ctr.TaskStatus(id));
+            Assert.True(ContainerdDaemon.Gone(pid), "the paused task's process outlived task rm --force");
+            Assert.False(Directory.Exists($"/sys/fs/cgroup/freezer/ocirun-test/{id}"), "the cgroup outlived task rm --force");
+        }
+        finally
+        {
+            ctr.Remove(id);
+        }
+    }
+
+    [Fact]
     public void FailedCreate_MissingBinary_ReachesTheUser()
     {
         // The shim reads the last error of our --log-format json log and puts it in ctr's message as it is.
