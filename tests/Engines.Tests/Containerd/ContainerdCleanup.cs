@@ -68,14 +68,21 @@ internal static partial class ContainerdCleanup
     /// containerd 1.6 puts shim sockets in /run/containerd/s whatever its state dir is, named by
     /// sha256(address/namespace/id); a shim killed by the fixture leaves its socket there.
     /// </summary>
-    internal static void RemoveShimSockets(string address, string ns, IEnumerable<string> ids)
+    internal static void RemoveShimSockets(string address, string ns, IEnumerable<string> ids, bool removeEmptyDirs)
     {
         foreach (var id in ids)
         {
             string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{address}/{ns}/{id}")));
-            Try(() => File.Delete(Path.Join("/run/containerd/s", hash)), null);
+            Try(() => File.Delete(Path.Join(ShimSocketRoot, "s", hash)), null);
         }
+        // Only directories our shims made, and only when empty (rmdir refuses otherwise): another containerd may use them.
+        if (!removeEmptyDirs) return;
+        Try(() => Directory.Delete(Path.Join(ShimSocketRoot, "s")), null);
+        Try(() => Directory.Delete(ShimSocketRoot), null);
     }
+
+    /// <summary>containerd 1.6's defaults.DefaultStateDir, where shim sockets go whatever the configured state dir.</summary>
+    internal const string ShimSocketRoot = "/run/containerd";
 
     private static bool Try(Action a, string? what)
     {

@@ -21,6 +21,8 @@ public sealed class ContainerdDaemon : IDisposable
     private readonly string runcRoot, fifoDir, logFile;
     private readonly Process daemon;
     private readonly HashSet<string> ids = [];
+    /// <summary>Whether /run/containerd was there before us: the shims make /run/containerd/s whatever our state dir is.</summary>
+    private readonly bool hadRunContainerd = Directory.Exists(ContainerdCleanup.ShimSocketRoot);
 
     public ContainerdDaemon()
     {
@@ -164,7 +166,7 @@ public sealed class ContainerdDaemon : IDisposable
         Cmd.WaitFor(() => shims.All(Gone), 10_000);
         ContainerdCleanup.KillAndRemoveCgroups(Namespace, ids);
         ContainerdCleanup.UnmountUnder(Dir);
-        ContainerdCleanup.RemoveShimSockets(Address, Namespace, ids);
+        ContainerdCleanup.RemoveShimSockets(Address, Namespace, ids, removeEmptyDirs: !hadRunContainerd);
         try { Directory.Delete(Dir, true); }
         catch (IOException e) { Console.Error.WriteLine($"containerd fixture: cannot remove {Dir}: {e.Message}"); }
     }
