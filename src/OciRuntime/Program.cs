@@ -27,6 +27,7 @@ internal static class Program
         if (result.Errors.Count > 0)
         {
             foreach (var e in result.Errors) Console.Error.WriteLine($"ocirun: {e.Message}");
+            ParseErrorLog.Write(globals, result);
             return 1;
         }
         return result.Invoke();
