@@ -9,6 +9,12 @@ internal static class ErrorOutput
     {
         string line = $"ocirun {command}: {message}";
         Console.Error.WriteLine(line);
+        LogOnly(g, command, message);
+    }
+
+    /// <summary>Only the --log line (stderr has it already): containerd's shim reads the reason from the log alone.</summary>
+    internal static void LogOnly(GlobalOptions? g, string command, string message)
+    {
         if (g?.Log is null) return;
         LogOnly(g.Log, g.LogFormat, command, message);
     }

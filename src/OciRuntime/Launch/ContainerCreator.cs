@@ -50,6 +50,7 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
         Rootless.EnsureRoot(store.Root);
         using var lck = store.CreateNew(o.Id);
         ICgroupManager? cgroup = null;
+        OomWatcher? oom = null;
         int consoleFd = -1, fifoFd = -1, terminalFd = -1;
         try
         {
@@ -86,6 +87,7 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
                 SeccompProgram = seccomp is null ? null : SeccompSetup.Serialize(seccomp), SeccompFlags = seccomp?.FilterFlags ?? 0,
             };
             var callbacks = new Callbacks(spec, cgroup, o.Id, bundle);
+            oom = SetupOom.Watch(cgroup, spec.Linux?.Resources?.Memory?.Limit);
             int pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, fifoFd, consoleFd, timer, binary), callbacks);
             ProcStat.TryRead(pid, out _, out ulong start);
             record = record with { Pid = pid, PidStartTime = start, Complete = true };
@@ -94,16 +96,20 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
             timer.Mark("state");
             return new Created(record, spec, terminalFd);
         }
-        catch
+        catch (Exception e)
         {
+            // Asked before the cgroup goes: its counters say whether the OOM killer ended init.
+            var oomError = SetupOom.Explain(oom, e, spec.Linux?.Resources?.Memory?.Limit);
             try { cgroup?.KillAll(Sys.SIGKILL); } catch (Exception) { }
             try { cgroup?.Destroy(); } catch (Exception) { }
             try { store.Remove(o.Id); } catch (Exception) { }
             Sys.Close(terminalFd);
+            if (oomError is not null) throw oomError;
             throw;
         }
         finally
         {
+            oom?.Dispose();
             Sys.Close(consoleFd);
             Sys.Close(fifoFd);
         }

@@ -16,6 +16,9 @@ internal sealed class ContainerSignaller(StateStore store)
         if (all)
         {
             cgroup.KillAll(signal);
+            // A task frozen by the v1 freezer does not die of SIGKILL until thawed. runc's kill --all ends thawed
+            // too, and containerd's `task rm --force` of a paused task waits for that exit (it hung with ocirun).
+            if (signal == Sys.SIGKILL && cgroup.IsFrozen()) cgroup.Thaw();
             return;
         }
         // A pidfd pins the process: the signal cannot reach a pid that was reused since the check.

@@ -199,7 +199,13 @@ internal static class InitSpawner
     private static string ExitDescription(int childPid, int containerPid)
     {
         int pid = childPid > 0 ? childPid : containerPid;
-        if (pid <= 0 || Sys.Wait(pid, out int status, Sys.WNOHANG) <= 0) return "";
+        if (pid <= 0) return "";
+        // The socket reads end-of-file when the kernel closes a dying child's files, a moment before the child
+        // becomes waitable: without this wait the cause (an OOM kill's SIGKILL, say) was lost about half the time.
+        int status = 0;
+        long waited = 0;
+        for (int i = 0; i < 200 && (waited = Sys.Wait(pid, out status, Sys.WNOHANG)) == 0; i++) Thread.Sleep(1);
+        if (waited <= 0) return "";
         return (status & 0x7f) == 0 ? $" (exit status {(status >> 8) & 0xff})" : $" (killed by signal {status & 0x7f})";
     }
 

@@ -203,4 +203,20 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains("surplus-argument", r.Stderr);
         File.Delete(log);
     }
+
+    [Fact]
+    public void Json_log_gets_command_line_errors_too()
+    {
+        // containerd's shim reads only the log: an unknown flag must not reach ctr as "unable to retrieve OCI runtime error".
+        var b = _s.NewBundle();
+        b.Save();
+        string log = Path.Join(b.Dir, "log.json");
+        var r = RuntimeBinary.Run(["--root", _s.Root, "--log", log, "--log-format", "json", "create", "--bundle", b.Dir, "--ocirun-test-no-such-flag", "x", _s.NewId()]);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("ocirun: Unrecognized command or argument", r.Stderr);
+        var line = JsonNode.Parse(File.ReadAllLines(log).Last())!;
+        Assert.Equal("error", (string)line["level"]!);
+        Assert.StartsWith("create: Unrecognized command or argument", (string)line["msg"]!);
+        Assert.False(string.IsNullOrEmpty((string?)line["time"]));
+    }
 }

@@ -293,6 +293,19 @@ public sealed class CgroupTests : IDisposable
     }
 
     [Fact]
+    public void Kill_all_KILL_of_a_paused_container_stops_it()
+    {
+        // The v1 freezer holds SIGKILL until thaw: containerd's `task rm --force` of a paused task sends this and
+        // waits for the exit (forever, before the fix).
+        string id = Started(_s.NewBundle().Shell("sleep 1000 & sleep 1000"));
+        Assert.Equal(0, _s.Oci("pause", id).ExitCode);
+        Assert.Equal(0, _s.Oci("kill", "--all", id, "KILL").ExitCode);
+        LifecycleTests.WaitFor(() => Status(id) == "stopped");
+        LifecycleTests.WaitFor(() => JsonNode.Parse(_s.Oci("ps", "--format", "json", id).Stdout)!.AsArray().Count == 0);
+        Assert.Equal(0, _s.Oci("delete", id).ExitCode);
+    }
+
+    [Fact]
     public void Delete_force_after_init_was_sigkilled_leaves_nothing()
     {
         string id = Started(_s.NewBundle().Shell("sleep 1000 & sleep 1000"));
@@ -325,6 +338,22 @@ public sealed class CgroupTests : IDisposable
         Assert.Contains(lines, l => (string)l["type"]! == "oom" && (string)l["id"]! == id);
         Assert.Contains(lines, l => (string)l["type"]! == "stats");
         Assert.True(ulong.Parse(CgFile("memory", id, "memory.failcnt")) > 0 || CgFile("memory", id, "memory.oom_control").Contains("oom_kill 1"), stderr.Result);
+    }
+
+    [Fact]
+    public void Memory_limit_too_small_for_init_names_the_oom_killer_and_leaves_nothing()
+    {
+        // Limits are written before init joins the cgroup, so init itself is what the OOM killer ends; the error
+        // must say so (it said only "container init exited during setup", sometimes without the signal).
+        var b = _s.NewBundle("true");
+        Resources(b, """{"memory":{"limit":100000}}""");
+        b.Save();
+        string id = _s.NewId();
+        var r = _s.Oci("create", "--bundle", b.Dir, id);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("create: container init exited during setup (killed by signal 9): out of memory in the container's cgroup (linux.resources.memory.limit: 100000 bytes)", r.Stderr);
+        Assert.False(Directory.Exists(Path.Join("/sys/fs/cgroup/memory/ocirun", id)), "the cgroup outlived the failed create");
+        Assert.NotEqual(0, _s.Oci("state", id).ExitCode);
     }
 
     /// <summary>Runs a device probe in the cgroup: the shell waits until it has been moved there.</summary>
