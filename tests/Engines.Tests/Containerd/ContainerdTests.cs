@@ -124,7 +124,7 @@ public sealed class ContainerdTests(ContainerdDaemon ctr) : IClassFixture<Contai
             // The exec's failure comes from our exec's log, as create's does.
             var bad = ctr.Exec(id, ["--exec-id", "bad"], ["/bin/ocirun-test-missing"]);
             Assert.Equal(1, bad.ExitCode);
-            Assert.Contains("ctr: OCI runtime exec failed: exec: process.args[0]: exec: \"/bin/ocirun-test-missing\": No such file or directory: unknown", bad.Stderr);
+            Assert.Contains("ctr: OCI runtime exec failed: exec: process.args[0]: exec: \"/bin/ocirun-test-missing\": no such file or directory: unknown", bad.Stderr);
 
             var kill = ctr.Ctr(["task", "kill", "--all", "--signal", "SIGKILL", id]);
             Assert.True(kill.ExitCode == 0, $"{kill}\n{ctr.Log()}");
@@ -184,7 +184,7 @@ public sealed class ContainerdTests(ContainerdDaemon ctr) : IClassFixture<Contai
         var r = ctr.Run(["--rm"], "ctr-missing", ["/bin/ocirun-test-missing"]);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains(
-            "ctr: failed to create shim task: OCI runtime create failed: create: process.args[0]: exec: \"/bin/ocirun-test-missing\": No such file or directory: unknown",
+            "ctr: failed to create shim task: OCI runtime create failed: create: process.args[0]: exec: \"/bin/ocirun-test-missing\": no such file or directory: unknown",
             r.Stderr);
         AssertNothingLeft("ctr-missing");
     }
