@@ -351,6 +351,26 @@ public sealed class MountTests : IDisposable
         Assert.False(File.Exists(Path.Join(b.Rootfs, "seed", "new")));
     }
 
+    // runc: a tmpfs over a directory the image has takes that directory's mode; over one the runtime creates it keeps
+    // its own (mode=, else 1777). podman's `--tmpfs /data` (tmpcopyup) on a new directory must come out 1777.
+    [Theory]
+    [InlineData("tmpcopyup")]
+    [InlineData("nosuid")]
+    public void Tmpfs_mode_is_the_existing_directorys_else_its_own(string option)
+    {
+        var b = _s.NewBundle();
+        Directory.CreateDirectory(Path.Join(b.Rootfs, "private"));
+        File.SetUnixFileMode(Path.Join(b.Rootfs, "private"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        b.AddMount(MountJson.Mount("/private", "tmpfs", "tmpfs", option, "mode=1777"))
+            .AddMount(MountJson.Mount("/fresh", "tmpfs", "tmpfs", option))
+            .AddMount(MountJson.Mount("/fresh-mode", "tmpfs", "tmpfs", option, "mode=750"))
+            .AddMount(MountJson.Mount("/private-ro", "tmpfs", "tmpfs", option, "ro"));
+        Directory.CreateDirectory(Path.Join(b.Rootfs, "private-ro"));
+        File.SetUnixFileMode(Path.Join(b.Rootfs, "private-ro"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        var (o, _) = RunAndList(b, "stat -c %a /private /fresh /fresh-mode /private-ro");
+        Assert.Equal("700\n1777\n750\n500\n", o);
+    }
+
     [Fact]
     public void Unknown_option_goes_to_the_filesystem_as_data()
     {
