@@ -166,6 +166,20 @@ public sealed class PodmanTests(PodmanFixture fixture) : IClassFixture<PodmanFix
     }
 
     [Fact]
+    public void Kill_of_a_paused_container_ends_it()
+    {
+        string id = _p.Detached("ocirun-test-kill-paused", "sleep", "1000");
+        try
+        {
+            _p.Ok("pause", id);
+            var r = _p.Run("kill", id);
+            Assert.True(r.ExitCode == 0, r.ToString()); // was: timed out waiting for file .../exits/ID
+            Assert.Equal("137\n", _p.Ok("wait", id).Stdout);
+        }
+        finally { _p.Run("rm", "-f", "-t", "0", id); }
+    }
+
+    [Fact]
     public void Restart_runs_the_container_again()
     {
         string id = _p.Detached("ocirun-test-restart", "sh", "-c", "echo started; sleep 1000");
