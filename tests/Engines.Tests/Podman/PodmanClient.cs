@@ -66,12 +66,16 @@ public sealed class PodmanClient
     public string Detached(string name, params string[] command) =>
         Ok(["run", "-d", "--name", name, .. ContainerFlags, Image, .. command]).Stdout.Trim();
 
+    /// <summary>Rows and columns of the terminal <see cref="InTerminal"/> gives podman, as `stty size` prints them.</summary>
+    public const string TerminalSize = "33 111";
+
     /// <summary>
-    /// podman under a pseudo-terminal (util-linux script), as a user at a terminal runs it: `-it` makes conmon take
-    /// the container's pty master from ocirun over --console-socket. script -e returns the command's exit code.
+    /// podman under a pseudo-terminal (util-linux script) of <see cref="TerminalSize"/>, as a user at a terminal runs
+    /// it: `-it` makes conmon take the container's pty master from ocirun over --console-socket and size it like
+    /// podman's terminal. script -e returns the command's exit code.
     /// </summary>
     public CmdResult InTerminal(params string[] args) =>
-        Cmd.Run("script", ["-qec", string.Join(' ', new[] { "podman" }.Concat(_global).Concat(args).Select(Quote)), "/dev/null"], env: _env);
+        Cmd.Run("script", ["-qec", $"stty rows 33 cols 111; exec {string.Join(' ', new[] { "podman" }.Concat(_global).Concat(args).Select(Quote))}", "/dev/null"], env: _env);
 
     /// <summary>Imports the busybox tarball. containers/image keeps a blob-info cache in /var/lib/containers/cache
     /// for root whatever --root says, so the import runs in a private mount namespace with a tmpfs over /var/lib.</summary>
