@@ -52,6 +52,18 @@ public sealed class PodmanClient
 
     public CmdResult RunWithStdin(string stdin, params string[] args) => Cmd.Run("podman", _global.Concat(args), env: _env, stdin: stdin);
 
+    /// <summary>podman in the background, its stdout and stderr to <paramref name="outFile"/> (a file, not a pipe: conmon
+    /// would inherit a pipe).</summary>
+    public System.Diagnostics.Process Start(string outFile, params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        foreach (var a in new[] { "-c", "exec \"$0\" \"$@\" >\"$OCIRUN_T_OUT\" 2>&1 </dev/null", "podman" }.Concat(_global).Concat(args))
+            psi.ArgumentList.Add(a);
+        foreach (var (k, v) in _env) psi.Environment[k] = v;
+        psi.Environment["OCIRUN_T_OUT"] = outFile;
+        return System.Diagnostics.Process.Start(psi)!;
+    }
+
     public CmdResult Ok(params string[] args)
     {
         var r = Run(args);

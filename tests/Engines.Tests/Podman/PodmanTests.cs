@@ -168,6 +168,28 @@ public sealed class PodmanTests(PodmanFixture fixture) : IClassFixture<PodmanFix
     }
 
     [Fact]
+    public void Ctrl_c_on_podman_run_reaches_the_container()
+    {
+        // podman proxies the signals it gets to the container with `ocirun kill ID SIGNAL`.
+        string output = Path.Join(_p.Base, "sigproxy.out");
+        using var podman = _p.Start(output, ["run", "--rm", "--name", "ocirun-test-sigproxy", .. _p.ContainerFlags, Image,
+            "sh", "-c", "trap 'echo got-int; exit 9' INT; echo ready; while :; do sleep 0.1; done"]);
+        try
+        {
+            Assert.True(Cmd.WaitFor(() => File.Exists(output) && File.ReadAllText(output).Contains("ready")), "never ready");
+            Cmd.Ok("kill", ["-INT", podman.Id.ToString()]);
+            Assert.True(podman.WaitForExit(20_000), "podman run did not end on SIGINT");
+            Assert.Equal(9, podman.ExitCode);
+            Assert.Equal("ready\ngot-int\n", File.ReadAllText(output));
+        }
+        finally
+        {
+            if (!podman.HasExited) podman.Kill();
+            _p.Run("rm", "-f", "-t", "0", "ocirun-test-sigproxy");
+        }
+    }
+
+    [Fact]
     public void Kill_of_a_paused_container_ends_it()
     {
         string id = _p.Detached("ocirun-test-kill-paused", "sleep", "1000");
