@@ -45,14 +45,14 @@ internal static class MountSetup
         }
         if (opts.IdMap || opts.RecursiveIdMap || m.UidMappings is { Count: > 0 })
             throw new RuntimeError($"idmapped mounts are only supported for bind mounts, not type {type}");
-        bool existed = type == "tmpfs" && Exists(root, m.Destination);
+        bool keepDirMode = type == "tmpfs" && !HasMode(opts.Data) && Exists(root, m.Destination);
         int target = root.MkdirAll(m.Destination, asFile: false);
         try
         {
             ulong flags = opts.Flags & ~(Sys.MS_BIND | Sys.MS_REC);
             string dest = RootfsDir.ProcFd(target);
             string? data = WithLabel(type, opts.Data, label);
-            if (existed) data = WithModeOf(target, data);
+            if (keepDirMode) data = WithModeOf(target, data);
             if ((flags & Sys.MS_REMOUNT) != 0)
             {
                 // "remount": change the flags of what is already mounted there (runc passes it straight to mount(2)).
@@ -84,10 +84,14 @@ internal static class MountSetup
         return true;
     }
 
+    private static bool HasMode(string? data) =>
+        data is not null && data.Split(',').Any(o => o.StartsWith("mode=", StringComparison.Ordinal));
+
     /// <summary>
-    /// A tmpfs over a directory the image has takes that directory's mode, as runc does (it chmods after the mount;
-    /// the last mode= wins in tmpfs too, and works read-only): `podman run --tmpfs /data` on a new directory keeps
-    /// tmpfs's own 1777 (or mode=) and one on the image's /root keeps 0700.
+    /// A tmpfs without mode= over a directory the image has takes that directory's mode, as runc does (it chmods
+    /// after the mount; a mode= option in the data works read-only too): one on the image's /root stays 0700, and
+    /// `podman run --tmpfs /data` on a new directory keeps tmpfs's own 1777. An explicit mode= wins (runc would
+    /// chmod it away; conformance TmpfsMount_ModeOption_SetsRootMode).
     /// </summary>
     private static string WithModeOf(int dirFd, string? data)
     {
