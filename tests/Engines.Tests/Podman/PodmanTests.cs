@@ -46,6 +46,24 @@ public sealed class PodmanTests(PodmanFixture fixture) : IClassFixture<PodmanFix
     }
 
     [Fact]
+    public void Entrypoint_whose_interpreter_is_missing_says_so()
+    {
+        // The exec fails only at start (the file exists). runc reports it on the container's stderr, exit 1; ocirun's
+        // start fails with the message, which podman prints (exit 126). Either way the user must read the cause.
+        string dir = Path.Join(_p.Base, "badscript");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Join(dir, "run.sh"), "#!/no/such/interpreter\necho never\n");
+        File.SetUnixFileMode(Path.Join(dir, "run.sh"), (UnixFileMode)0b111_101_101);
+        var r = _p.Container("--rm", "--name", "ocirun-test-badscript", "-v", $"{dir}:/s", Image, "/s/run.sh");
+        try
+        {
+            Assert.NotEqual(0, r.ExitCode);
+            Assert.Contains("exec /s/run.sh: no such file or directory", (r.Stdout + r.Stderr).ToLowerInvariant());
+        }
+        finally { _p.Run("rm", "-f", "-t", "0", "ocirun-test-badscript"); }
+    }
+
+    [Fact]
     public void Exec_runs_in_the_container_with_its_output_exit_code_user_env_cwd_and_stdin()
     {
         string id = _p.Detached("ocirun-test-exec", "sleep", "1000");
