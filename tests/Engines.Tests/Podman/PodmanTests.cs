@@ -92,6 +92,23 @@ public sealed class PodmanTests(PodmanFixture fixture) : IClassFixture<PodmanFix
     }
 
     [Fact]
+    public void Uidmap_puts_run_and_exec_in_a_user_namespace()
+    {
+        string id = _p.Ok(["run", "-d", "--name", "ocirun-test-userns", "--uidmap", "0:300000:65536", "--gidmap", "0:300000:65536",
+            .. _p.ContainerFlags, Image, "sleep", "1000"]).Stdout.Trim();
+        try
+        {
+            var r = _p.Run("exec", id, "sh", "-c", "id -u; tr -s ' ' < /proc/self/uid_map; touch /tmp/mine && stat -c %u /tmp/mine");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.Equal("0\n 0 300000 65536\n0\n", r.Stdout);
+            // Seen from the host the container's root is the mapped uid.
+            string status = File.ReadAllText($"/proc/{_p.Inspect(id, "{{.State.Pid}}")}/status");
+            Assert.Contains("\nUid:\t300000\t300000\t300000\t300000\n", status);
+        }
+        finally { _p.Run("rm", "-f", "-t", "0", id); }
+    }
+
+    [Fact]
     public void Run_it_gives_the_container_a_terminal_through_conmon()
     {
         var r = _p.InTerminal(["run", "--rm", "-it", .. _p.ContainerFlags, Image, "sh", "-c", "tty; stty size; echo in-tty; exit 4"]);
