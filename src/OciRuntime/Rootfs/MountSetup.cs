@@ -45,7 +45,7 @@ internal static class MountSetup
         }
         if (opts.IdMap || opts.RecursiveIdMap || m.UidMappings is { Count: > 0 })
             throw new RuntimeError($"idmapped mounts are only supported for bind mounts, not type {type}");
-        bool keepDirMode = type == "tmpfs" && !HasMode(opts.Data) && Exists(root, m.Destination);
+        bool keepDirMode = type == "tmpfs" && (opts.Flags & Sys.MS_REMOUNT) == 0 && !HasMode(opts.Data) && Exists(root, m.Destination);
         int target = root.MkdirAll(m.Destination, asFile: false);
         try
         {
