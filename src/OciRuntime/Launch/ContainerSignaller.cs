@@ -13,21 +13,22 @@ internal sealed class ContainerSignaller(StateStore store)
         // runtime.md: signalling a container that is neither created nor running MUST generate an error.
         if (status is LifecycleStatus.Stopped or LifecycleStatus.Creating)
             throw new RuntimeError($"container {id} is not running ({status.ToSpec()})");
-        if (all)
-        {
-            cgroup.KillAll(signal);
-            // A task frozen by the v1 freezer does not die of SIGKILL until thawed. runc's kill --all ends thawed
-            // too, and containerd's `task rm --force` of a paused task waits for that exit (it hung with ocirun).
-            if (signal == Sys.SIGKILL && cgroup.IsFrozen()) cgroup.Thaw();
-            return;
-        }
+        if (all) cgroup.KillAll(signal);
+        else SignalInit(id, rec.Pid, rec.PidStartTime, signal);
+        // A frozen v1 cgroup holds even SIGKILL until it is thawed: `podman kill` of a paused container waited
+        // forever for the exit. runc thaws after a SIGKILL too.
+        if (signal == Sys.SIGKILL && status == LifecycleStatus.Paused) cgroup.Thaw();
+    }
+
+    private static void SignalInit(string id, int pid, ulong startTime, int signal)
+    {
         // A pidfd pins the process: the signal cannot reach a pid that was reused since the check.
-        long pidfd = Sys.PidfdOpen(rec.Pid);
+        long pidfd = Sys.PidfdOpen(pid);
         if (pidfd < 0) throw new RuntimeError($"container {id} is not running");
         try
         {
-            if (!ProcStat.IsSameLiveProcess(rec.Pid, rec.PidStartTime)) throw new RuntimeError($"container {id} is not running");
-            Sys.Check(Sys.PidfdSendSignal((int)pidfd, signal), $"send signal {signal} to pid {rec.Pid}");
+            if (!ProcStat.IsSameLiveProcess(pid, startTime)) throw new RuntimeError($"container {id} is not running");
+            Sys.Check(Sys.PidfdSendSignal((int)pidfd, signal), $"send signal {signal} to pid {pid}");
         }
         finally { Sys.Close((int)pidfd); }
     }

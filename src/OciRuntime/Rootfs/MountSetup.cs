@@ -45,12 +45,14 @@ internal static class MountSetup
         }
         if (opts.IdMap || opts.RecursiveIdMap || m.UidMappings is { Count: > 0 })
             throw new RuntimeError($"idmapped mounts are only supported for bind mounts, not type {type}");
+        bool keepDirMode = type == "tmpfs" && (opts.Flags & Sys.MS_REMOUNT) == 0 && !HasMode(opts.Data) && Exists(root, m.Destination);
         int target = root.MkdirAll(m.Destination, asFile: false);
         try
         {
             ulong flags = opts.Flags & ~(Sys.MS_BIND | Sys.MS_REC);
             string dest = RootfsDir.ProcFd(target);
             string? data = WithLabel(type, opts.Data, label);
+            if (keepDirMode) data = WithModeOf(target, data);
             if ((flags & Sys.MS_REMOUNT) != 0)
             {
                 // "remount": change the flags of what is already mounted there (runc passes it straight to mount(2)).
@@ -72,6 +74,30 @@ internal static class MountSetup
             if (opts.Propagation.Count > 0) OnMounted(root, m.Destination, md => ApplyPropagation(md, opts));
         }
         finally { Sys.Close(target); }
+    }
+
+    private static bool Exists(RootfsDir root, string path)
+    {
+        long fd = root.Open(path);
+        if (fd < 0) return false;
+        Sys.Close((int)fd);
+        return true;
+    }
+
+    private static bool HasMode(string? data) =>
+        data is not null && data.Split(',').Any(o => o.StartsWith("mode=", StringComparison.Ordinal));
+
+    /// <summary>
+    /// A tmpfs without mode= over a directory the image has takes that directory's mode, as runc does (it chmods
+    /// after the mount; a mode= option in the data works read-only too): one on the image's /root stays 0700, and
+    /// `podman run --tmpfs /data` on a new directory keeps tmpfs's own 1777. An explicit mode= wins (runc would
+    /// chmod it away; conformance TmpfsMount_ModeOption_SetsRootMode).
+    /// </summary>
+    private static string WithModeOf(int dirFd, string? data)
+    {
+        long mode = Sys.Check(Sys.FdMode(dirFd), "stat the directory under the tmpfs");
+        string opt = "mode=0" + Convert.ToString(mode & 0xfff, 8);
+        return string.IsNullOrEmpty(data) ? opt : data + "," + opt;
     }
 
     /// <summary>mountLabel as runc applies it: a context= option on the filesystems that take one (SELinux only).</summary>

@@ -15,6 +15,7 @@ internal static class TmpCopyUp
         MountSetup.OnMounted(root, destination, top =>
         {
             Copy(RootfsDir.ProcFd(underFd), top);
+            // The top keeps tmpfs's owner, as with runc; its mode comes from the mount data (MountSetup).
             if ((flags & Sys.MS_RDONLY) != 0) Sys.Mount(null, top, null, Sys.MS_REMOUNT | flags, data);
         });
     }
@@ -35,7 +36,6 @@ internal static class TmpCopyUp
             else continue; // device nodes, fifos and sockets are not copied (runc copies regular content only)
             Owner(e.FullName, target, e.LinkTarget is not null);
         }
-        Owner(from, to, false);
     }
 
     private static void Owner(string from, string to, bool link)

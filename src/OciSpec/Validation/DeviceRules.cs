@@ -6,6 +6,13 @@ internal static class DeviceRules
     // dev_t as the kernel encodes it (MINORBITS 20): major < 2^12, minor < 2^20.
     private const long MaxMajor = (1 << 12) - 1;
     private const long MaxMinor = (1 << 20) - 1;
+    private const uint S_IFMT = 0xf000;
+
+    /// <summary>The S_IF* bits of a node of this type (c and u are both character devices).</summary>
+    private static uint KindOf(string type) => type switch { "b" => 0x6000u, "p" => 0x1000u, _ => 0x2000u };
+
+    private static bool IsTypeAndPermissions(uint mode, string type) =>
+        (mode & ~(S_IFMT | 0xfffu)) == 0 && (mode & S_IFMT) == KindOf(type);
 
     public static void Check(List<LinuxDevice>? devices, Report r)
     {
@@ -37,8 +44,11 @@ internal static class DeviceRules
                 if (d.Minor < 0 || d.Minor > MaxMinor)
                     r.Add(SpecPath.Member(at, "minor"), $"must be between 0 and {MaxMinor}, got {d.Minor}");
             }
-            if (d.FileMode is uint mode && mode > 0xfff)
-                r.Add(SpecPath.Member(at, "fileMode"), $"must hold permission bits only (at most 07777), got 0{Convert.ToString(mode, 8)}");
+            // podman copies st_mode from the host's node, type bits included (020666 for a char device), and runc
+            // ORs the type in anyway: those bits pass when they name the same kind of node as type.
+            if (d.FileMode is uint mode && mode > 0xfff && !IsTypeAndPermissions(mode, d.Type))
+                r.Add(SpecPath.Member(at, "fileMode"),
+                    $"must hold permission bits (at most 07777), optionally with the file type bits of type {d.Type} (0{Convert.ToString(KindOf(d.Type), 8)}), got 0{Convert.ToString(mode, 8)}");
         }
     }
 }

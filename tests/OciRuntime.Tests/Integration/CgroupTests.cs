@@ -172,6 +172,22 @@ public sealed class CgroupTests : IDisposable
         Assert.Contains("not paused", r.Stderr);
     }
 
+    // runc thaws after a SIGKILL to a paused container: on cgroup v1 the signal waits in the frozen cgroup, and
+    // `podman kill` of a paused container then timed out waiting for the exit.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Sigkill_to_a_paused_container_kills_it(bool all)
+    {
+        string id = Started(_s.NewBundle().Shell("sleep 1000 & sleep 1000"));
+        Assert.Equal(0, _s.Oci("pause", id).ExitCode);
+        var r = all ? _s.Oci("kill", "--all", id, "KILL") : _s.Oci("kill", id, "KILL");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        LifecycleTests.WaitFor(() => Status(id) == "stopped");
+        Assert.Equal("stopped", Status(id));
+        Assert.Equal(0, _s.Oci("delete", id).ExitCode);
+    }
+
     [Fact]
     public void Delete_force_of_a_paused_container_leaves_nothing()
     {

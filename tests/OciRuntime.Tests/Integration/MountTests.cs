@@ -351,6 +351,29 @@ public sealed class MountTests : IDisposable
         Assert.False(File.Exists(Path.Join(b.Rootfs, "seed", "new")));
     }
 
+    // runc: a tmpfs over a directory the image has takes that directory's mode; over one the runtime creates it keeps
+    // its own (1777). podman's `--tmpfs /data` (tmpcopyup) on a new directory must come out 1777. An explicit mode=
+    // wins everywhere (there ocirun parts from runc on purpose, see conformance TmpfsMount_ModeOption_SetsRootMode).
+    [Theory]
+    [InlineData("tmpcopyup")]
+    [InlineData("nosuid")]
+    public void Tmpfs_mode_is_the_option_else_the_existing_directorys_else_tmpfss(string option)
+    {
+        var b = _s.NewBundle();
+        foreach (var (dir, mode) in new[] { ("private", 0b111_000_000), ("private-mode", 0b111_000_000), ("private-ro", 0b101_000_000) })
+        {
+            Directory.CreateDirectory(Path.Join(b.Rootfs, dir));
+            File.SetUnixFileMode(Path.Join(b.Rootfs, dir), (UnixFileMode)mode);
+        }
+        b.AddMount(MountJson.Mount("/private", "tmpfs", "tmpfs", option))
+            .AddMount(MountJson.Mount("/private-mode", "tmpfs", "tmpfs", option, "mode=1777"))
+            .AddMount(MountJson.Mount("/private-ro", "tmpfs", "tmpfs", option, "ro"))
+            .AddMount(MountJson.Mount("/fresh", "tmpfs", "tmpfs", option))
+            .AddMount(MountJson.Mount("/fresh-mode", "tmpfs", "tmpfs", option, "mode=750"));
+        var (o, _) = RunAndList(b, "stat -c %a /private /private-mode /private-ro /fresh /fresh-mode");
+        Assert.Equal("700\n1777\n500\n1777\n750\n", o);
+    }
+
     [Fact]
     public void Unknown_option_goes_to_the_filesystem_as_data()
     {

@@ -76,8 +76,21 @@ public class LinuxRulesTests
     }
 
     [Fact]
-    public void DeviceFileModeIsPermissionBits() => V.Fails("linux.devices[0].fileMode: must hold permission bits only (at most 07777), got 020666",
-        d => d.Linux()["devices"] = V.N("""[{"path":"/dev/x","type":"c","major":1,"minor":3,"fileMode":8630}]"""));
+    public void DeviceFileModeIsPermissionBits() => V.Fails("linux.devices[0].fileMode: must hold permission bits (at most 07777), optionally with the file type bits of type c (020000), got 0120666",
+        d => d.Linux()["devices"] = V.N("""[{"path":"/dev/x","type":"c","major":1,"minor":3,"fileMode":41398}]"""));
+
+    // podman sends the host node's st_mode (`podman run --device /dev/null` gives 020666); runc takes it.
+    [Fact]
+    public void DeviceFileModeMayCarryTheMatchingTypeBits()
+    {
+        V.Passes(d => d.Linux()["devices"] = V.N("""
+            [{"path":"/dev/mynull","type":"c","major":1,"minor":3,"fileMode":8630},
+             {"path":"/dev/sda","type":"b","major":8,"minor":0,"fileMode":24992},
+             {"path":"/run/fifo","type":"p","fileMode":4516}]
+            """));
+        V.Fails("linux.devices[0].fileMode: must hold permission bits (at most 07777), optionally with the file type bits of type b (060000), got 020666",
+            d => d.Linux()["devices"] = V.N("""[{"path":"/dev/sda","type":"b","major":8,"minor":0,"fileMode":8630}]"""));
+    }
 
     [Fact]
     public void DevicesPass() => V.Passes(d => d.Linux()["devices"] = V.N("""
