@@ -42,6 +42,34 @@ internal static unsafe partial class Sys
         fixed (byte* p = buffer) return Blocking(Nr.read, fd, (long)p, buffer.Length);
     }
 
+    /// <summary>
+    /// A small file into <paramref name="buffer"/> in three system calls (FileStream adds an fstat and more):
+    /// the bytes read, buffer.Length when it may hold more than fits, or -errno.
+    /// </summary>
+    internal static long ReadSmallFile(string path, Span<byte> buffer)
+    {
+        long fd = OpenAt(AT_FDCWD, path, O_RDONLY);
+        if (fd < 0) return fd;
+        try
+        {
+            int total = 0;
+            while (total < buffer.Length)
+            {
+                long n = Read((int)fd, buffer[total..]);
+                if (n < 0) return n;
+                total += (int)n;
+                // A short read is the end of a regular file, and /proc makes a stat file whole in one read: no
+                // second read just to see 0.
+                if (n < buffer.Length - (total - n)) break;
+            }
+            return total;
+        }
+        finally
+        {
+            Close((int)fd);
+        }
+    }
+
     internal static long Write(int fd, ReadOnlySpan<byte> data)
     {
         fixed (byte* p = data) return Blocking(Nr.write, fd, (long)p, data.Length);

@@ -1,4 +1,3 @@
-using System.Text;
 
 namespace OciRuntime.State;
 
@@ -11,15 +10,10 @@ internal static class ProcStat
         state = '?'; startTime = 0;
         if (pid <= 0) return false;
         Span<byte> buf = stackalloc byte[1024];
-        int n;
-        try
-        {
-            using var f = new FileStream($"/proc/{pid}/stat", FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, false);
-            n = f.Read(buf);
-        }
-        catch (IOException) { return false; }
-        catch (UnauthorizedAccessException) { return false; }
-        var text = buf[..n];
+        // list probes every container: raw open/read/close, no FileStream.
+        long n = Interop.Sys.ReadSmallFile($"/proc/{pid}/stat", buf);
+        if (n < 0) return false;
+        var text = buf[..(int)n];
         // The command name is in parentheses and may itself hold spaces and parentheses: parse after the last ')'.
         int close = text.LastIndexOf((byte)')');
         if (close < 0 || close + 2 >= text.Length) return false;
@@ -35,7 +29,7 @@ internal static class ProcStat
         }
         int end = rest[i..].IndexOf((byte)' ');
         var num = end < 0 ? rest[i..] : rest.Slice(i, end);
-        return ulong.TryParse(Encoding.ASCII.GetString(num), out startTime);
+        return System.Buffers.Text.Utf8Parser.TryParse(num, out startTime, out int used) && used == num.Length;
     }
 
     /// <summary>True if <paramref name="pid"/> is alive, not a zombie, and started at <paramref name="startTime"/>.</summary>
