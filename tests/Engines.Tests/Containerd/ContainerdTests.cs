@@ -96,8 +96,7 @@ public sealed class ContainerdTests(ContainerdDaemon ctr) : IClassFixture<Contai
         const string id = "ctr-sigkill";
         try
         {
-            var run = ctr.Run(["--detach"], id, ["sleep", "1000"]);
-            Assert.True(run.ExitCode == 0, $"{run}\n{ctr.Log()}");
+            StartSleeper(id);
             var kill = ctr.Ctr(["task", "kill", "--signal", "SIGKILL", id]);
             Assert.True(kill.ExitCode == 0, $"{kill}\n{ctr.Log()}");
             Assert.True(Cmd.WaitFor(() => ctr.TaskStatus(id) == "STOPPED"), $"still {ctr.TaskStatus(id)} after SIGKILL");
@@ -117,8 +116,7 @@ public sealed class ContainerdTests(ContainerdDaemon ctr) : IClassFixture<Contai
         const string id = "ctr-killall";
         try
         {
-            var run = ctr.Run(["--detach"], id, ["sleep", "1000"]);
-            Assert.True(run.ExitCode == 0, $"{run}\n{ctr.Log()}");
+            StartSleeper(id);
             var bg = ctr.Exec(id, ["--detach", "--exec-id", "other"], ["sleep", "999"]);
             Assert.True(bg.ExitCode == 0, $"{bg}\n{ctr.Log()}");
             // The exec's failure comes from our exec's log, as create's does.
@@ -160,8 +158,7 @@ public sealed class ContainerdTests(ContainerdDaemon ctr) : IClassFixture<Contai
         const string id = "ctr-pausedrm";
         try
         {
-            var run = ctr.Run(["--detach"], id, ["sleep", "1000"]);
-            Assert.True(run.ExitCode == 0, $"{run}\n{ctr.Log()}");
+            StartSleeper(id);
             int pid = ctr.TaskPid(id);
             Assert.Equal(0, ctr.Ctr(["task", "pause", id]).ExitCode);
             Assert.Equal("PAUSED", ctr.TaskStatus(id));
@@ -248,5 +245,12 @@ public sealed class ContainerdTests(ContainerdDaemon ctr) : IClassFixture<Contai
         Assert.False(Directory.Exists(Path.Join(ctr.RuntimeRoot, id)), "the runtime's state outlived the failed create");
         foreach (var h in new[] { "pids", "memory", "freezer", "cpu,cpuacct" })
             Assert.False(Directory.Exists($"/sys/fs/cgroup/{h}/ocirun-test/{id}"), $"the {h} cgroup outlived the failed create");
+    }
+
+    /// <summary>A detached task running `sleep 1000`, or the test fails with ctr's output and the daemon's log.</summary>
+    private void StartSleeper(string id)
+    {
+        var run = ctr.Run(["--detach"], id, ["sleep", "1000"]);
+        Assert.True(run.ExitCode == 0, $"{run}\n{ctr.Log()}");
     }
 }
