@@ -9,17 +9,11 @@ internal static class ErrorOutput
     {
         string line = $"ocirun {command}: {message}";
         Console.Error.WriteLine(line);
-        LogOnly(g, command, message);
+        LogOnly(g?.Log, g?.LogFormat ?? "text", command, message);
     }
 
-    /// <summary>Only the --log line (stderr has it already): containerd's shim reads the reason from the log alone.</summary>
-    internal static void LogOnly(GlobalOptions? g, string command, string message)
-    {
-        if (g?.Log is null) return;
-        LogOnly(g.Log, g.LogFormat, command, message);
-    }
-
-    /// <summary>The error line in --log only (the caller has said it on stderr in its own words).</summary>
+    /// <summary>The error line in --log only (the caller has said it on stderr in its own words): containerd's shim
+    /// reads the reason from the log alone.</summary>
     internal static void LogOnly(string? log, string format, string command, string message)
     {
         if (log is null) return;

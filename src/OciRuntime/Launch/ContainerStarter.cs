@@ -46,18 +46,8 @@ internal sealed class ContainerStarter(StateStore store, PhaseTimer timer)
     /// </summary>
     private static void AwaitReaped(int pid, ulong startTime)
     {
-        for (int i = 0; i < 200 && ProcStat.TryRead(pid, out _, out ulong t) && t == startTime && ParentOf(pid) != Environment.ProcessId; i++)
+        for (int i = 0; i < 200 && ProcStat.TryRead(pid, out _, out ulong t, out int parent) && t == startTime && parent != Environment.ProcessId; i++)
             Thread.Sleep(5);
-    }
-
-    private static int ParentOf(int pid)
-    {
-        try
-        {
-            string stat = File.ReadAllText($"/proc/{pid}/stat");
-            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
-        }
-        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException) { return -1; }
     }
 }
 

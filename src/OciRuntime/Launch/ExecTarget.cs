@@ -32,10 +32,8 @@ internal sealed record ExecTarget(string Path, IReadOnlyList<string> Argv, IRead
         long r = Sys.Access(path, X_OK);
         if (r < 0) throw new RuntimeError($"process.args[0]: exec: \"{name}\": {ErrnoText((int)-r)}");
         // execve says EACCES for a directory, and so does runc (Go's LookPath).
-        if (Directory.Exists(path)) throw new RuntimeError($"process.args[0]: exec: \"{name}\": {ErrnoText(EACCES)}");
+        if (Directory.Exists(path)) throw new RuntimeError($"process.args[0]: exec: \"{name}\": {ErrnoText(Errno.EACCES)}");
     }
-
-    private const int EACCES = 13;
 
     /// <summary>
     /// An errno as runc words it (Go's text: strerror in lower case). docker's client picks the exit code of a

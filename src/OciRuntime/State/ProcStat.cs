@@ -5,9 +5,12 @@ namespace OciRuntime.State;
 internal static class ProcStat
 {
     /// <summary>Returns false if the process does not exist; otherwise its state letter and start time.</summary>
-    internal static bool TryRead(int pid, out char state, out ulong startTime)
+    internal static bool TryRead(int pid, out char state, out ulong startTime) => TryRead(pid, out state, out startTime, out _);
+
+    /// <summary>The same, with the parent's pid (field 4).</summary>
+    internal static bool TryRead(int pid, out char state, out ulong startTime, out int parent)
     {
-        state = '?'; startTime = 0;
+        state = '?'; startTime = 0; parent = -1;
         if (pid <= 0) return false;
         Span<byte> buf = stackalloc byte[1024];
         // list probes every container: raw open/read/close, no FileStream.
@@ -19,6 +22,8 @@ internal static class ProcStat
         if (close < 0 || close + 2 >= text.Length) return false;
         var rest = text[(close + 2)..];
         state = (char)rest[0];
+        if (rest.Length > 2 && rest[2..].IndexOf((byte)' ') is int sp and > 0)
+            System.Buffers.Text.Utf8Parser.TryParse(rest.Slice(2, sp), out parent, out _);
         // rest starts at field 3 (state); start time is field 22.
         int field = 3;
         int i = 0;

@@ -169,4 +169,15 @@ public sealed class StartPathUnitTests
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(new List<StateView> { full, bare }, options), StateViewJson.Format([full, bare]));
         Assert.Equal("[]", StateViewJson.Format([]));
     }
+
+    [Fact]
+    public void Proc_stat_gives_the_parent_as_status_does()
+    {
+        int want = int.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("PPid:")).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1].Trim());
+        Assert.True(ProcStat.TryRead(Environment.ProcessId, out char state, out ulong start, out int parent));
+        Assert.Equal(want, parent);
+        Assert.True(start > 0);
+        Assert.NotEqual('Z', state);
+        Assert.False(ProcStat.TryRead(int.MaxValue, out _, out _, out _));
+    }
 }
