@@ -119,10 +119,12 @@ internal sealed class SeccompCache(string root)
         string tmp = $"{file}.{System.Environment.ProcessId}.tmp";
         try
         {
-            // --root is made by create with its own mode; the cache does not make it first.
-            if (!Directory.Exists(root)) return;
-            // Only root's (or the rootless user's) own runtime reads these: 0700 directory, 0600 files.
-            if (!Directory.Exists(Dir)) Directory.CreateDirectory(Dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            // Only root's (or the rootless user's) own runtime reads these: 0700 directories (--root too, when the
+            // first create of a fresh root gets here before making it, as StateStore would), 0600 files.
+            var owner = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+            // CreateDirectory gives the mode to the last directory only: --root is made on its own.
+            if (!Directory.Exists(root)) Directory.CreateDirectory(root, owner);
+            if (!Directory.Exists(Dir)) Directory.CreateDirectory(Dir, owner);
             using (var fs = new FileStream(tmp, new FileStreamOptions
                    {
                        Mode = FileMode.CreateNew, Access = FileAccess.Write,

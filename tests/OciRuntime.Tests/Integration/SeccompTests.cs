@@ -57,6 +57,39 @@ public sealed class SeccompTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void A_filter_from_the_cache_denies_what_the_compiled_one_did_and_a_changed_profile_is_compiled_anew()
+    {
+        var b = _s.NewBundle().Shell(Probe);
+        b.Linux["seccomp"] = DockerProfile();
+        var first = _s.Run(b);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        // The first container of a fresh --root fills the cache, and the root it made is the state store's 0700.
+        string cache = Path.Join(_s.Root, ".seccomp-cache");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_s.Root));
+        var entries = Directory.GetFiles(cache);
+        Assert.Single(entries);
+        var stamp = File.GetLastWriteTimeUtc(entries[0]);
+
+        // The second container takes the filter from the cache (the entry is not rewritten) and is denied alike.
+        var second = _s.Run(b);
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("unshare=1", Lines(second.Stdout));
+        Assert.Contains("Seccomp:\t2", second.Stdout);
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(entries[0]));
+
+        // A profile that allows unshare is a different key: compiled, cached apart, and unshare works.
+        var allowAll = DockerProfile();
+        allowAll["defaultAction"] = "SCMP_ACT_ALLOW";
+        allowAll["syscalls"] = new JsonArray();
+        allowAll.Remove("defaultErrnoRet");
+        b.Linux["seccomp"] = allowAll;
+        var third = _s.Run(b);
+        Assert.True(third.ExitCode == 0, third.ToString());
+        Assert.Contains("unshare=0", Lines(third.Stdout));
+        Assert.Equal(2, Directory.GetFiles(cache).Length);
+    }
+
+    [Fact]
     public void Clone3_gets_ENOSYS_so_a_libc_falls_back_to_clone()
     {
         string? cc = FindCc();
