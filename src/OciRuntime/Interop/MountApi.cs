@@ -1,11 +1,34 @@
 namespace OciRuntime.Interop;
 
-/// <summary>The new mount API: open_tree, move_mount, mount_setattr (idmapped mounts).</summary>
+/// <summary>The new mount API: open_tree, move_mount, mount_setattr (idmapped mounts); fsopen, fsconfig, fsmount
+/// (a detached overlayfs for the sealed binary).</summary>
 internal static unsafe partial class Sys
 {
     internal const int OPEN_TREE_CLONE = 1, AT_RECURSIVE = 0x8000;
     internal const int MOVE_MOUNT_F_EMPTY_PATH = 0x4, MOVE_MOUNT_T_EMPTY_PATH = 0x40;
     internal const ulong MOUNT_ATTR_IDMAP = 0x100000;
+    internal const int FSOPEN_CLOEXEC = 1, FSMOUNT_CLOEXEC = 1, FSCONFIG_SET_STRING = 1, FSCONFIG_CMD_CREATE = 6;
+    internal const int MOUNT_ATTR_RDONLY = 0x1, MOUNT_ATTR_NOSUID = 0x2, MOUNT_ATTR_NODEV = 0x4;
+
+    /// <summary>fsopen(2): a new filesystem context (close-on-exec); returns its fd or -errno.</summary>
+    internal static long FsOpen(string fsType)
+    {
+        fixed (byte* p = CString.Of(fsType)) return Fast(Nr.fsopen, (long)p, FSOPEN_CLOEXEC);
+    }
+
+    /// <summary>fsconfig(2) FSCONFIG_SET_STRING; returns 0 or -errno.</summary>
+    internal static long FsConfigString(int fsFd, string key, string value)
+    {
+        fixed (byte* k = CString.Of(key))
+        fixed (byte* v = CString.Of(value))
+            return Fast(Nr.fsconfig, fsFd, FSCONFIG_SET_STRING, (long)k, (long)v, 0);
+    }
+
+    /// <summary>fsconfig(2) FSCONFIG_CMD_CREATE: makes the superblock; returns 0 or -errno.</summary>
+    internal static long FsConfigCreate(int fsFd) => Fast(Nr.fsconfig, fsFd, FSCONFIG_CMD_CREATE, 0, 0, 0);
+
+    /// <summary>fsmount(2): a detached mount of the context's superblock (close-on-exec); returns its fd or -errno.</summary>
+    internal static long FsMount(int fsFd, int attrs) => Fast(Nr.fsmount, fsFd, FSMOUNT_CLOEXEC, attrs);
 
     /// <summary>open_tree(2) of a host path; returns the fd of a detached mount or -errno.</summary>
     internal static long OpenTree(string path, int flags)
@@ -37,6 +60,17 @@ internal static unsafe partial class Sys
         fixed (byte* p = CString.Of(path)) r = Fast(Nr.statx, AT_FDCWD, (long)p, AT_SYMLINK_NOFOLLOW, 0x18 /* UID|GID */, (long)buf);
         if (r < 0) return null;
         return (*(uint*)(buf + 20), *(uint*)(buf + 24));
+    }
+
+    /// <summary>Size and modification time of what <paramref name="path"/> names under <paramref name="dirFd"/>
+    /// (AT_EMPTY_PATH with ""), or null: enough to tell two opens of one binary apart from a replaced file.</summary>
+    internal static (ulong Size, long MtimeSec, uint MtimeNsec)? SizeAndMtime(int dirFd, string path, int flags)
+    {
+        byte* buf = stackalloc byte[256];
+        long r;
+        fixed (byte* p = CString.Of(path)) r = Fast(Nr.statx, dirFd, (long)p, flags, 0x240 /* SIZE|MTIME */, (long)buf);
+        if (r < 0) return null;
+        return (*(ulong*)(buf + 40), *(long*)(buf + 112), *(uint*)(buf + 120));
     }
 
     internal static long LChown(string path, uint uid, uint gid)

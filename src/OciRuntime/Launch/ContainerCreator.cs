@@ -27,7 +27,7 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
         StateStore.ValidateId(o.Id);
         string bundle = Path.GetFullPath(o.Bundle);
         if (!Directory.Exists(bundle)) throw new RuntimeError($"--bundle: {o.Bundle} is not a directory");
-        using var binary = SelfBinary.StartCopy();
+        using var binary = SelfBinary.Prepare(store.Root);
         var spec = SpecLoading.Load(bundle, timer);
         timer.Mark("host-checks");
         if (global.SystemdCgroup) SystemdCgroupPath.Check(spec.Linux?.CgroupsPath);

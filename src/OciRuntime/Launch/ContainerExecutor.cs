@@ -19,7 +19,7 @@ internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
 {
     internal int Exec(ExecOptions o)
     {
-        using var binary = SelfBinary.StartCopy();
+        using var binary = SelfBinary.Prepare(store.Root);
         var (rec, cgroup, status) = ContainerCgroup.Open(store, o.Id);
         if (status == LifecycleStatus.Paused && !o.IgnorePaused)
             throw new RuntimeError($"container {o.Id} is paused (use --ignore-paused, or resume it)");

@@ -24,7 +24,7 @@ internal interface ISpawnCallbacks
 /// </summary>
 internal static class InitSpawner
 {
-    internal sealed record Request(Spec Spec, InitPlan Plan, int FifoPathFd, int ConsoleSocketFd, PhaseTimer Timer, SelfBinary.PendingCopy Binary);
+    internal sealed record Request(Spec Spec, InitPlan Plan, int FifoPathFd, int ConsoleSocketFd, PhaseTimer Timer, SelfBinary.PendingBinary Binary);
 
     /// <summary>Starts init; returns the host pid of the container's process. Kills what it made on failure.</summary>
     internal static unsafe int Spawn(Request req, ISpawnCallbacks callbacks, bool awaitExec = false)

@@ -3,14 +3,78 @@ using OciRuntime.Interop;
 namespace OciRuntime.Launch;
 
 /// <summary>
-/// The binary that enters a container is a sealed in-memory copy of ocirun, never the host file:
-/// a process in the container that reaches /proc/[pid]/exe can then not overwrite ocirun on the host
-/// (CVE-2019-5736).
+/// The binary that enters a container is never the host file as it can be written: a process in the container
+/// that reaches /proc/[pid]/exe must not be able to overwrite ocirun on the host (CVE-2019-5736).
+///
+/// First choice, as runc 1.2 does: the binary opened through a detached, read-only overlayfs whose only layers
+/// are its own directory and an empty-of-interest directory (overlayfs wants two lower layers to run without an
+/// upper one). Nothing is copied, every container maps the same page cache, and no open of that file can write:
+/// the mount is read-only and has no upper layer to copy up into. The mount is never attached anywhere, so
+/// nothing in any mount table shows it. Where that cannot be had (no overlayfs, no privilege to mount it, layers
+/// that overlap, the file on disk no longer the one running), a sealed memfd copy, filled on its own thread.
 /// </summary>
 internal static class SelfBinary
 {
+    /// <summary>Starts getting the binary: the overlay at once (a few system calls), else the copy in the
+    /// background so the kernel's ~4 ms of filling the memfd overlap the parsing and cgroup work before the clone.
+    /// <paramref name="root"/>: the state root, the overlay's second layer (made here, 0700 as the state store
+    /// makes it, when the first container of a fresh --root comes).</summary>
+    internal static PendingBinary Prepare(string root)
+    {
+        try
+        {
+            if (!Directory.Exists(root)) Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The copy needs no directory, and create reports an unusable --root in its own words later.
+        }
+        long fd = OpenThroughOverlay(root);
+        return fd >= 0 ? new PendingBinary((int)fd) : new PendingBinary();
+    }
+
+    /// <summary>An O_PATH fd of /proc/self/exe's file seen through a detached read-only overlayfs, or -errno.</summary>
+    internal static long OpenThroughOverlay(string spareLowerDir)
+    {
+        string? self = System.Environment.ProcessPath;
+        string? dir = self is null ? null : Path.GetDirectoryName(self);
+        if (dir is null || self!.EndsWith(" (deleted)", StringComparison.Ordinal)) return -Errno.ENOENT;
+        var running = Sys.SizeAndMtime(Sys.AT_FDCWD, "/proc/self/exe", 0);
+
+        long ctx = Sys.FsOpen("overlay");
+        if (ctx < 0) return ctx;
+        try
+        {
+            // The binary's directory on top, so an entry of the same name in the spare layer never hides it.
+            long r = Sys.FsConfigString((int)ctx, "lowerdir", EscapeLayer(dir) + ":" + EscapeLayer(spareLowerDir));
+            if (r < 0) return r;
+            // xino is of no use here and, on by itself across filesystems, only logs to dmesg.
+            Sys.FsConfigString((int)ctx, "xino", "off");
+            if ((r = Sys.FsConfigCreate((int)ctx)) < 0) return r;
+            long mnt = Sys.FsMount((int)ctx, Sys.MOUNT_ATTR_RDONLY | Sys.MOUNT_ATTR_NOSUID | Sys.MOUNT_ATTR_NODEV);
+            if (mnt < 0) return mnt;
+            try
+            {
+                long fd = Sys.OpenAt((int)mnt, Path.GetFileName(self), Sys.O_PATH | Sys.O_NOFOLLOW);
+                if (fd < 0) return fd;
+                // Replaced on disk since it started (an upgrade): init must be this very build, so copy instead.
+                if (running is null || Sys.SizeAndMtime((int)fd, "", Sys.AT_EMPTY_PATH) != running)
+                {
+                    Sys.Close((int)fd);
+                    return -Errno.ESTALE;
+                }
+                return fd;
+            }
+            finally { Sys.Close((int)mnt); }
+        }
+        finally { Sys.Close((int)ctx); }
+    }
+
+    /// <summary>overlayfs splits lowerdir at ':' and takes '\' as its escape.</summary>
+    internal static string EscapeLayer(string path) => path.Replace(@"\", @"\\").Replace(":", @"\:");
+
     /// <summary>Returns a close-on-exec memfd holding a sealed copy of /proc/self/exe.</summary>
-    internal static unsafe int OpenSealedCopy()
+    internal static int OpenSealedCopy()
     {
         int src = Sys.Open("/proc/self/exe", Sys.O_RDONLY);
         try
@@ -42,18 +106,16 @@ internal static class SelfBinary
         }
     }
 
-    /// <summary>Starts the copy on its own thread, so the ~4 ms the kernel spends filling the memfd overlap the
-    /// parsing, validation and cgroup work that come before the clone.</summary>
-    internal static PendingCopy StartCopy() => new();
-
-    /// <summary>A copy in progress; <see cref="Take"/> waits for it and hands over the fd.</summary>
-    internal sealed class PendingCopy : IDisposable
+    /// <summary>The binary for init: ready, or a copy in progress. <see cref="Take"/> hands over the fd.</summary>
+    internal sealed class PendingBinary : IDisposable
     {
-        private readonly Thread _thread;
+        private readonly Thread? _thread;
         private int _fd = -1;
         private Exception? _error;
 
-        internal PendingCopy()
+        internal PendingBinary(int fd) => _fd = fd;
+
+        internal PendingBinary()
         {
             _thread = new Thread(() =>
             {
@@ -63,10 +125,10 @@ internal static class SelfBinary
             _thread.Start();
         }
 
-        /// <summary>The sealed memfd (close-on-exec); the caller owns it from here.</summary>
+        /// <summary>The binary's fd (close-on-exec); the caller owns it from here.</summary>
         internal int Take()
         {
-            _thread.Join();
+            _thread?.Join();
             if (_error is not null) throw _error;
             int fd = _fd;
             _fd = -1;
@@ -75,7 +137,7 @@ internal static class SelfBinary
 
         public void Dispose()
         {
-            _thread.Join();
+            _thread?.Join();
             Sys.Close(_fd);
             _fd = -1;
         }

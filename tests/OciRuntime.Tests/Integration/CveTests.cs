@@ -30,8 +30,9 @@ public sealed class CveTests : IDisposable
     /// CVE-2019-5736. While `ocirun init` of a created container waits for `start`, a process exec'd into the
     /// container opens /proc/1/exe (init's binary) and keeps the descriptor. After `start` the runtime's binary is
     /// no longer running, so on a runtime that enters the container from its host file, reopening the descriptor
-    /// for writing succeeds: the attacker can overwrite the host's runtime. With the sealed memfd copy, /proc/1/exe
-    /// is "/memfd:ocirun (deleted)" and the write is refused (the seals forbid it). Against a runtime without the
+    /// for writing succeeds: the attacker can overwrite the host's runtime. ocirun enters through a detached
+    /// read-only overlayfs, so /proc/1/exe is "/ocirun" on a mount nobody can write (EROFS), or, where no overlay
+    /// can be had, "/memfd:ocirun (deleted)" whose seals forbid the write. Against a runtime without the
     /// mitigation the attack appends one byte to its binary (an ELF still runs) and the hash check fails.
     /// </summary>
     [Fact]
@@ -54,9 +55,9 @@ public sealed class CveTests : IDisposable
         Assert.True(create.ExitCode == 0, create.ToString());
         int initPid = (int)_s.State(id)["pid"]!;
 
-        // From the host: init runs from a sealed memfd, which no one can open for writing.
+        // From the host: init runs from the read-only overlay, which no one can open for writing.
         string exe = new FileInfo($"/proc/{initPid}/exe").LinkTarget!;
-        Assert.StartsWith("/memfd:ocirun", exe);
+        Assert.Equal(SealedThroughOverlay, exe);
         Assert.ThrowsAny<Exception>(() =>
         {
             using var fs = new FileStream($"/proc/{initPid}/exe", FileMode.Open, FileAccess.Write);
@@ -77,21 +78,25 @@ public sealed class CveTests : IDisposable
         var ex = _s.Oci("exec", "-d", id, "sh", "-c", attack);
         Assert.True(ex.ExitCode == 0, ex.ToString());
         WaitFor(() => File.Exists(Path.Join(b.Rootfs, "held")) || File.Exists(Path.Join(b.Rootfs, "result")));
-        Assert.StartsWith("/memfd:ocirun", File.ReadAllText(Path.Join(b.Rootfs, "exe-before")).Trim());
+        Assert.Equal(SealedThroughOverlay, File.ReadAllText(Path.Join(b.Rootfs, "exe-before")).Trim());
 
         Assert.Equal(0, _s.Oci("start", id).ExitCode);
         WaitFor(() => File.Exists(Path.Join(b.Rootfs, "result")) && File.ReadAllText(Path.Join(b.Rootfs, "result")).Contains('D'));
         string result = File.ReadAllText(Path.Join(b.Rootfs, "result"));
         Assert.DoesNotContain("WROTE", result);
-        Assert.StartsWith("/memfd:ocirun", File.ReadAllText(Path.Join(b.Rootfs, "held-target")).Trim());
+        Assert.Equal(SealedThroughOverlay, File.ReadAllText(Path.Join(b.Rootfs, "held-target")).Trim());
         Assert.Contains("REFUSED", result);
         Assert.Equal(before, SHA256.HashData(File.ReadAllBytes(hostBinary)));
         Assert.Equal(0, _s.Oci("delete", "--force", id).ExitCode);
     }
 
-    /// <summary>`exec` enters the container through the same sealed copy: a process exec'd with a pause before
-    /// its own exec is not observable, so the exec'd process checks its parent chain instead: nothing in the
-    /// container runs from a host file of the runtime.</summary>
+    /// <summary>What /proc/PID/exe of init reads when it runs through the detached overlay: the binary's name at
+    /// the root of a mount that is in no mount table (never the host path).</summary>
+    private static readonly string SealedThroughOverlay = "/" + Path.GetFileName(RuntimeBinary.Path);
+
+    /// <summary>`exec` enters the container the same sealed way: a process exec'd with a pause before its own
+    /// exec is not observable, so the exec'd process checks its parent chain instead: nothing in the container
+    /// runs from a host file of the runtime.</summary>
     [Fact]
     public void Cve_2019_5736_no_process_of_the_container_runs_the_host_binary()
     {
@@ -101,9 +106,41 @@ public sealed class CveTests : IDisposable
         Assert.Equal(0, _s.Oci("create", "--bundle", b.Dir, id).ExitCode);
         var r = _s.Oci("exec", id, "sh", "-c", "for p in /proc/[0-9]*; do readlink $p/exe; done");
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains(Lines(r.Stdout), l => l.StartsWith("/memfd:ocirun", StringComparison.Ordinal)); // init, waiting
-        Assert.DoesNotContain(Lines(r.Stdout), l => l.Contains("ocirun", StringComparison.Ordinal) && !l.StartsWith("/memfd:", StringComparison.Ordinal));
+        Assert.Contains(SealedThroughOverlay, Lines(r.Stdout)); // init, waiting
+        Assert.DoesNotContain(Lines(r.Stdout), l => l.Contains(Path.GetDirectoryName(RuntimeBinary.Path)!, StringComparison.Ordinal));
         Assert.Equal(0, _s.Oci("delete", "--force", id).ExitCode);
+    }
+
+    /// <summary>Where the overlay cannot be made (here: a --root inside the binary's own directory, layers that
+    /// overlap), init still never runs from the host file: it runs from a sealed memfd copy, which refuses writes.</summary>
+    [Fact]
+    public void Cve_2019_5736_without_an_overlay_init_runs_from_a_sealed_copy()
+    {
+        string binDir = Path.Join(Path.GetDirectoryName(_s.Root)!, "bin");
+        Directory.CreateDirectory(binDir);
+        string binary = Path.Join(binDir, "ocirun");
+        File.Copy(RuntimeBinary.Path, binary);
+        string root = Path.Join(binDir, "state");
+        Directory.CreateDirectory(root);
+        var b = _s.NewBundle("sleep", "1000");
+        b.Save();
+        string id = _s.NewId();
+        var create = RuntimeBinary.Run(["--root", root, "create", "--bundle", b.Dir, id], binary: binary);
+        Assert.True(create.ExitCode == 0, create.ToString());
+        try
+        {
+            var state = RuntimeBinary.Run(["--root", root, "state", id], binary: binary);
+            int initPid = (int)JsonNode.Parse(state.Stdout)!["pid"]!;
+            Assert.StartsWith("/memfd:ocirun", new FileInfo($"/proc/{initPid}/exe").LinkTarget!);
+            Assert.ThrowsAny<Exception>(() =>
+            {
+                using var fs = new FileStream($"/proc/{initPid}/exe", FileMode.Open, FileAccess.Write);
+                fs.Seek(0, SeekOrigin.End);
+                fs.WriteByte(0);
+                fs.Flush();
+            });
+        }
+        finally { Assert.Equal(0, RuntimeBinary.Run(["--root", root, "delete", "--force", id], binary: binary).ExitCode); }
     }
 
     // ---- CVE-2024-21626 ----

@@ -28,7 +28,7 @@ public static class RuntimeBinary
     /// them and keeps them open, so waiting for end-of-file on a pipe would wait for the container.
     /// </summary>
     public static RunResult Run(IEnumerable<string> args, string? stdin = null, int timeoutMs = 30_000,
-        IDictionary<string, string>? env = null, string? workingDir = null)
+        IDictionary<string, string>? env = null, string? workingDir = null, string? binary = null)
     {
         string outFile = System.IO.Path.GetTempFileName(), errFile = System.IO.Path.GetTempFileName();
         try
@@ -40,7 +40,7 @@ public static class RuntimeBinary
             };
             psi.ArgumentList.Add("-c");
             psi.ArgumentList.Add("exec \"$0\" \"$@\" >\"$OCIRUN_TEST_OUT\" 2>\"$OCIRUN_TEST_ERR\"");
-            psi.ArgumentList.Add(Path);
+            psi.ArgumentList.Add(binary ?? Path);
             foreach (var a in args) psi.ArgumentList.Add(a);
             psi.Environment["OCIRUN_TEST_OUT"] = outFile;
             psi.Environment["OCIRUN_TEST_ERR"] = errFile;
