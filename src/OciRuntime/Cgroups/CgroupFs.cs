@@ -34,7 +34,15 @@ internal static class CgroupFs
 
     internal static string? TryRead(string dir, string file)
     {
-        try { return File.ReadAllText(System.IO.Path.Join(dir, file)); }
+        string path = System.IO.Path.Join(dir, file);
+        // Three system calls for the usual few bytes (FileStream takes eight: fstat, flock, ...). cgroupfs hands
+        // out whole lines, so a read that stops short of a full buffer by less than a line may not be the end:
+        // such a file is read again the long way.
+        Span<byte> buf = stackalloc byte[4096];
+        long n = Sys.ReadSmallFile(path, buf);
+        if (n < 0) return null;
+        if (n < buf.Length - 512) return System.Text.Encoding.UTF8.GetString(buf[..(int)n]);
+        try { return File.ReadAllText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
 

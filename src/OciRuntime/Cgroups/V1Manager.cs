@@ -129,6 +129,10 @@ internal sealed class V1Manager : ICgroupManager
     {
         // SIGKILL through the cgroup2 side of a hybrid host: atomic, nothing escapes by forking.
         if (signal == Sys.SIGKILL && UnifiedDir is { } u && CgroupFs.TryWrite(u, "cgroup.kill", "1") == 0) return;
+        // An empty cgroup (the container's processes all gone, the usual case at delete) has nothing to freeze,
+        // and freezing is not cheap: the kernel rewrites its code each time the first freezer freezes and the last thaws.
+        var pids = Pids();
+        if (pids.Count == 0) return;
         // Otherwise freeze first so nothing forks while we signal, as runc does.
         bool frozen = false;
         if (ExistingDirOf("freezer") is not null && !IsFrozen())
@@ -137,7 +141,7 @@ internal sealed class V1Manager : ICgroupManager
         }
         try
         {
-            foreach (var pid in Pids()) Sys.Kill(pid, signal);
+            foreach (var pid in frozen ? Pids() : pids) Sys.Kill(pid, signal);
         }
         finally
         {

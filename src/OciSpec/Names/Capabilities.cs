@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace OciSpec;
 
 /// <summary>Linux capability names (capabilities(7)) and their bit numbers, up to CAP_CHECKPOINT_RESTORE (Linux 5.9).</summary>
@@ -21,8 +19,8 @@ public static class Capabilities
     /// <summary>Highest bit number this table knows.</summary>
     public static int LastBit => Names.Count - 1;
 
-    private static readonly FrozenDictionary<string, int> Bits =
-        Names.Select((name, bit) => KeyValuePair.Create(name, bit)).ToFrozenDictionary(StringComparer.Ordinal);
+    private static readonly IReadOnlyDictionary<string, int> Bits =
+        Names.Select((name, bit) => KeyValuePair.Create(name, bit)).ToDictionary(StringComparer.Ordinal);
 
     /// <summary>Exact (case-sensitive) lookup, as the kernel's names are upper case.</summary>
     public static bool TryGetBit(string? name, out int bit)

@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace OciSpec;
 
 /// <summary>How one recognised <c>mounts[].options</c> entry acts on a mount.</summary>
@@ -38,7 +36,7 @@ public static class MountOptions
     private static MountOption F(ulong flags, bool clear = false) => new(MountOptionKind.Flag, flags, clear);
     private static MountOption R(ulong attr, bool clear = false) => new(MountOptionKind.RecursiveAttr, attr, clear);
 
-    public static FrozenDictionary<string, MountOption> All { get; } = BuildTable();
+    public static IReadOnlyDictionary<string, MountOption> All { get; } = BuildTable();
 
     public static bool TryGet(string? option, out MountOption value)
     {
@@ -46,7 +44,7 @@ public static class MountOptions
         return option is not null && All.TryGetValue(option, out value);
     }
 
-    private static FrozenDictionary<string, MountOption> BuildTable()
+    private static IReadOnlyDictionary<string, MountOption> BuildTable()
     {
         var table = new Dictionary<string, MountOption>(StringComparer.Ordinal)
         {
@@ -81,6 +79,6 @@ public static class MountOptions
         };
         foreach ((string name, ulong flags) in Propagation.Flags)
             table[name] = new MountOption(MountOptionKind.Propagation, flags, false);
-        return table.ToFrozenDictionary(StringComparer.Ordinal);
+        return table;
     }
 }

@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace OciSpec;
 
 /// <summary>Mount propagation names (<c>linux.rootfsPropagation</c> and the propagation mount options) and mount(2) flags.</summary>
@@ -12,7 +10,7 @@ public static class Propagation
     private const ulong MsShared = 1 << 20;
 
     /// <summary>The spec names the four plain forms; runc (and so every caller) also accepts the recursive "r" forms.</summary>
-    public static FrozenDictionary<string, ulong> Flags { get; } = new Dictionary<string, ulong>
+    public static IReadOnlyDictionary<string, ulong> Flags { get; } = new Dictionary<string, ulong>(StringComparer.Ordinal)
     {
         ["shared"] = MsShared,
         ["slave"] = MsSlave,
@@ -22,7 +20,7 @@ public static class Propagation
         ["rslave"] = MsSlave | MsRec,
         ["rprivate"] = MsPrivate | MsRec,
         ["runbindable"] = MsUnbindable | MsRec,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    };
 
     public static bool TryGetFlags(string? name, out ulong mountFlags)
     {

@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace OciSpec;
 
 /// <summary>getrlimit(2) resource names and their Linux resource numbers (generic asm values; x86, arm, riscv...).</summary>
@@ -16,8 +14,8 @@ public static class Rlimits
     /// <summary>RLIM_INFINITY as the kernel reports it; configs write it as 18446744073709551615.</summary>
     public const ulong Infinity = ulong.MaxValue;
 
-    private static readonly FrozenDictionary<string, int> Resources =
-        Names.Select((name, n) => KeyValuePair.Create(name, n)).ToFrozenDictionary(StringComparer.Ordinal);
+    private static readonly IReadOnlyDictionary<string, int> Resources =
+        Names.Select((name, n) => KeyValuePair.Create(name, n)).ToDictionary(StringComparer.Ordinal);
 
     public static bool TryGetResource(string? name, out int resource)
     {

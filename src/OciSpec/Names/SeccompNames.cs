@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace OciSpec;
 
 /// <summary>The libseccomp-style names the spec allows in <c>linux.seccomp</c>.</summary>
@@ -15,21 +13,21 @@ public static class SeccompNames
     public const string ActLog = "SCMP_ACT_LOG";
     public const string ActNotify = "SCMP_ACT_NOTIFY";
 
-    public static FrozenSet<string> Actions { get; } = new[]
+    public static IReadOnlySet<string> Actions { get; } = new[]
     {
         ActKill, ActKillProcess, ActKillThread, ActTrap, ActErrno, ActTrace, ActAllow, ActLog, ActNotify,
-    }.ToFrozenSet(StringComparer.Ordinal);
+    }.ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Actions that carry an errno (errnoRet/defaultErrnoRet); any other action with one is an error.</summary>
-    public static FrozenSet<string> ActionsWithErrno { get; } =
-        new[] { ActErrno, ActTrace }.ToFrozenSet(StringComparer.Ordinal);
+    public static IReadOnlySet<string> ActionsWithErrno { get; } =
+        new[] { ActErrno, ActTrace }.ToHashSet(StringComparer.Ordinal);
 
-    public static FrozenSet<string> Operators { get; } = new[]
+    public static IReadOnlySet<string> Operators { get; } = new[]
     {
         "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ",
-    }.ToFrozenSet(StringComparer.Ordinal);
+    }.ToHashSet(StringComparer.Ordinal);
 
-    public static FrozenSet<string> Architectures { get; } = new[]
+    public static IReadOnlySet<string> Architectures { get; } = new[]
     {
         "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM", "SCMP_ARCH_AARCH64",
         "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64",
@@ -37,16 +35,16 @@ public static class SeccompNames
         "SCMP_ARCH_S390X", "SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64",
         // Added to the spec's list with libseccomp 2.6.
         "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K", "SCMP_ARCH_SH", "SCMP_ARCH_SHEB",
-    }.ToFrozenSet(StringComparer.Ordinal);
+    }.ToHashSet(StringComparer.Ordinal);
 
     /// <summary>seccomp(2) filter flags the spec lists, with their SECCOMP_FILTER_FLAG_* values.</summary>
-    public static FrozenDictionary<string, uint> Flags { get; } = new Dictionary<string, uint>
+    public static IReadOnlyDictionary<string, uint> Flags { get; } = new Dictionary<string, uint>(StringComparer.Ordinal)
     {
         ["SECCOMP_FILTER_FLAG_TSYNC"] = 1,
         ["SECCOMP_FILTER_FLAG_LOG"] = 2,
         ["SECCOMP_FILTER_FLAG_SPEC_ALLOW"] = 4,
         ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"] = 32,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    };
 
     /// <summary>Syscalls take at most six arguments, so <c>args[].index</c> is 0..5.</summary>
     public const uint MaxArgIndex = 5;
