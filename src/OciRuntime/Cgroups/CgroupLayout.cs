@@ -21,7 +21,8 @@ internal sealed record CgroupLayout(CgroupMode Mode, IReadOnlyList<CgroupHierarc
         {
             // id parent maj:min root mountpoint options [optional...] - fstype source superoptions
             int sep = line.IndexOf(" - ", StringComparison.Ordinal);
-            if (sep < 0) continue;
+            // Most lines are other filesystems: skip them before splitting anything.
+            if (sep < 0 || string.CompareOrdinal(line, sep + 3, "cgroup", 0, 6) != 0) continue;
             var left = line[..sep].Split(' ');
             var right = line[(sep + 3)..].Split(' ');
             if (left.Length < 5 || right.Length < 3) continue;
