@@ -19,7 +19,10 @@ internal static class Program
         }
 
         var globals = new GlobalOptionSet();
-        var root = new RootCommand("ocirun: an OCI container runtime (runc-compatible command line)");
+        const string about = "ocirun: an OCI container runtime (runc-compatible command line)";
+        // RootCommand builds its --help option from System.CommandLine's resources, which costs a create or a
+        // delete a tenth of its parse-to-handler time: only asking for help pays for it.
+        Command root = WantsHelp(args) ? new RootCommand(about) : new Command("ocirun", about);
         globals.AddTo(root);
         if (CommandTable.Only(args, globals) is { } only) root.Add(only);
         else foreach (var c in CommandTable.All(globals)) root.Add(c);
@@ -35,6 +38,13 @@ internal static class Program
             return 1;
         }
         return result.Invoke();
+    }
+
+    private static bool WantsHelp(string[] args)
+    {
+        foreach (var a in args)
+            if (a is "-h" or "--help" or "-?" or "/h" or "/?") return true;
+        return args.Length == 0 || CommandTable.CommandName(args) is null;
     }
 
     /// <summary>--log as parsed, or nothing when the parse could not make sense of it.</summary>
