@@ -15,8 +15,14 @@ internal static unsafe partial class Sys
 
     internal static long OpenAt(int dirFd, string path, int flags, int mode = 0)
     {
-        fixed (byte* p = CString.Of(path))
+        fixed (byte* p = CString.Into(path, stackalloc byte[CString.StackSize]))
             return Fast(Nr.openat, dirFd, (long)p, flags | O_CLOEXEC, mode);
+    }
+
+    /// <summary>openat(2) of a NUL-terminated UTF-8 path.</summary>
+    internal static long OpenAt(int dirFd, ReadOnlySpan<byte> path, int flags)
+    {
+        fixed (byte* p = path) return Fast(Nr.openat, dirFd, (long)p, flags | O_CLOEXEC, 0);
     }
 
     internal static int Open(string path, int flags, int mode = 0) =>
@@ -46,7 +52,11 @@ internal static unsafe partial class Sys
     /// A small file into <paramref name="buffer"/> in three system calls (FileStream adds an fstat and more):
     /// the bytes read, buffer.Length when it may hold more than fits, or -errno.
     /// </summary>
-    internal static long ReadSmallFile(string path, Span<byte> buffer)
+    internal static long ReadSmallFile(string path, Span<byte> buffer) =>
+        ReadSmallFile(CString.Into(path, stackalloc byte[CString.StackSize]), buffer);
+
+    /// <summary>The same, the path given as NUL-terminated UTF-8.</summary>
+    internal static long ReadSmallFile(ReadOnlySpan<byte> path, Span<byte> buffer)
     {
         long fd = OpenAt(AT_FDCWD, path, O_RDONLY);
         if (fd < 0) return fd;

@@ -27,6 +27,6 @@ internal static unsafe partial class Sys
 
     internal static long Access(string path, int mode)
     {
-        fixed (byte* p = CString.Of(path)) return Fast(269 /* faccessat */, AT_FDCWD, (long)p, mode, 0);
+        fixed (byte* p = CString.Into(path, stackalloc byte[CString.StackSize])) return Fast(269 /* faccessat */, AT_FDCWD, (long)p, mode, 0);
     }
 }

@@ -19,8 +19,9 @@ internal sealed record CreateOptions(
 /// </summary>
 internal sealed class ContainerCreator(GlobalOptions global, StateStore store, PhaseTimer timer)
 {
-    /// <summary>TerminalFd: ocirun's end of the internal console socket when it attaches the caller's terminal, or -1.</summary>
-    internal sealed record Created(ContainerRecord Record, Spec Spec, int TerminalFd = -1);
+    /// <summary>TerminalFd: ocirun's end of the internal console socket when it attaches the caller's terminal, or -1.
+    /// Cgroup: the container's cgroup, for `run` to start and delete with (no second look at the host's layout).</summary>
+    internal sealed record Created(ContainerRecord Record, Spec Spec, int TerminalFd = -1, ICgroupManager? Cgroup = null);
 
     internal Created Create(CreateOptions o, bool attached)
     {
@@ -49,12 +50,13 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
 
         Rootless.EnsureRoot(store.Root);
         using var lck = store.CreateNew(o.Id);
-        ICgroupManager? cgroup = null;
+        ICgroupManager? cgroup = null, hostCgroup = null;
         OomWatcher? oom = null;
         int consoleFd = -1, fifoFd = -1, terminalFd = -1;
         try
         {
-            cgroup = Rootless.Cgroup(CgroupManagerFactory.Create(spec.Linux?.CgroupsPath, o.Id), spec.Linux?.Resources);
+            hostCgroup = CgroupManagerFactory.Create(spec.Linux?.CgroupsPath, o.Id);
+            cgroup = Rootless.Cgroup(hostCgroup, spec.Linux?.Resources);
             var record = new ContainerRecord
             {
                 Id = o.Id, Bundle = bundle, Rootfs = rootfs, Created = DateTimeOffset.UtcNow,
@@ -94,7 +96,7 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
             store.Save(record);
             if (o.PidFile is not null) StateStore.WriteAtomic(Path.GetFullPath(o.PidFile), Encoding.ASCII.GetBytes(pid.ToString()));
             timer.Mark("state");
-            return new Created(record, spec, terminalFd);
+            return new Created(record, spec, terminalFd, hostCgroup);
         }
         catch (Exception e)
         {

@@ -12,8 +12,9 @@ namespace OciRuntime.Launch;
 /// </summary>
 internal sealed class ContainerDeleter(StateStore store)
 {
-    /// <summary><paramref name="known"/>: the config when the caller has it already (`run`), saving a re-parse.</summary>
-    internal void Delete(string id, bool force, TextWriter warnings, OciSpec.Spec? known = null)
+    /// <summary><paramref name="known"/>, <paramref name="knownCgroup"/>: the config and the cgroup when the caller
+    /// has them already (`run`), saving a re-parse.</summary>
+    internal void Delete(string id, bool force, TextWriter warnings, OciSpec.Spec? known = null, ICgroupManager? knownCgroup = null)
     {
         StateStore.ValidateId(id);
         if (!store.Exists(id))
@@ -48,7 +49,7 @@ internal sealed class ContainerDeleter(StateStore store)
             store.Remove(id);
             return;
         }
-        var cgroup = CgroupManagerFactory.Create(rec.CgroupPath, id);
+        var cgroup = knownCgroup ?? CgroupManagerFactory.Create(rec.CgroupPath, id);
         var status = StatusProbe.Probe(store, rec, () => cgroup);
         if (status is LifecycleStatus.Created or LifecycleStatus.Running or LifecycleStatus.Paused or LifecycleStatus.Creating && !force)
             throw new RuntimeError($"cannot delete container {id} that is not stopped: {status.ToSpec()} (use --force)");

@@ -18,7 +18,7 @@ internal sealed class ContainerRunner(GlobalOptions global, StateStore store, Ph
         using var forwarding = detach ? null : ForegroundProcess.ForwardSignals(() => pid, terminal is not null);
         try
         {
-            new ContainerStarter(store, timer).Start(o.Id, Console.Error, created.Spec);
+            new ContainerStarter(store, timer).Start(o.Id, Console.Error, created.Spec, created.Cgroup);
         }
         catch
         {
@@ -29,7 +29,8 @@ internal sealed class ContainerRunner(GlobalOptions global, StateStore store, Ph
         int code = ForegroundProcess.Wait(pid);
         terminal?.Drain();
         timer.Mark("wait");
-        if (!keep) new ContainerDeleter(store).Delete(o.Id, true, Console.Error, created.Spec);
+        if (!keep) new ContainerDeleter(store).Delete(o.Id, true, Console.Error, created.Spec, created.Cgroup);
+        timer.Mark("delete");
         return code;
     }
 

@@ -9,12 +9,13 @@ namespace OciRuntime.Launch;
 /// <summary>`start`: releases init through the exec FIFO, waits for its execve, then runs poststart hooks.</summary>
 internal sealed class ContainerStarter(StateStore store, PhaseTimer timer)
 {
-    /// <summary><paramref name="known"/>: the config when the caller has it already (`run`), saving a re-parse.</summary>
-    internal void Start(string id, TextWriter warnings, Spec? known = null)
+    /// <summary><paramref name="known"/>, <paramref name="knownCgroup"/>: the config and the cgroup when the caller
+    /// has them already (`run`), saving a re-parse.</summary>
+    internal void Start(string id, TextWriter warnings, Spec? known = null, ICgroupManager? knownCgroup = null)
     {
         StateStore.ValidateId(id);
         using var lck = store.Lock(id);
-        var (rec, _, status) = ContainerCgroup.Open(store, id);
+        var (rec, _, status) = ContainerCgroup.Open(store, id, knownCgroup);
         if (status != LifecycleStatus.Created)
             throw new RuntimeError($"cannot start a container in the {status.ToSpec()} state");
         string fifo = Path.Join(store.DirOf(id), StateStore.FifoFile);

@@ -1,4 +1,3 @@
-
 namespace OciRuntime.State;
 
 /// <summary>Reads the bits of /proc/[pid]/stat that tell whether a pid is still the process we started.</summary>
@@ -13,8 +12,12 @@ internal static class ProcStat
         state = '?'; startTime = 0; parent = -1;
         if (pid <= 0) return false;
         Span<byte> buf = stackalloc byte[1024];
-        // list probes every container: raw open/read/close, no FileStream.
-        long n = Interop.Sys.ReadSmallFile($"/proc/{pid}/stat", buf);
+        // list probes every container: raw open/read/close, no FileStream, and the path made on the stack.
+        Span<byte> path = stackalloc byte[32];
+        "/proc/"u8.CopyTo(path);
+        System.Buffers.Text.Utf8Formatter.TryFormat(pid, path[6..], out int digits);
+        "/stat\0"u8.CopyTo(path[(6 + digits)..]);
+        long n = Interop.Sys.ReadSmallFile(path, buf);
         if (n < 0) return false;
         var text = buf[..(int)n];
         // The command name is in parentheses and may itself hold spaces and parentheses: parse after the last ')'.
