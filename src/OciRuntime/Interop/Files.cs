@@ -80,6 +80,23 @@ internal static unsafe partial class Sys
         }
     }
 
+    /// <summary>The whole of a regular file (a memfd) by its descriptor, from offset 0 whatever the file offset.</summary>
+    internal static byte[] ReadAllAt(int fd, string what)
+    {
+        var size = SizeAndMtime(fd, "", AT_EMPTY_PATH) ?? throw new SyscallException($"statx {what}", Errno.EBADF);
+        var bytes = new byte[size.Size];
+        int total = 0;
+        while (total < bytes.Length)
+        {
+            long n;
+            fixed (byte* p = bytes) n = Fast(17 /* pread64 */, fd, (long)(p + total), bytes.Length - total, total);
+            Check(n, $"read {what}");
+            if (n == 0) throw new SyscallException($"read {what}: ended early", Errno.EIO);
+            total += (int)n;
+        }
+        return bytes;
+    }
+
     internal static long Write(int fd, ReadOnlySpan<byte> data)
     {
         fixed (byte* p = data) return Blocking(Nr.write, fd, (long)p, data.Length);

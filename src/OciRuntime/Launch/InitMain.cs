@@ -28,7 +28,7 @@ internal static class InitMain
         var timer = new PhaseTimer(true, "init");
         try
         {
-            var bytes = File.ReadAllBytes($"/proc/self/fd/{planFd}");
+            var bytes = Sys.ReadAllAt(planFd, "init plan");
             Sys.Close(planFd);
             int len = BinaryPrimitives.ReadInt32LittleEndian(bytes);
             plan = InitPlanCodec.Decode(bytes.AsSpan(4, len));

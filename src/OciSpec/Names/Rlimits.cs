@@ -4,7 +4,9 @@ namespace OciSpec;
 public static class Rlimits
 {
     /// <summary>Names in resource-number order: <c>Names[resource]</c>.</summary>
-    public static IReadOnlyList<string> Names { get; } =
+    public static IReadOnlyList<string> Names => Table;
+
+    private static readonly string[] Table =
     [
         "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE", "RLIMIT_RSS", "RLIMIT_NPROC",
         "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS", "RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE",
@@ -14,12 +16,10 @@ public static class Rlimits
     /// <summary>RLIM_INFINITY as the kernel reports it; configs write it as 18446744073709551615.</summary>
     public const ulong Infinity = ulong.MaxValue;
 
-    private static readonly IReadOnlyDictionary<string, int> Resources =
-        Names.Select((name, n) => KeyValuePair.Create(name, n)).ToDictionary(StringComparer.Ordinal);
-
+    /// <summary>A scan of sixteen names: cheaper than building a dictionary in a process that looks up a few.</summary>
     public static bool TryGetResource(string? name, out int resource)
     {
-        resource = -1;
-        return name is not null && Resources.TryGetValue(name, out resource);
+        resource = name is null ? -1 : Array.IndexOf(Table, name);
+        return resource >= 0;
     }
 }
