@@ -39,11 +39,11 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
         var mounts = spec.Mounts ?? [];
         if (mountNs)
         {
-            RootPreparation.Prepare(plan.Rootfs, _linux.RootfsPropagation);
+            var mountinfo = RootPreparation.Prepare(plan.Rootfs, _linux.RootfsPropagation);
             timer.Mark("prepare-root");
             // 2. mounts, 3. /dev
             using var root = new RootfsDir(plan.Rootfs);
-            var layout = CgroupLayout.Detect();
+            var layout = CgroupLayout.Parse(mountinfo);
             var cgctx = new CgroupMountContext(layout, h => CgroupPaths.PathIn(plan.CgroupPath, h), Namespaces.Has(spec, NamespaceKind.Cgroup));
             MountSetup.MountAll(root, mounts, plan.Bundle, cgctx, _linux.MountLabel, plan.IdMapMountFds);
             timer.Mark("mounts");

@@ -8,7 +8,9 @@ namespace OciRuntime.Rootfs;
 /// </summary>
 internal static class RootPreparation
 {
-    internal static void Prepare(string rootfs, string? rootfsPropagation)
+    /// <summary>Returns /proc/self/mountinfo as read on the way (after the propagation change), so init reads the
+    /// mount table once: the cgroup hierarchies in it are the same.</summary>
+    internal static string[] Prepare(string rootfs, string? rootfsPropagation)
     {
         ulong propagation = Sys.MS_SLAVE | Sys.MS_REC;
         if (!string.IsNullOrEmpty(rootfsPropagation))
@@ -19,16 +21,18 @@ internal static class RootPreparation
         // An unbindable "/" could not give the rootfs its bind onto itself: private until pivot_root, then unbindable.
         if ((propagation & Sys.MS_UNBINDABLE) != 0) propagation = Sys.MS_PRIVATE | (propagation & Sys.MS_REC);
         Sys.Mount(null, "/", null, propagation, null);
-        MakeParentPrivate(rootfs);
+        var mountinfo = File.ReadAllLines("/proc/self/mountinfo");
+        MakeParentPrivate(rootfs, mountinfo);
         Sys.Mount(rootfs, rootfs, "bind", Sys.MS_BIND | Sys.MS_REC, null);
+        return mountinfo;
     }
 
     /// <summary>pivot_root refuses a new root whose parent mount is shared; make that one mount private.</summary>
-    private static void MakeParentPrivate(string rootfs)
+    private static void MakeParentPrivate(string rootfs, string[] mountinfo)
     {
         string? best = null;
         bool shared = false;
-        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+        foreach (var line in mountinfo)
         {
             var f = line.Split(' ');
             if (f.Length < 7) continue;
