@@ -49,7 +49,7 @@ internal static class InitSpawner
             int consoleFd = req.ConsoleSocketFd >= 0 ? Own(Sys.DupCloexecAbove(req.ConsoleSocketFd, low)) : -1;
             int execFd = Own(req.Binary.Take());
             var idmapFds = (req.Plan.Exec ? null : Rootfs.IdMapped.PrepareInParent(spec, req.Plan.Bundle))?.Select(fd => fd < 0 ? -1 : Own(Sys.DupCloexecAbove(Own(fd), low))).ToArray();
-            req.Timer.Mark("copy-binary");
+            req.Timer.Mark("binary");
 
             using var zone = new ZonePlanBuilder();
             zone.SetNamespaces(Namespaces.Requests(spec));
