@@ -23,6 +23,6 @@ internal static class StateCommand
         return c;
     }
 
-    internal static StateView Describe(StateStore store, ContainerRecord rec) =>
-        StateView.Of(rec, StatusProbe.Probe(store, rec, () => CgroupManagerFactory.Create(rec.CgroupPath, rec.Id)));
+    internal static StateView Describe(StateStore store, ContainerRecord rec, int rootFd = -1) =>
+        StateView.Of(rec, StatusProbe.Probe(store, rec, () => CgroupManagerFactory.Create(rec.CgroupPath, rec.Id), rootFd));
 }

@@ -56,9 +56,12 @@ internal static unsafe partial class Sys
         ReadSmallFile(CString.Into(path, stackalloc byte[CString.StackSize]), buffer);
 
     /// <summary>The same, the path given as NUL-terminated UTF-8.</summary>
-    internal static long ReadSmallFile(ReadOnlySpan<byte> path, Span<byte> buffer)
+    internal static long ReadSmallFile(ReadOnlySpan<byte> path, Span<byte> buffer) => ReadSmallFile(AT_FDCWD, path, buffer);
+
+    /// <summary>The same, relative to <paramref name="dirFd"/>.</summary>
+    internal static long ReadSmallFile(int dirFd, ReadOnlySpan<byte> path, Span<byte> buffer)
     {
-        long fd = OpenAt(AT_FDCWD, path, O_RDONLY);
+        long fd = OpenAt(dirFd, path, O_RDONLY);
         if (fd < 0) return fd;
         try
         {

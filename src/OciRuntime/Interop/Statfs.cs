@@ -25,8 +25,10 @@ internal static unsafe partial class Sys
         return r < 0 ? r : *(long*)(buf + 0x28);
     }
 
-    internal static long Access(string path, int mode)
+    internal static long Access(string path, int mode) => AccessAt(AT_FDCWD, path, mode);
+
+    internal static long AccessAt(int dirFd, string path, int mode)
     {
-        fixed (byte* p = CString.Into(path, stackalloc byte[CString.StackSize])) return Fast(269 /* faccessat */, AT_FDCWD, (long)p, mode, 0);
+        fixed (byte* p = CString.Into(path, stackalloc byte[CString.StackSize])) return Fast(269 /* faccessat */, dirFd, (long)p, mode, 0);
     }
 }

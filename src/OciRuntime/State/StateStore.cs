@@ -63,12 +63,25 @@ internal sealed class StateStore(string root)
 
     public bool Exists(string id) => Directory.Exists(DirOf(id));
 
-    public ContainerRecord Load(string id)
+    /// <summary>The root opened for a pass over every container (list): each container's files are then reached
+    /// by two path components, not by the whole root path again. -1 (and absolute paths) if it cannot be opened.</summary>
+    public int OpenRoot()
     {
-        string file = Path.Join(DirOf(id), StateFile);
+        long fd = Sys.OpenAt(Sys.AT_FDCWD, Root, Sys.O_PATH | Sys.O_DIRECTORY);
+        return fd < 0 ? -1 : (int)fd;
+    }
+
+    /// <summary>The path of a container's <paramref name="file"/>, relative to <paramref name="rootFd"/> when that
+    /// is an <see cref="OpenRoot"/> descriptor, else absolute.</summary>
+    public string PathOf(string id, string file, int rootFd) => rootFd >= 0 ? id + "/" + file : Path.Join(Root, id, file);
+
+    public ContainerRecord Load(string id, int rootFd = -1)
+    {
         // list reads every container's state: one stack buffer and three system calls for the usual small file.
         Span<byte> small = stackalloc byte[8192];
-        long n = Sys.ReadSmallFile(file, small);
+        long n = Sys.ReadSmallFile(rootFd >= 0 ? rootFd : Sys.AT_FDCWD,
+            CString.Into(PathOf(id, StateFile, rootFd), stackalloc byte[CString.StackSize]), small);
+        string file = Path.Join(DirOf(id), StateFile);
         if (n == -Errno.ENOENT || n == -Errno.ENOTDIR) throw new ContainerNotFound(id);
         scoped ReadOnlySpan<byte> bytes;
         if (n >= 0 && n < small.Length) bytes = small[..(int)n];
