@@ -7,7 +7,8 @@ using Seccomp;
 
 namespace OciRuntime.Tests.Unit;
 
-/// <summary>The binary plan handed to init and the seccomp cache under --root: both replace work on the start path.</summary>
+/// <summary>What replaces work on the start path and in list: the binary plan handed to init, the seccomp cache under
+/// --root, raw reads of small files, paths relative to the opened root.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class StartPathUnitTests
 {
@@ -179,5 +180,48 @@ public sealed class StartPathUnitTests
         Assert.True(start > 0);
         Assert.NotEqual('Z', state);
         Assert.False(ProcStat.TryRead(int.MaxValue, out _, out _, out _));
+    }
+
+    /// <summary>cgroup files are read into a stack buffer first: a file that fills it (cgroup.procs of a busy
+    /// container) must still come back whole, and one that does not, exactly.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3000)]
+    [InlineData(3700)]
+    [InlineData(4096)]
+    [InlineData(50_000)]
+    public void A_cgroup_file_is_read_whole_whatever_its_size(int size)
+    {
+        string dir = Directory.CreateTempSubdirectory("ocirun-test-").FullName;
+        try
+        {
+            var text = string.Concat(Enumerable.Range(0, size / 6 + 1).Select(n => $"{n % 100000,5}\n"))[..size];
+            File.WriteAllText(Path.Join(dir, "cgroup.procs"), text);
+            Assert.Equal(text, OciRuntime.Cgroups.CgroupFs.TryRead(dir, "cgroup.procs"));
+            Assert.Null(OciRuntime.Cgroups.CgroupFs.TryRead(dir, "missing"));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    /// <summary>list opens each container's files relative to the opened root; a missing root still lists nothing.</summary>
+    [Fact]
+    public void Paths_relative_to_the_opened_root_name_the_same_files()
+    {
+        string root = Directory.CreateTempSubdirectory("ocirun-test-").FullName;
+        try
+        {
+            var store = new StateStore(root);
+            int fd = store.OpenRoot();
+            Assert.True(fd >= 0);
+            try
+            {
+                Assert.Equal("c1/state.json", store.PathOf("c1", StateStore.StateFile, fd));
+                Assert.Equal(Path.Join(root, "c1", "state.json"), store.PathOf("c1", StateStore.StateFile, -1));
+                Assert.Throws<ContainerNotFound>(() => store.Load("c1", fd));
+            }
+            finally { OciRuntime.Interop.Sys.Close(fd); }
+            Assert.Equal(-1, new StateStore(Path.Join(root, "none")).OpenRoot());
+        }
+        finally { Directory.Delete(root, true); }
     }
 }
