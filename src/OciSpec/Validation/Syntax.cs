@@ -5,8 +5,8 @@ internal static class Syntax
 {
     public static bool IsAbsolute(string? path) => path is not null && path.StartsWith('/');
 
-    // Hand-written rather than [GeneratedRegex]: the regex engine would be the largest part of the ocirun binary
-    // that is copied into a sealed memfd for every container.
+    // Hand-written rather than [GeneratedRegex]: the regex engine would be the largest part of the ocirun binary,
+    // which every container's init maps and pages in.
 
     /// <summary>SemVer 2.0.0 (semver.org's grammar): MAJOR.MINOR.PATCH[-pre.release][+build.meta].</summary>
     public static bool IsSemVer(string s)
