@@ -7,8 +7,8 @@ namespace OciRuntime.Launch;
 /// that reaches /proc/[pid]/exe must not be able to overwrite ocirun on the host (CVE-2019-5736).
 ///
 /// First choice, as runc 1.2 does: the binary opened through a detached, read-only overlayfs whose only layers
-/// are its own directory and an empty-of-interest directory (overlayfs wants two lower layers to run without an
-/// upper one). Nothing is copied, every container maps the same page cache, and no open of that file can write:
+/// are its own directory and the state root, which only fills the second slot (overlayfs wants two lower layers
+/// to run without an upper one). Nothing is copied, every container maps the same page cache, and no open of that file can write:
 /// the mount is read-only and has no upper layer to copy up into. The mount is never attached anywhere, so
 /// nothing in any mount table shows it. Where that cannot be had (no overlayfs, no privilege to mount it, layers
 /// that overlap, the file on disk no longer the one running), a sealed memfd copy, filled on its own thread.
