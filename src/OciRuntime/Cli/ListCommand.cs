@@ -19,16 +19,19 @@ internal static class ListCommand
             var store = g.Store();
             var views = new List<StateView>();
             int rootFd = store.OpenRoot();
-            foreach (var id in store.ListIds().Order(StringComparer.Ordinal))
+            try
             {
-                try { views.Add(StateCommand.Describe(store, store.Load(id, rootFd), rootFd)); }
-                catch (RuntimeError e) when (e is DamagedState or ContainerNotFound)
+                foreach (var id in store.ListIds().Order(StringComparer.Ordinal))
                 {
-                    // A damaged or half-written entry is listed as stopped, never a crash.
-                    views.Add(new StateView { OciVersion = RuntimeInfo.OciVersion, Id = id, Status = "stopped", Bundle = "" });
+                    try { views.Add(StateCommand.Describe(store, store.Load(id, rootFd), rootFd)); }
+                    catch (RuntimeError e) when (e is DamagedState or ContainerNotFound)
+                    {
+                        // A damaged or half-written entry is listed as stopped, never a crash.
+                        views.Add(new StateView { OciVersion = RuntimeInfo.OciVersion, Id = id, Status = "stopped", Bundle = "" });
+                    }
                 }
             }
-            Interop.Sys.Close(rootFd);
+            finally { Interop.Sys.Close(rootFd); }
             var o = new StringBuilder();
             if (r.GetValue(quiet)) foreach (var v in views) o.Append(v.Id).Append('\n');
             else if (r.GetValue(format) == "json") o.Append(StateViewJson.Format(views)).Append('\n');

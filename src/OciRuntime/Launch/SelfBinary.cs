@@ -23,7 +23,7 @@ internal static class SelfBinary
     {
         try
         {
-            if (!Directory.Exists(root)) Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            State.StateStore.MakeRoot(root);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -119,12 +119,9 @@ internal sealed class SeccompCache(string root)
         string tmp = $"{file}.{System.Environment.ProcessId}.tmp";
         try
         {
-            // Only root's (or the rootless user's) own runtime reads these: 0700 directories (--root too, when the
-            // first create of a fresh root gets here before making it, as StateStore would), 0600 files.
-            var owner = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-            // CreateDirectory gives the mode to the last directory only: --root is made on its own.
-            if (!Directory.Exists(root)) Directory.CreateDirectory(root, owner);
-            if (!Directory.Exists(Dir)) Directory.CreateDirectory(Dir, owner);
+            // Only root's (or the rootless user's) own runtime reads these: 0700 directories, 0600 files.
+            State.StateStore.MakeRoot(root);
+            if (!Directory.Exists(Dir)) Directory.CreateDirectory(Dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             using (var fs = new FileStream(tmp, new FileStreamOptions
                    {
                        Mode = FileMode.CreateNew, Access = FileAccess.Write,

@@ -55,10 +55,14 @@ internal sealed class StateStore(string root)
         return l;
     }
 
-    private void EnsureRoot()
+    private void EnsureRoot() => MakeRoot(Root);
+
+    /// <summary>Makes <paramref name="root"/> 0700 if it is missing: the one way --root comes to exist, whoever
+    /// needs it first (the state store, the binary's overlay, the seccomp cache).</summary>
+    internal static void MakeRoot(string root)
     {
-        if (Directory.Exists(Root)) return;
-        Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // CreateDirectory gives the mode to the last directory only: --root is made on its own.
+        if (!Directory.Exists(root)) Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     public bool Exists(string id) => Directory.Exists(DirOf(id));

@@ -75,12 +75,7 @@ public sealed class ContainerdTests(ContainerdDaemon ctr) : IClassFixture<Contai
             Assert.True(after.ExitCode == 0, $"{after}\n{ctr.Log()}");
             Assert.Equal("resumed\n", after.Stdout);
 
-            var kill = ctr.Ctr(["task", "kill", id]);
-            Assert.True(kill.ExitCode == 0, $"{kill}\n{ctr.Log()}");
-            Assert.True(Cmd.WaitFor(() => ctr.TaskStatus(id) == "STOPPED"), $"still {ctr.TaskStatus(id)} after SIGTERM");
-            var rm = ctr.Ctr(["task", "rm", id]);
-            Assert.True(rm.ExitCode == 0, $"{rm}\n{ctr.Log()}");
-            Assert.Contains("exit code 42", rm.Stderr);
+            KillAndRemove(id, [], 42);
             Assert.True(ContainerdDaemon.Gone(pid), "the task's process outlived task rm");
             Assert.False(Directory.Exists(Path.Join(ctr.RuntimeRoot, id)), "the runtime's state outlived task rm");
         }
@@ -97,12 +92,7 @@ public sealed class ContainerdTests(ContainerdDaemon ctr) : IClassFixture<Contai
         try
         {
             StartSleeper(id);
-            var kill = ctr.Ctr(["task", "kill", "--signal", "SIGKILL", id]);
-            Assert.True(kill.ExitCode == 0, $"{kill}\n{ctr.Log()}");
-            Assert.True(Cmd.WaitFor(() => ctr.TaskStatus(id) == "STOPPED"), $"still {ctr.TaskStatus(id)} after SIGKILL");
-            var rm = ctr.Ctr(["task", "rm", id]);
-            Assert.True(rm.ExitCode == 0, $"{rm}\n{ctr.Log()}");
-            Assert.Contains("exit code 137", rm.Stderr);
+            KillAndRemove(id, ["--signal", "SIGKILL"], 137);
         }
         finally
         {
@@ -124,14 +114,9 @@ public sealed class ContainerdTests(ContainerdDaemon ctr) : IClassFixture<Contai
             Assert.Equal(1, bad.ExitCode);
             Assert.Contains("ctr: OCI runtime exec failed: exec: process.args[0]: exec: \"/bin/ocirun-test-missing\": no such file or directory: unknown", bad.Stderr);
 
-            var kill = ctr.Ctr(["task", "kill", "--all", "--signal", "SIGKILL", id]);
-            Assert.True(kill.ExitCode == 0, $"{kill}\n{ctr.Log()}");
-            Assert.True(Cmd.WaitFor(() => ctr.TaskStatus(id) == "STOPPED"), $"still {ctr.TaskStatus(id)} after kill --all");
-            Assert.True(Cmd.WaitFor(() => File.ReadAllText($"/sys/fs/cgroup/pids/ocirun-test/{id}/cgroup.procs").Trim() == ""),
-                "kill --all left processes in the cgroup");
-            var rm = ctr.Ctr(["task", "rm", id]);
-            Assert.True(rm.ExitCode == 0, $"{rm}\n{ctr.Log()}");
-            Assert.Contains("exit code 137", rm.Stderr);
+            KillAndRemove(id, ["--all", "--signal", "SIGKILL"], 137, () =>
+                Assert.True(Cmd.WaitFor(() => File.ReadAllText($"/sys/fs/cgroup/pids/ocirun-test/{id}/cgroup.procs").Trim() == ""),
+                    "kill --all left processes in the cgroup"));
         }
         finally
         {
@@ -248,6 +233,19 @@ public sealed class ContainerdTests(ContainerdDaemon ctr) : IClassFixture<Contai
     }
 
     /// <summary>A detached task running `sleep 1000`, or the test fails with ctr's output and the daemon's log.</summary>
+    /// <summary>`ctr task kill` with <paramref name="killArgs"/>, the task seen STOPPED, then `ctr task rm`, which
+    /// reports the task's exit code; <paramref name="whileStopped"/> checks more before the task is removed.</summary>
+    private void KillAndRemove(string id, string[] killArgs, int exitCode, Action? whileStopped = null)
+    {
+        var kill = ctr.Ctr(["task", "kill", .. killArgs, id]);
+        Assert.True(kill.ExitCode == 0, $"{kill}\n{ctr.Log()}");
+        Assert.True(Cmd.WaitFor(() => ctr.TaskStatus(id) == "STOPPED"), $"still {ctr.TaskStatus(id)} after task kill {string.Join(' ', killArgs)}");
+        whileStopped?.Invoke();
+        var rm = ctr.Ctr(["task", "rm", id]);
+        Assert.True(rm.ExitCode == 0, $"{rm}\n{ctr.Log()}");
+        Assert.Contains($"exit code {exitCode}", rm.Stderr);
+    }
+
     private void StartSleeper(string id)
     {
         var run = ctr.Run(["--detach"], id, ["sleep", "1000"]);
