@@ -79,21 +79,29 @@ run_tests() {
   publish
   dotnet build OciRuntime.sln -c Release -nologo -v quiet
   # Integration tests run real containers: one assembly at a time keeps the 2 cores for the containers.
-  local failed=0 log passed=0 failures=0
+  # Every assembly runs even when an earlier one fails; the closing line counts them all.
+  local failed=0 log rc
   log=$(mktemp)
   for proj in tests/OciSpec.Tests tests/Seccomp.Tests tests/OciRuntime.Tests conformance tests/Engines.Tests; do
     echo "== $proj"
+    set +e
     OCIRUN_UNDER_TEST=$OUT/ocirun dotnet test "$proj" -c Release --no-build -nologo -v quiet \
       --logger "console;verbosity=minimal" 2>&1 | tee -a "$log"
-    [ "${PIPESTATUS[0]}" -eq 0 ] || failed=1
+    rc=${PIPESTATUS[0]}
+    set -e
+    if [ "$rc" -ne 0 ]; then failed=1; echo "== $proj: dotnet test exited $rc"; fi
   done
-  # One closing line over the five assemblies.
-  passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-  failures=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+  local passed failures skipped
+  passed=$(sum_counts Passed "$log"); failures=$(sum_counts Failed "$log"); skipped=$(sum_counts Skipped "$log")
   rm -f "$log"
-  echo "$passed passed, $failures failed"
+  # An assembly that failed without a summary line (a crash, a build error) still fails the run.
+  [ "$failed" -eq 0 ] || [ "$failures" -gt 0 ] || failures=1
+  echo "$passed passed, $failures failed, $skipped skipped"
   return $failed
 }
+
+# Adds up dotnet test's per-assembly summary counts ("Failed:     0, Passed:   268, Skipped:     0, ...").
+sum_counts() { grep -oE "$1: +[0-9]+" "$2" | awk '{s+=$2} END {print s+0}'; }
 
 case "${1:-build}" in
   build) publish ;;

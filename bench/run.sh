@@ -18,7 +18,7 @@ set -euo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$BENCH")
-SECCOMP_PROFILE=$REPO/../shared/testdata/seccomp/docker-default.oci-amd64.json
+SECCOMP_PROFILE=$REPO/testdata/seccomp/docker-default.oci-amd64.json
 HARNESS_DLL=$BENCH/Harness/bin/Release/net10.0/Harness.dll
 # Every cgroup the runtimes make lives under this parent, so leftovers are easy to find.
 CGROUP_PARENT=ocirun-bench
@@ -513,7 +513,7 @@ seccomp_figures() {
   local md=$1 repo figures profile
   repo=$(cd "$BENCH/.." && pwd)
   figures=$repo/tests/Seccomp.Tests/bin/Release/net10.0/seccomp-figures.txt
-  profile=$repo/../shared/testdata/seccomp/docker-default.oci-amd64.json
+  profile=$repo/testdata/seccomp/docker-default.oci-amd64.json
   [ -f "$profile" ] && [ -n "${BIN[ocirun]:-}" ] || return 0
   rm -f "$figures"
   dotnet test "$repo/tests/Seccomp.Tests" -c Release -nologo -v quiet --filter "FullyQualifiedName~MeasurementTests" \

@@ -20,7 +20,8 @@ public class TemplateTests
         Assert.Empty(SpecValidator.Validate(spec));
     }
 
-    /// <summary>Same content as runc 1.1.5's <c>runc spec</c> apart from our ociVersion and a cgroup namespace.</summary>
+    /// <summary>Same content as runc 1.1.5's <c>runc spec</c> apart from our ociVersion, our own hostname (crun's
+    /// template names itself too) and a cgroup namespace.</summary>
     [Theory]
     [InlineData("runc-spec.json", false)]
     [InlineData("runc-spec-rootless.json", true)]
@@ -28,6 +29,7 @@ public class TemplateTests
     {
         JsonObject runc = JsonNode.Parse(Json.ReadTestData(file))!.AsObject();
         runc["ociVersion"] = OciVersions.Current;
+        runc["hostname"] = "ocirun";
         JsonArray ns = runc["linux"]!["namespaces"]!.AsArray();
         // cgroup goes after mount and, when rootless, before user.
         ns.Insert(rootless ? ns.Count - 1 : ns.Count, new JsonObject { ["type"] = "cgroup" });
@@ -35,6 +37,9 @@ public class TemplateTests
         Spec ours = rootless ? SpecTemplates.Rootless() : SpecTemplates.Default();
         Json.AssertEquivalent(runc.ToJsonString(), OciJson.Serialize(ours, indented: true));
     }
+
+    [Fact]
+    public void The_default_hostname_is_ocirun() => Assert.Equal("ocirun", SpecTemplates.Default().Hostname);
 
     [Fact]
     public void EachCallReturnsFreshObjects()

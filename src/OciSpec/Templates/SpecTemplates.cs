@@ -11,7 +11,7 @@ public static class SpecTemplates
         OciVersion = OciVersions.Current,
         Process = DefaultProcess(),
         Root = new Root { Path = "rootfs", Readonly = true },
-        Hostname = "runc",
+        Hostname = "ocirun",
         Mounts = DefaultMounts(rootless: false),
         Linux = new Linux
         {

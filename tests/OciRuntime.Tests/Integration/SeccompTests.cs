@@ -17,7 +17,7 @@ public sealed class SeccompTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => _s.Dispose();
 
     internal static string DockerProfilePath =>
-        Path.GetFullPath(Path.Join(RuntimeBinary.RepoRoot, "..", "shared", "testdata", "seccomp", "docker-default.oci-amd64.json"));
+        Path.Join(RuntimeBinary.RepoRoot, "testdata", "seccomp", "docker-default.oci-amd64.json");
 
     private static JsonObject DockerProfile() => JsonNode.Parse(File.ReadAllText(DockerProfilePath))!.AsObject();
 
