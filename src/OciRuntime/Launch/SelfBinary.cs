@@ -12,6 +12,11 @@ namespace OciRuntime.Launch;
 /// the mount is read-only and has no upper layer to copy up into. The mount is never attached anywhere, so
 /// nothing in any mount table shows it. Where that cannot be had (no overlayfs, no privilege to mount it, layers
 /// that overlap, the file on disk no longer the one running), a sealed memfd copy, filled on its own thread.
+///
+/// create, run and exec already run from such an image (Native/sealed_exec.c re-execs them before the .NET
+/// runtime starts, so that the process whose fork joins a container is never the host file): then init is exec'd
+/// from that same file and nothing here is made. The overlay and the copy below remain for a caller that was
+/// not re-exec'd (a subcommand the constructor does not know to seal).
 /// </summary>
 internal static class SelfBinary
 {
