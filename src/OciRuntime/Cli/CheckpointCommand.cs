@@ -116,7 +116,7 @@ internal static class Criu
         int nul = Sys.Open("/dev/null", Sys.O_RDONLY);
         int pid;
         ulong mask = Sys.SetSignalMask(0);
-        try { pid = Sys.Spawn(resolved, [criu, .. args], env, nul, outW, outW); }
+        try { pid = Sys.Spawn(resolved, [criu, .. args], env, nul, outW, outW, inheritOthers: true); }
         catch (SyscallException e) { throw new RuntimeError($"criu: {e.Message}"); }
         finally
         {

@@ -96,7 +96,9 @@ internal static class ExecCommand
         if (add is not { Length: > 0 }) return caps;
         caps ??= new LinuxCapabilities();
         List<string> Plus(List<string>? set) => [.. (set ?? []).Union(add)];
-        return caps with { Bounding = Plus(caps.Bounding), Effective = Plus(caps.Effective), Permitted = Plus(caps.Permitted), Inheritable = Plus(caps.Inheritable), Ambient = Plus(caps.Ambient) };
+        // Never the inheritable set (nor ambient, which needs it): a capability there outlives an execve of a
+        // file with inheritable file caps, which an image can ship (CVE-2022-29162; runc 1.1.2 and later do the same).
+        return caps with { Bounding = Plus(caps.Bounding), Effective = Plus(caps.Effective), Permitted = Plus(caps.Permitted) };
     }
 
     /// <summary>

@@ -10,9 +10,15 @@ internal static unsafe partial class Sys
     [LibraryImport("libc")] private static partial int posix_spawn_file_actions_init(void* fa);
     [LibraryImport("libc")] private static partial int posix_spawn_file_actions_destroy(void* fa);
     [LibraryImport("libc")] private static partial int posix_spawn_file_actions_adddup2(void* fa, int fd, int newFd);
+    // glibc 2.34+: close_range in the child after the dup2s, whatever the parent holds or failed to mark cloexec.
+    [LibraryImport("libc")] private static partial int posix_spawn_file_actions_addclosefrom_np(void* fa, int from);
 
-    /// <summary>Starts <paramref name="path"/> with the given argv/envp and stdio descriptors; returns its pid.</summary>
-    internal static int Spawn(string path, IReadOnlyList<string> argv, IReadOnlyList<string> envp, int stdin, int stdout, int stderr)
+    /// <summary>Starts <paramref name="path"/> with the given argv/envp and stdio descriptors and nothing else: every
+    /// descriptor above 2 is closed in the child (a hook, newuidmap or criu gets no fd of ours or of our caller's).
+    /// Returns its pid. <paramref name="inheritOthers"/>: the caller's descriptors that are not close-on-exec pass
+    /// too (criu, which is handed the caller's fds by number, e.g. --status-fd).</summary>
+    internal static int Spawn(string path, IReadOnlyList<string> argv, IReadOnlyList<string> envp, int stdin, int stdout, int stderr,
+        bool inheritOthers = false)
     {
         var blocks = new List<IntPtr>();
         byte* Str(string s)
@@ -37,6 +43,12 @@ internal static unsafe partial class Sys
             posix_spawn_file_actions_adddup2(fa, stdin, 0);
             posix_spawn_file_actions_adddup2(fa, stdout, 1);
             posix_spawn_file_actions_adddup2(fa, stderr, 2);
+            int closing = inheritOthers ? 0 : posix_spawn_file_actions_addclosefrom_np(fa, 3);
+            if (closing != 0)
+            {
+                posix_spawn_file_actions_destroy(fa);
+                throw new SyscallException($"start {path}: close descriptors", closing);
+            }
             int pid = 0;
             int rc = posix_spawn(&pid, Str(path), fa, null, Arr(argv), Arr(envp));
             posix_spawn_file_actions_destroy(fa);

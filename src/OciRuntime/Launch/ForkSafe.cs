@@ -15,7 +15,7 @@ namespace OciRuntime.Launch;
 // Keep it short. Anything that can be done by the parent before the clone, or by init after execve, belongs there.
 internal static unsafe class ForkSafe
 {
-    private const long SIGCHLD = 17;
+    private const long SIGCHLD = 17, PR_SET_DUMPABLE = 4;
 
     /// <summary>Clones the child; returns its pid (or -errno) in the parent. The child never returns.</summary>
     internal static long Clone(ZonePlan* plan)
@@ -28,8 +28,17 @@ internal static unsafe class ForkSafe
 
     private static void Child(ZonePlan* p)
     {
+        // Before anything joins a container: a process that is still a copy of ocirun, holding the caller's
+        // descriptors, must be out of reach of the container's processes. Non-dumpable keeps those without
+        // CAP_SYS_PTRACE out of /proc/[pid] (exe, fd, mem); with CAP_SYS_PTRACE they get in all the same, so
+        // nothing may be there to find: the binary is a sealed image (Native/sealed_exec.c) and every descriptor
+        // not passed on is closed here rather than at execve (CVE-2019-5736, CVE-2024-21626).
+        long nd = Sys.Fast(Nr.prctl, PR_SET_DUMPABLE, 0, 0, 0, 0);
+        if (nd < 0) Fail(p, ZoneStep.NonDumpable, nd, 0);
+
         // The parent's end must go, or a dead parent would never be noticed (read would not see EOF).
         Sys.Fast(Nr.close, p->ParentSyncFd);
+        CloseAllBut(p);
 
         // Joins come first, the user namespace among them first of all (the plan orders them).
         for (int i = 0; i < p->JoinCount; i++)
@@ -48,9 +57,15 @@ internal static unsafe class ForkSafe
         // One round trip when needed: the parent writes id maps and joins us to the cgroup, then says Go.
         if (p->WaitForGo != 0)
         {
+            if (p->DumpableForMaps != 0) Sys.Fast(Nr.prctl, PR_SET_DUMPABLE, 1, 0, 0, 0);
             Send(p, ZoneMessage.Hello, 0, 0, 0);
             long got = Sys.Fast(Nr.read, p->SyncFd, (long)p->Message, 16);
             if (got != 16 || p->Message[0] != (int)ZoneMessage.Go) Sys.Fast(Nr.exit_group, 1);
+            if (p->DumpableForMaps != 0)
+            {
+                long r = Sys.Fast(Nr.prctl, PR_SET_DUMPABLE, 0, 0, 0, 0);
+                if (r < 0) Fail(p, ZoneStep.NonDumpable, r, 0);
+            }
         }
 
         if (p->BecomeRoot != 0)
@@ -97,6 +112,25 @@ internal static unsafe class ForkSafe
         Sys.Fast(Nr.rt_sigprocmask, Sys.SIG_SETMASK, (long)&mask, 0, 8);
         long e = Sys.Fast(Nr.execveat, p->ExecFd, (long)p->EmptyPath, (long)p->Argv, (long)p->Envp, Sys.AT_EMPTY_PATH);
         Fail(p, ZoneStep.Exec, e, 0);
+    }
+
+    /// <summary>Closes every descriptor from CloseFrom up except the retained ones (sorted by the builder).</summary>
+    private static void CloseAllBut(ZonePlan* p)
+    {
+        long next = p->CloseFrom;
+        for (int i = 0; i < p->RetainCount; i++)
+        {
+            long keep = p->Retain[i];
+            if (keep < next) continue;
+            if (keep > next)
+            {
+                long r = Sys.Fast(Nr.close_range, next, keep - 1, 0);
+                if (r < 0) Fail(p, ZoneStep.CloseFds, r, next);
+            }
+            next = keep + 1;
+        }
+        long last = Sys.Fast(Nr.close_range, next, uint.MaxValue, 0);
+        if (last < 0) Fail(p, ZoneStep.CloseFds, last, next);
     }
 
     private static void Send(ZonePlan* p, ZoneMessage kind, int a, int b, int c)

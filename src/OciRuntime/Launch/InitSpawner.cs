@@ -62,7 +62,11 @@ internal static class InitSpawner
             if (fifoFd >= 0) keep.Add(fifoFd);
             if (consoleFd >= 0) keep.Add(consoleFd);
             if (idmapFds is not null) keep.AddRange(idmapFds.Where(fd => fd >= 0));
+            // Joining a running container (exec, or namespaces shared with one): init stays non-dumpable from its
+            // first instruction until it execs the user process, as runc init does (Native/sealed_exec.c reads this).
+            if (req.Plan.Exec || zone.Plan->JoinCount > 0) env.Add("_OCIRUN_NONDUMPABLE=1");
             zone.SetExec(execFd, ["ocirun", "init"], env, keep);
+            zone.RetainOnly(low);
             req.Timer.Mark("plan");
 
             ulong saved = Sys.SetSignalMask(ulong.MaxValue);
@@ -232,6 +236,8 @@ internal static class InitSpawner
             ZoneStep.ForkAgain => $"fork into the pid namespace: {why}",
             ZoneStep.KeepFd => $"keep descriptor {detail} for init: {why}",
             ZoneStep.Exec => $"exec ocirun init: {why}",
+            ZoneStep.NonDumpable => $"make the setup process non-dumpable: {why}",
+            ZoneStep.CloseFds => $"close descriptors from {detail} before joining the container: {why}",
             _ => $"container setup step {step}: {why}",
         };
     }

@@ -12,6 +12,11 @@ namespace OciRuntime.Launch;
 /// the mount is read-only and has no upper layer to copy up into. The mount is never attached anywhere, so
 /// nothing in any mount table shows it. Where that cannot be had (no overlayfs, no privilege to mount it, layers
 /// that overlap, the file on disk no longer the one running), a sealed memfd copy, filled on its own thread.
+///
+/// create, run and exec already run from such an image (Native/sealed_exec.c re-execs them before the .NET
+/// runtime starts, so that the process whose fork joins a container is never the host file): then init is exec'd
+/// from that same file and nothing here is made. The overlay and the copy below remain for a caller that was
+/// not re-exec'd (a subcommand the constructor does not know to seal).
 /// </summary>
 internal static class SelfBinary
 {
@@ -21,6 +26,10 @@ internal static class SelfBinary
     /// makes it, when the first container of a fresh --root comes).</summary>
     internal static PendingBinary Prepare(string root)
     {
+        // create, run and exec already run from the sealed image (Native/sealed_exec.c re-execs them before the
+        // runtime starts): init execs that same file, with no second overlay or copy.
+        if (RunningSealed() && Sys.OpenAt(Sys.AT_FDCWD, "/proc/self/exe", Sys.O_PATH) is var self and >= 0)
+            return new PendingBinary((int)self);
         try
         {
             State.StateStore.MakeRoot(root);
@@ -31,6 +40,29 @@ internal static class SelfBinary
         }
         long fd = OpenThroughOverlay(root);
         return fd >= 0 ? new PendingBinary((int)fd) : new PendingBinary();
+    }
+
+    private const int F_GET_SEALS = 1034;
+    private const long OVERLAYFS_SUPER_MAGIC = 0x794c7630, ST_RDONLY = 1;
+
+    /// <summary>Whether this process runs from an image no open can write: a write-sealed memfd, or a read-only
+    /// overlayfs (the detached one of Native/sealed_exec.c). The same test as the constructor's.</summary>
+    internal static unsafe bool RunningSealed()
+    {
+        long fd = Sys.OpenAt(Sys.AT_FDCWD, "/proc/self/exe", Sys.O_RDONLY);
+        if (fd < 0) fd = Sys.OpenAt(Sys.AT_FDCWD, "/proc/self/exe", Sys.O_PATH);
+        if (fd < 0) return false;
+        try
+        {
+            long seals = Sys.Fast(Nr.fcntl, fd, F_GET_SEALS);
+            const long wanted = Sys.F_SEAL_SEAL | Sys.F_SEAL_WRITE;
+            if (seals >= 0 && (seals & wanted) == wanted) return true;
+            byte* buf = stackalloc byte[120];
+            if (Sys.Fast(138 /* fstatfs */, fd, (long)buf) < 0) return false;
+            // struct statfs: f_type at 0, f_flags at 80.
+            return *(long*)buf == OVERLAYFS_SUPER_MAGIC && (*(long*)(buf + 80) & ST_RDONLY) != 0;
+        }
+        finally { Sys.Close((int)fd); }
     }
 
     /// <summary>An O_PATH fd of /proc/self/exe's file seen through a detached read-only overlayfs, or -errno.</summary>

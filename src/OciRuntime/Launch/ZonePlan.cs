@@ -37,6 +37,17 @@ internal unsafe struct ZonePlan
     public int KeepCount;
     public fixed int KeepFds[MaxFds];
 
+    /// <summary>Every descriptor the zone holds on to until execve (sync, joins, the binary, the kept ones), in
+    /// ascending order; with <see cref="CloseFrom"/> it tells the zone what to close before it joins anything.</summary>
+    public int RetainCount;
+    public fixed int Retain[2 * MaxFds + 4];
+    /// <summary>The first descriptor that may be closed: 0-2 and the preserved ones (--preserve-fds) lie below.</summary>
+    public int CloseFrom;
+    /// <summary>The parent writes uid/gid maps at the handshake: /proc/[pid]/uid_map of a non-dumpable process is
+    /// root's, which an unprivileged parent (or newuidmap acting for it) may not open. Dumpable for that moment only,
+    /// as runc's nsexec does, and only in a fresh user namespace where no container process can see the zone.</summary>
+    public int DumpableForMaps;
+
     public byte** Argv;
     public byte** Envp;
     public byte* EmptyPath;
@@ -67,5 +78,5 @@ internal enum ZoneMessage
 internal enum ZoneStep
 {
     Setns = 1, UnshareUser = 2, Handshake = 3, SetResGid = 4, SetResUid = 5, Unshare = 6,
-    TimeOffsets = 7, ForkAgain = 8, KeepFd = 9, Exec = 10,
+    TimeOffsets = 7, ForkAgain = 8, KeepFd = 9, Exec = 10, NonDumpable = 11, CloseFds = 12,
 }

@@ -70,6 +70,7 @@ internal sealed unsafe class ZonePlanBuilder : IDisposable
             Plan->WaitForGo = 1;
         }
         Plan->BecomeRoot = ((fresh | joinedFlags) & Sys.CLONE_NEWUSER) != 0 ? 1 : 0;
+        Plan->DumpableForMaps = (fresh & Sys.CLONE_NEWUSER) != 0 && Plan->WaitForGo != 0 ? 1 : 0;
     }
 
     public void SetTimeOffsets(string? offsets)
@@ -96,6 +97,20 @@ internal sealed unsafe class ZonePlanBuilder : IDisposable
         Plan->TimensPath = CopyBytes(CString.Of("/proc/self/timens_offsets"));
         for (int i = 0; i < keepFds.Count; i++) Plan->KeepFds[i] = keepFds[i];
         Plan->KeepCount = keepFds.Count;
+    }
+
+    /// <summary>Lists, in ascending order, the descriptors the zone keeps until execve; it closes every other one
+    /// from <paramref name="closeFrom"/> up (those below are stdio and --preserve-fds). Call after the others.</summary>
+    public void RetainOnly(int closeFrom)
+    {
+        var keep = new SortedSet<int> { Plan->SyncFd, Plan->ExecFd };
+        for (int i = 0; i < Plan->JoinCount; i++) keep.Add(Plan->JoinFds[i]);
+        for (int i = 0; i < Plan->KeepCount; i++) keep.Add(Plan->KeepFds[i]);
+        keep.RemoveWhere(fd => fd < 0);
+        int n = 0;
+        foreach (int fd in keep) Plan->Retain[n++] = fd;
+        Plan->RetainCount = n;
+        Plan->CloseFrom = closeFrom;
     }
 
     private byte** StringArray(IReadOnlyList<string> items)

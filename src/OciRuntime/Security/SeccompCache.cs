@@ -34,9 +34,10 @@ internal sealed class SeccompCache(string root)
 
     internal static byte[] Key(LinuxSeccomp profile)
     {
-        string binary = System.Environment.ProcessPath ?? "";
-        var info = new FileInfo(binary);
-        string identity = info.Exists ? $"{RuntimeInfo.Version} {binary} {info.Length} {info.LastWriteTimeUtc.Ticks}\n" : $"{RuntimeInfo.Version}\n";
+        // The running file, not its path: create, run and exec run from a sealed image (/ocirun on a detached
+        // overlay, or a memfd with the original's mtime), which has the size and mtime of the file it came from.
+        var running = Interop.Sys.SizeAndMtime(Interop.Sys.AT_FDCWD, "/proc/self/exe", 0);
+        string identity = running is { } f ? $"{RuntimeInfo.Version} {f.Size} {f.MtimeSec}.{f.MtimeNsec}\n" : $"{RuntimeInfo.Version}\n";
         byte[] json = OciJson.Serialize(new Spec { Linux = new Linux { Seccomp = profile } });
         var key = new byte[Encoding.UTF8.GetByteCount(identity) + json.Length];
         int n = Encoding.UTF8.GetBytes(identity, key);

@@ -1,0 +1,47 @@
+using OciRuntime.Interop;
+using OciRuntime.Launch;
+
+namespace OciRuntime.Tests.Unit;
+
+/// <summary>What the zone keeps and when it is dumpable, as the builder lays it out (the zone itself is exercised
+/// by the attack tests in Integration/Attacks).</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed unsafe class ZonePlanUnitTests
+{
+    [Fact]
+    public void The_zone_keeps_sync_binary_joins_and_passed_descriptors_sorted_and_closes_the_rest_from_the_preserved_ones_up()
+    {
+        using var z = new ZonePlanBuilder();
+        z.SetNamespaces([new NamespaceRequest(Sys.CLONE_NEWNET, "/proc/self/ns/net")]);
+        int join = z.Plan->JoinFds[0];
+        z.SetSync(childEnd: 40, parentEnd: 41);
+        z.SetExec(30, ["ocirun", "init"], [], [45, 33, 40]);
+        z.RetainOnly(5);
+        var retained = new List<int>();
+        for (int i = 0; i < z.Plan->RetainCount; i++) retained.Add(z.Plan->Retain[i]);
+        Assert.Equal(new[] { join, 30, 33, 40, 45 }.Distinct().Order(), retained);
+        Assert.DoesNotContain(41, retained); // the parent's end is closed on its own, first
+        Assert.Equal(5, z.Plan->CloseFrom);
+    }
+
+    [Fact]
+    public void The_zone_is_dumpable_for_the_map_handshake_only_in_a_fresh_user_namespace()
+    {
+        using (var fresh = new ZonePlanBuilder())
+        {
+            fresh.SetNamespaces([new NamespaceRequest(Sys.CLONE_NEWUSER, null), new NamespaceRequest(Sys.CLONE_NEWNS, null)]);
+            Assert.Equal(1, fresh.Plan->DumpableForMaps);
+        }
+        using (var joined = new ZonePlanBuilder())
+        {
+            // exec into a container with a user namespace: no maps to write, so never dumpable.
+            joined.SetNamespaces([new NamespaceRequest(Sys.CLONE_NEWUSER, "/proc/self/ns/user")]);
+            Assert.Equal(0, joined.Plan->DumpableForMaps);
+        }
+        using (var none = new ZonePlanBuilder())
+        {
+            none.SetNamespaces([new NamespaceRequest(Sys.CLONE_NEWNS, null), new NamespaceRequest(Sys.CLONE_NEWPID, null)]);
+            Assert.Equal(0, none.Plan->DumpableForMaps);
+        }
+    }
+}
