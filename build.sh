@@ -26,7 +26,7 @@ deps_build() { need_packages clang zlib1g-dev binutils libc6-dev; }
 deps_test() { need_packages busybox-static runc crun libseccomp2 uidmap hyperfine time jq criu; }
 # The engines that drive ocirun in tests/Engines.Tests and tests/Cri.Tests; none is started as a service (the tests
 # start their own). The CRI tests' pods use CNI's bridge, host-local, loopback and portmap (which needs iptables).
-deps_engines() { need_packages containerd podman conmon docker.io containernetworking-plugins iptables; }
+deps_engines() { need_packages containerd podman conmon docker.io containernetworking-plugins iptables iproute2; }
 
 publish() {
   deps_build

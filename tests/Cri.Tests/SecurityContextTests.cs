@@ -91,7 +91,7 @@ public sealed class SecurityContextTests(CriNode node)
     }
 
     [Fact]
-    public void Seccomp_RuntimeDefault_FiltersAndUnsetDoesNot()
+    public void Seccomp_RuntimeDefault_FiltersAndUnconfinedDoesNot()
     {
         using var pod = node.RunPod("seccomp-default");
         string filtered = pod.StartSleeper("filtered", c => c.Linux.SecurityContext.Seccomp =
@@ -100,6 +100,11 @@ public sealed class SecurityContextTests(CriNode node)
             new SecurityProfile { ProfileType = SecurityProfile.Types.ProfileType.Unconfined });
         Assert.Equal("2", StatusFields(node.ExecSync(filtered, "cat", "/proc/self/status").Stdout)["Seccomp"]);
         Assert.Equal("0", StatusFields(node.ExecSync(unconfined, "cat", "/proc/self/status").Stdout)["Seccomp"]);
+        // containerd's default profile allows unshare only with CAP_SYS_ADMIN; a user namespace needs no capability.
+        var denied = node.ExecSync(filtered, "unshare", "-U", "true");
+        Assert.NotEqual(0, denied.ExitCode);
+        Assert.Contains("Operation not permitted", denied.Stderr);
+        Assert.Equal(0, node.ExecSync(unconfined, "unshare", "-U", "true").ExitCode);
     }
 
     [Fact]

@@ -48,9 +48,10 @@ internal sealed partial class CriResidue(CriConfig config)
         // Shims exit once their last task is deleted; give them a moment.
         if (!Cmd.WaitFor(() => Shims().Count == 0, 10_000))
             Note($"shims outlive their pods: {string.Join("; ", Shims().Select(p => $"{p.Pid} {p.CmdLine}"))}");
-        // The shim gives the runtime --root ROOT/NAMESPACE; each container is a directory there.
-        if (Directory.Exists(config.RuntimeRoot) && Directory.EnumerateFileSystemEntries(config.RuntimeRoot, "*", SearchOption.AllDirectories)
-                .Where(e => e != config.RuntimeNamespaceRoot).ToList() is { Count: > 0 } state)
+        // The shim gives the runtime --root ROOT/NAMESPACE; each container is a directory there named by its id. Dot
+        // entries are the runtime's own, for all containers (ocirun's .seccomp-cache of compiled filters).
+        if (Directory.Exists(config.RuntimeNamespaceRoot) && Directory.EnumerateFileSystemEntries(config.RuntimeNamespaceRoot)
+                .Where(e => !Path.GetFileName(e).StartsWith('.')).ToList() is { Count: > 0 } state)
             Note($"runtime state outlives its containers: {string.Join(", ", state)}");
         if (CgroupsUnderParent().Where(d => !IsParentItself(d)).ToList() is { Count: > 0 } cgroups)
             Note($"cgroups outlive their containers: {string.Join(", ", cgroups)}");
