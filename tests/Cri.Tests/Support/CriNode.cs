@@ -29,6 +29,7 @@ public sealed class CriNode : IDisposable
 
     public CriNode()
     {
+        CriResidue.SweepDeadRuns(Paths.Runtime);
         Config = new CriConfig(Paths.TempDir("cri"), Paths.Runtime);
         residue = new CriResidue(Config);
         logFile = Path.Join(Dir, "containerd.log");

@@ -13,14 +13,14 @@ namespace Cri.Tests.Support;
 /// portmap's top chains) and what our shims made in /run/containerd. Problems are collected; each step runs even when
 /// one before failed, and <see cref="ThrowIfAnyLeft"/> fails the collection.
 /// </summary>
-internal sealed partial class CriResidue(CriConfig config)
+internal sealed partial class CriResidue(CriConfig config, HashSet<string>? natChainsBefore = null)
 {
     private const int SIGKILL = 9, MNT_DETACH = 2;
     private const string CniResults = "/var/lib/cni/results";
     private readonly List<string> problems = [];
     private readonly bool hadRunContainerd = Directory.Exists("/run/containerd");
     private readonly bool hadVarLibCni = Directory.Exists("/var/lib/cni");
-    private readonly HashSet<string> natChainsBefore = NatChains();
+    private readonly HashSet<string> natChainsBefore = natChainsBefore ?? NatChains();
     private readonly string? ipForwardBefore = ReadOrNull("/proc/sys/net/ipv4/ip_forward");
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
@@ -83,6 +83,31 @@ internal sealed partial class CriResidue(CriConfig config)
                 File.WriteAllText("/proc/sys/net/ipv4/ip_forward", ipForwardBefore);
         });
         Step("directories", RemoveDirs);
+    }
+
+    /// <summary>
+    /// The directories of earlier runs whose test process died before its sweep (a killed `dotnet test`): their
+    /// shims, containers, cgroups, mounts, CNI results and per-pod portmap chains would otherwise stay for good, and
+    /// the bridge and subnet they hold are the ones this run needs. Problems are printed, not thrown: they are not
+    /// this run's leaks.
+    /// </summary>
+    public static void SweepDeadRuns(string runtime)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), "ocirun-test-cri-*"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir)["ocirun-test-cri-".Length..], out int pid) || Directory.Exists($"/proc/{pid}")) continue;
+            // Its per-pod chains are those that forward into our subnet; anything else in nat is not its.
+            string subnetPrefix = CriConfig.Subnet[..CriConfig.Subnet.LastIndexOf('.')] + ".";
+            var rules = Cmd.Run("iptables", ["-t", "nat", "-S"]).Stdout.Split('\n');
+            var itsChains = rules.Where(l => l.StartsWith("-A CNI-DN-", StringComparison.Ordinal) && l.Contains(subnetPrefix))
+                .Select(l => l.Split(' ')[1]).ToHashSet();
+            var stale = new CriResidue(new CriConfig(dir, runtime), NatChains().Except(itsChains).ToHashSet());
+            string tasks = Path.Join(dir, "state", "io.containerd.runtime.v2.task", "k8s.io");
+            var ids = Directory.Exists(tasks) ? Directory.EnumerateDirectories(tasks).Select(Path.GetFileName).OfType<string>().ToList() : [];
+            stale.Sweep(ids);
+            Console.Error.WriteLine($"CRI tests: swept {dir}, left by dead test process {pid}" +
+                (stale.problems.Count > 0 ? ": " + string.Join("; ", stale.problems) : ""));
+        }
     }
 
     public void ThrowIfAnyLeft()
