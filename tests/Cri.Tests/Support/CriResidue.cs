@@ -13,13 +13,14 @@ namespace Cri.Tests.Support;
 /// portmap's top chains) and what our shims made in /run/containerd. Problems are collected; each step runs even when
 /// one before failed, and <see cref="ThrowIfAnyLeft"/> fails the collection.
 /// </summary>
-internal sealed partial class CriResidue(CriConfig config, HashSet<string>? natChainsBefore = null)
+internal sealed partial class CriResidue(CriConfig config, HashSet<string>? natChainsBefore = null, bool deadRun = false)
 {
     private const int SIGKILL = 9, MNT_DETACH = 2;
     private const string CniResults = "/var/lib/cni/results";
     private readonly List<string> problems = [];
-    private readonly bool hadRunContainerd = Directory.Exists("/run/containerd");
-    private readonly bool hadVarLibCni = Directory.Exists("/var/lib/cni");
+    // A dead run's sweep takes these as its own: they are removed only when empty.
+    private readonly bool hadRunContainerd = !deadRun && Directory.Exists("/run/containerd");
+    private readonly bool hadVarLibCni = !deadRun && Directory.Exists("/var/lib/cni");
     private readonly HashSet<string> natChainsBefore = natChainsBefore ?? NatChains();
     private readonly string? ipForwardBefore = ReadOrNull("/proc/sys/net/ipv4/ip_forward");
 
@@ -101,9 +102,16 @@ internal sealed partial class CriResidue(CriConfig config, HashSet<string>? natC
             var rules = Cmd.Run("iptables", ["-t", "nat", "-S"]).Stdout.Split('\n');
             var itsChains = rules.Where(l => l.StartsWith("-A CNI-DN-", StringComparison.Ordinal) && l.Contains(subnetPrefix))
                 .Select(l => l.Split(' ')[1]).ToHashSet();
-            var stale = new CriResidue(new CriConfig(dir, runtime), NatChains().Except(itsChains).ToHashSet());
-            string tasks = Path.Join(dir, "state", "io.containerd.runtime.v2.task", "k8s.io");
-            var ids = Directory.Exists(tasks) ? Directory.EnumerateDirectories(tasks).Select(Path.GetFileName).OfType<string>().ToList() : [];
+            var stale = new CriResidue(new CriConfig(dir, runtime), NatChains().Except(itsChains).ToHashSet(), deadRun: true);
+            // Its pod ids (which name the pods' loopback results): the shims' task directories and the CRI's sandboxes,
+            // which outlive the task while a pod is being removed.
+            var ids = new[]
+                {
+                    Path.Join(dir, "state", "io.containerd.runtime.v2.task", "k8s.io"),
+                    Path.Join(dir, "root", "io.containerd.grpc.v1.cri", "sandboxes"),
+                    Path.Join(dir, "state", "io.containerd.grpc.v1.cri", "sandboxes"),
+                }
+                .Where(Directory.Exists).SelectMany(Directory.EnumerateDirectories).Select(Path.GetFileName).OfType<string>().ToHashSet();
             stale.Sweep(ids);
             Console.Error.WriteLine($"CRI tests: swept {dir}, left by dead test process {pid}" +
                 (stale.problems.Count > 0 ? ": " + string.Join("; ", stale.problems) : ""));
