@@ -24,8 +24,9 @@ need_packages() {
 
 deps_build() { need_packages clang zlib1g-dev binutils libc6-dev; }
 deps_test() { need_packages busybox-static runc crun libseccomp2 uidmap hyperfine time jq criu; }
-# The engines that drive ocirun in tests/Engines.Tests; none is started as a service (the tests start their own).
-deps_engines() { need_packages containerd podman conmon docker.io; }
+# The engines that drive ocirun in tests/Engines.Tests and tests/Cri.Tests; none is started as a service (the tests
+# start their own). The CRI tests' pods use CNI's bridge, host-local, loopback and portmap (which needs iptables).
+deps_engines() { need_packages containerd podman conmon docker.io containernetworking-plugins iptables iproute2; }
 
 publish() {
   deps_build
@@ -82,7 +83,7 @@ run_tests() {
   # Every assembly runs even when an earlier one fails; the closing line counts them all.
   local failed=0 log rc
   log=$(mktemp)
-  for proj in tests/OciSpec.Tests tests/Seccomp.Tests tests/OciRuntime.Tests conformance tests/Engines.Tests; do
+  for proj in tests/OciSpec.Tests tests/Seccomp.Tests tests/OciRuntime.Tests conformance tests/Engines.Tests tests/Cri.Tests; do
     echo "== $proj"
     set +e
     OCIRUN_UNDER_TEST=$OUT/ocirun dotnet test "$proj" -c Release --no-build -nologo -v quiet \

@@ -17,6 +17,9 @@ internal sealed record CgroupLayout(CgroupMode Mode, IReadOnlyList<CgroupHierarc
     {
         var list = new List<CgroupHierarchy>();
         var seen = new HashSet<string>();
+        // A hierarchy mounted twice (a container's /sys/fs/cgroup seen from the host, a bind mount of cgroupfs) is
+        // one hierarchy: the first mount of each controller and of cgroup2 counts, as in runc's GetCgroupMounts.
+        var claimed = new HashSet<string>();
         foreach (var line in mountinfo)
         {
             // id parent maj:min root mountpoint options [optional...] - fstype source superoptions
@@ -33,6 +36,7 @@ internal sealed record CgroupLayout(CgroupMode Mode, IReadOnlyList<CgroupHierarc
             string root = Unescape(left[3]);
             if (fstype == "cgroup2")
             {
+                if (!claimed.Add("")) continue;
                 list.Add(new CgroupHierarchy(mountPoint, true, [], root));
                 continue;
             }
@@ -40,6 +44,7 @@ internal sealed record CgroupLayout(CgroupMode Mode, IReadOnlyList<CgroupHierarc
                 .Where(o => o is not ("rw" or "ro") && !o.StartsWith("release_agent", StringComparison.Ordinal)
                             && o != "clone_children" && o != "noprefix" && o != "xattr" && o != "cpuset_v2_mode")
                 .ToList();
+            if (controllers.Count(claimed.Add) == 0) continue;
             list.Add(new CgroupHierarchy(mountPoint, false, controllers, root));
         }
         bool hasV1 = list.Any(h => !h.IsV2);

@@ -10,11 +10,23 @@ internal sealed class ContainerSignaller(StateStore store)
     internal void Kill(string id, int signal, bool all)
     {
         var (rec, cgroup, status) = ContainerCgroup.Open(store, id);
-        // runtime.md: signalling a container that is neither created nor running MUST generate an error.
-        if (status is LifecycleStatus.Stopped or LifecycleStatus.Creating)
-            throw new RuntimeError($"container {id} is not running ({status.ToSpec()})");
-        if (all) cgroup.KillAll(signal);
-        else SignalInit(id, rec.Pid, rec.PidStartTime, signal);
+        if (all)
+        {
+            // --all sweeps the cgroup whatever the state, as runc does: containerd's shim sends `kill --all <id> KILL`
+            // after the init of a container sharing its pod's pid namespace has exited, to reap what is left, and
+            // treats any failure as an unrecorded exit (the CRI then shows the container running forever).
+            // A stopped container whose cgroup is already gone has nothing left to sweep.
+            if (status == LifecycleStatus.Stopped && !cgroup.Exists()) return;
+            cgroup.KillAll(signal);
+        }
+        else
+        {
+            // runtime.md: signalling a container that is neither created nor running MUST generate an error. The
+            // words are runc's (ErrNotRunning): containerd's shim (checkKillError) and podman match them.
+            if (status is LifecycleStatus.Stopped or LifecycleStatus.Creating)
+                throw new ContainerNotRunning(id, status);
+            SignalInit(id, rec.Pid, rec.PidStartTime, signal);
+        }
         // A frozen v1 cgroup holds even SIGKILL until it is thawed: `podman kill` of a paused container waited
         // forever for the exit. runc thaws after a SIGKILL too.
         if (signal == Sys.SIGKILL && status == LifecycleStatus.Paused) cgroup.Thaw();
@@ -24,10 +36,10 @@ internal sealed class ContainerSignaller(StateStore store)
     {
         // A pidfd pins the process: the signal cannot reach a pid that was reused since the check.
         long pidfd = Sys.PidfdOpen(pid);
-        if (pidfd < 0) throw new RuntimeError($"container {id} is not running");
+        if (pidfd < 0) throw new ContainerNotRunning(id, LifecycleStatus.Stopped);
         try
         {
-            if (!ProcStat.IsSameLiveProcess(pid, startTime)) throw new RuntimeError($"container {id} is not running");
+            if (!ProcStat.IsSameLiveProcess(pid, startTime)) throw new ContainerNotRunning(id, LifecycleStatus.Stopped);
             Sys.Check(Sys.PidfdSendSignal((int)pidfd, signal), $"send signal {signal} to pid {pid}");
         }
         finally { Sys.Close((int)pidfd); }

@@ -10,8 +10,11 @@ namespace Engines.Tests.Containerd;
 /// </summary>
 internal static class OciImageLayout
 {
-    /// <summary>Writes <paramref name="archive"/>: an image named <paramref name="name"/> whose only layer is <paramref name="rootfsTar"/>.</summary>
-    internal static void Write(string rootfsTar, string name, string workDir, string archive)
+    /// <summary>
+    /// Writes <paramref name="archive"/>: an image named <paramref name="name"/> whose only layer is <paramref name="rootfsTar"/>,
+    /// running `sh`, or <paramref name="entrypoint"/> when given (the CRI tests' pause image).
+    /// </summary>
+    internal static void Write(string rootfsTar, string name, string workDir, string archive, IReadOnlyList<string>? entrypoint = null)
     {
         string layout = Path.Join(workDir, "layout");
         string blobs = Path.Join(layout, "blobs", "sha256");
@@ -24,7 +27,8 @@ internal static class OciImageLayout
 
         var (configDigest, configSize) = Blob(blobs,
             "{\"architecture\":\"amd64\",\"os\":\"linux\"," +
-            "\"config\":{\"Env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"],\"Cmd\":[\"sh\"]}," +
+            "\"config\":{\"Env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"]," +
+            (entrypoint is null ? "\"Cmd\":[\"sh\"]}," : $"\"Entrypoint\":{System.Text.Json.JsonSerializer.Serialize(entrypoint)}}},") +
             $"\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[\"sha256:{layerDigest}\"]}}}}");
         var (manifestDigest, manifestSize) = Blob(blobs,
             "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\"," +

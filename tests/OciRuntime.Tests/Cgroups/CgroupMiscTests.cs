@@ -29,6 +29,22 @@ public sealed class CgroupMiscTests
     }
 
     [Fact]
+    public void A_hierarchy_mounted_twice_counts_once()
+    {
+        // Another container's /sys/fs/cgroup, mounted later in the host's namespace: the first mounts stay the ones used.
+        var lines = Hybrid.Split('\n').Concat([
+            "900 1 0:33 / /tmp/other/rootfs/sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu",
+            "901 1 0:30 / /tmp/other/rootfs/sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw",
+        ]);
+        var h = CgroupLayout.Parse(lines);
+        Assert.Equal(Hybrid.Split('\n').Count(l => l.Contains(" - cgroup")), h.Hierarchies.Count);
+        Assert.Equal("/sys/fs/cgroup/cpu", h.V1For("cpu")!.MountPoint);
+        Assert.Equal("/sys/fs/cgroup/unified", h.V2!.MountPoint);
+        // Before, the factory keyed the hierarchies by controller and threw on the second "cpu".
+        Assert.Equal("/sys/fs/cgroup/cpu/x", ((V1Manager)CgroupManagerFactory.Create(h, "/x", "c1", () => [])).DirOf("cpu"));
+    }
+
+    [Fact]
     public void Cgroups_path_absolute_relative_default()
     {
         var own = CgroupPaths.OwnCgroups(["4:memory:/process_api/abc", "1:cpu:/", "0::/user.slice"]);

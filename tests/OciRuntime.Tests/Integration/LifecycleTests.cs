@@ -61,7 +61,7 @@ public sealed class LifecycleTests : IDisposable
         WaitFor(() => (string)_s.State(id)["status"]! == "stopped");
         var r = _s.Oci("kill", id, "TERM");
         Assert.NotEqual(0, r.ExitCode);
-        Assert.Contains("not running", r.Stderr);
+        Assert.Contains("container not running", r.Stderr);
     }
 
     [Fact]
