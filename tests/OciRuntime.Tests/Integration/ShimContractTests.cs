@@ -75,6 +75,20 @@ public sealed class ShimContractTests : IDisposable
     }
 
     [Fact]
+    public void Signal_0_asks_whether_the_container_is_alive()
+    {
+        string running = Started();
+        var r = _s.Oci("kill", running, "0");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("running", (string)_s.State(running)["status"]!);
+        string stopped = Stopped();
+        r = _s.Oci("kill", stopped, "0");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("container not running", r.Stderr);
+        Assert.Equal(0, _s.Oci("kill", "--all", stopped, "0").ExitCode);
+    }
+
+    [Fact]
     public void Kill_of_a_stopped_container_says_container_not_running_on_stderr_and_in_the_json_log()
     {
         string id = Stopped();
