@@ -47,21 +47,7 @@ public sealed class ShimContractTests : IDisposable
     {
         // A pod's container joins the sandbox's pid namespace: its init's children outlive it, and the shim's
         // `kill --all <id> KILL` after the exit is what ends them.
-        string sandbox = Started();
-        int sandboxPid = (int)_s.State(sandbox)["pid"]!;
-        string pidNs = new FileInfo($"/proc/{sandboxPid}/ns/pid").LinkTarget!;
-
-        var b = _s.NewBundle().Shell("sleep 1001 & exit 0");
-        var ns = b.Linux["namespaces"]!.AsArray();
-        foreach (var n in ns.Where(n => (string)n!["type"]! == "pid").ToList()) ns.Remove(n);
-        ns.Add(new JsonObject { ["type"] = "pid", ["path"] = $"/proc/{sandboxPid}/ns/pid" });
-        b.Save();
-        string id = _s.NewId();
-        Assert.Equal(0, _s.Oci("create", "--bundle", b.Dir, id).ExitCode);
-        Assert.Equal(0, _s.Oci("start", id).ExitCode);
-        LifecycleTests.WaitFor(() => (string)_s.State(id)["status"]! == "stopped");
-        int leftover = FindInPidNs(pidNs, "sleep\0" + "1001\0");
-        Assert.True(leftover > 0, "the child of init is not running");
+        var (id, leftover, sandboxPid) = StoppedWithLeftover("1001");
 
         var plain = _s.Oci("kill", id, "KILL");
         Assert.Equal(1, plain.ExitCode);
@@ -86,6 +72,45 @@ public sealed class ShimContractTests : IDisposable
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("container not running", r.Stderr);
         Assert.Equal(0, _s.Oci("kill", "--all", stopped, "0").ExitCode);
+    }
+
+    [SkippableFact]
+    public void Kill_all_KILL_of_a_stopped_container_thaws_the_frozen_leftovers_it_kills()
+    {
+        // A paused container whose init exited (the shim's pausedState.SetExited case): its leftovers sit in a frozen
+        // cgroup, where a v1 freezer holds even SIGKILL until a thaw. runc thaws after every `kill --all`.
+        Skip.IfNot(Directory.Exists("/sys/fs/cgroup/freezer"), "no cgroup v1 freezer on this host");
+        var (id, leftover, _) = StoppedWithLeftover("1004");
+        string freezer = $"/sys/fs/cgroup/freezer/{id}/freezer.state";
+        File.WriteAllText(freezer, "FROZEN");
+        LifecycleTests.WaitFor(() => File.ReadAllText(freezer).Trim() == "FROZEN");
+        Assert.Equal("stopped", (string)_s.State(id)["status"]!);
+
+        var all = _s.Oci("kill", "--all", id, "KILL");
+        Assert.True(all.ExitCode == 0, all.ToString());
+        LifecycleTests.WaitFor(() => IsDead(leftover));
+        Assert.Equal("THAWED", File.ReadAllText(freezer).Trim());
+    }
+
+    /// <summary>A stopped container in a running sandbox's pid namespace, with init's child still running.</summary>
+    private (string id, int leftover, int sandboxPid) StoppedWithLeftover(string sleepArg)
+    {
+        string sandbox = Started();
+        int sandboxPid = (int)_s.State(sandbox)["pid"]!;
+        string pidNs = new FileInfo($"/proc/{sandboxPid}/ns/pid").LinkTarget!;
+        var b = _s.NewBundle().Shell($"sleep {sleepArg} & exit 0");
+        var ns = b.Linux["namespaces"]!.AsArray();
+        foreach (var n in ns.Where(n => (string)n!["type"]! == "pid").ToList()) ns.Remove(n);
+        ns.Add(new JsonObject { ["type"] = "pid", ["path"] = $"/proc/{sandboxPid}/ns/pid" });
+        string id = _s.NewId();
+        b.Linux["cgroupsPath"] = "/" + id;
+        b.Save();
+        Assert.Equal(0, _s.Oci("create", "--bundle", b.Dir, id).ExitCode);
+        Assert.Equal(0, _s.Oci("start", id).ExitCode);
+        LifecycleTests.WaitFor(() => (string)_s.State(id)["status"]! == "stopped");
+        int leftover = FindInPidNs(pidNs, "sleep\0" + sleepArg + "\0");
+        Assert.True(leftover > 0, "the child of init is not running");
+        return (id, leftover, sandboxPid);
     }
 
     [Fact]
