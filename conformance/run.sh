@@ -61,6 +61,7 @@ report="$work/latest.md"
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- machine: $(uname -srm), $(nproc) cores"
   for v in "${versions[@]}"; do echo "- $v"; done
+  echo "- ShimContractTests.*: runc's exit codes and words where engines match them; the table is conformance/ShimContract.md"
   echo
 } >"$report"
 

@@ -14,3 +14,7 @@ internal sealed class ContainerNotFound(string id) : RuntimeError($"container do
 /// <summary>The container's init is gone (or not yet started). containerd's shim and podman match "container not running".</summary>
 internal sealed class ContainerNotRunning(string id, LifecycleStatus status)
     : RuntimeError($"container not running: {id} is {status.ToSpec()}");
+
+/// <summary>`resume` of a container that is not paused (runc's ErrNotPaused).</summary>
+internal sealed class ContainerNotPaused(string id, LifecycleStatus status)
+    : RuntimeError($"container not paused: {id} is {status.ToSpec()}");

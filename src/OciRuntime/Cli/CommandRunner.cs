@@ -8,7 +8,10 @@ namespace OciRuntime.Cli;
 /// <summary>Runs a subcommand's body with the common error handling: one line, the log, exit code 1.</summary>
 internal static class CommandRunner
 {
-    internal static void SetHandler(this Command command, GlobalOptionSet globals, Func<ParseResult, GlobalOptions, PhaseTimer, int> body)
+    /// <summary><paramref name="failureCode"/>: the exit code of a failure of ocirun's own (runc's: 255 for `exec`,
+    /// whose other codes are the process's own, else 1).</summary>
+    internal static void SetHandler(this Command command, GlobalOptionSet globals, Func<ParseResult, GlobalOptions, PhaseTimer, int> body,
+        int failureCode = 1)
     {
         command.SetAction(r =>
         {
@@ -24,7 +27,7 @@ internal static class CommandRunner
             catch (Exception e) when (e is RuntimeError or SyscallException or SpecFormatException or IOException or UnauthorizedAccessException)
             {
                 ErrorOutput.Report(g, command.Name, e.Message);
-                return 1;
+                return failureCode;
             }
         });
     }

@@ -24,7 +24,7 @@ internal static class EventsCommand
             var every = ResourceUpdate.ParseDuration(r.GetValue(interval)!, "--interval");
             var store = g.Store();
             var cc = ContainerCgroup.Open(store, r.GetValue(id)!);
-            if (cc.Status == LifecycleStatus.Stopped) throw new RuntimeError($"container {cc.Record.Id} is not running");
+            if (cc.Status == LifecycleStatus.Stopped) throw new RuntimeError($"container with id {cc.Record.Id} is not running");
             if (r.GetValue(stats))
             {
                 Emit(new CgroupEvent { Type = "stats", Id = cc.Record.Id, Data = cc.Cgroup.Stats() });

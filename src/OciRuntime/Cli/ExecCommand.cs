@@ -7,6 +7,10 @@ namespace OciRuntime.Cli;
 /// <summary>`exec`, with runc's flags, or a runtime-spec process document (--process) as containerd and conmon send.</summary>
 internal static class ExecCommand
 {
+    /// <summary>runc's exit code when exec itself fails: every other code is the process's, so 1 would pass for
+    /// the process's own failure.</summary>
+    internal const int ExecFailed = 255;
+
     internal static Command Build(GlobalOptionSet globals)
     {
         var c = new Command("exec", "execute new process inside the container");
@@ -62,7 +66,7 @@ internal static class ExecCommand
             if (preserveFds < 0) throw new RuntimeError($"--preserve-fds: must not be negative, got {preserveFds}");
             return new ContainerExecutor(store, timer).Exec(new ExecOptions(cid, p, r.GetValue(console), r.GetValue(detach),
                 r.GetValue(pidFile), preserveFds, r.GetValue(ignorePaused)));
-        });
+        }, failureCode: ExecFailed);
         return c;
     }
 

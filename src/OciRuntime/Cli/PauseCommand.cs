@@ -9,14 +9,14 @@ internal static class PauseCommand
 {
     internal static Command Build(GlobalOptionSet globals) =>
         Freezer(globals, "pause", "pause suspends all processes inside the container",
-            s => s is LifecycleStatus.Running or LifecycleStatus.Created, "is not running", cg => cg.Freeze());
+            s => s is LifecycleStatus.Running or LifecycleStatus.Created, (id, s) => new ContainerNotRunning(id, s), cg => cg.Freeze());
 
     internal static Command BuildResume(GlobalOptionSet globals) =>
         Freezer(globals, "resume", "resumes all processes that have been previously paused",
-            s => s == LifecycleStatus.Paused, "is not paused", cg => cg.Thaw());
+            s => s == LifecycleStatus.Paused, (id, s) => new ContainerNotPaused(id, s), cg => cg.Thaw());
 
     private static Command Freezer(GlobalOptionSet globals, string name, string description,
-        Func<LifecycleStatus, bool> allowed, string refusal, Action<ICgroupManager> act)
+        Func<LifecycleStatus, bool> allowed, Func<string, LifecycleStatus, RuntimeError> refusal, Action<ICgroupManager> act)
     {
         var c = new Command(name, description);
         var id = new Argument<string>("container-id");
@@ -28,7 +28,8 @@ internal static class PauseCommand
             var store = g.Store();
             using var lck = store.Lock(cid);
             var cc = ContainerCgroup.Open(store, cid);
-            if (!allowed(cc.Status)) throw new RuntimeError($"container {cid} {refusal} ({cc.Status.ToSpec()})");
+            // runc's words (ErrNotRunning, ErrNotPaused): conformance/ShimContract.md.
+            if (!allowed(cc.Status)) throw refusal(cid, cc.Status);
             act(cc.Cgroup);
             return 0;
         });

@@ -1,6 +1,6 @@
 namespace OciRuntime.Cli;
 
-/// <summary>Signal names as kill(1) and runc accept them: "TERM", "SIGTERM", "15".</summary>
+/// <summary>Signal names as kill(1) and runc accept them: "TERM", "SIGTERM", "15", "0".</summary>
 internal static class SignalNames
 {
     private static readonly Dictionary<string, int> ByName = new()
@@ -12,12 +12,14 @@ internal static class SignalNames
         ["IO"] = 29, ["POLL"] = 29, ["PWR"] = 30, ["SYS"] = 31,
     };
 
+    /// <summary>0 is kill(2)'s "is it alive": runc takes it (its own tests send it), and the answer is the exit
+    /// code, "container not running" for a stopped container.</summary>
     internal static int Parse(string text)
     {
         if (int.TryParse(text, out int n))
         {
-            if (n is > 0 and <= 64) return n;
-            throw new RuntimeError($"signal: {text} is out of range 1..64");
+            if (n is >= 0 and <= 64) return n;
+            throw new RuntimeError($"signal: {text} is out of range 0..64");
         }
         string name = text.ToUpperInvariant();
         if (name.StartsWith("SIG", StringComparison.Ordinal)) name = name[3..];

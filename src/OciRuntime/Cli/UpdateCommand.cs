@@ -69,7 +69,7 @@ internal static class UpdateCommand
             using var lck = store.Lock(cid);
             var cc = ContainerCgroup.Open(store, cid);
             if (cc.Status is LifecycleStatus.Stopped or LifecycleStatus.Creating)
-                throw new RuntimeError($"container {cid} is not running ({cc.Status.ToSpec()})");
+                throw new ContainerNotRunning(cid, cc.Status);
             var spec = ContainerConfig.Load(store, cid);
             var merged = ResourceUpdate.Merge(spec?.Linux?.Resources, update);
             cc.Cgroup.Update(ResourceUpdate.Delta(update, merged));

@@ -21,10 +21,11 @@ internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
     {
         using var binary = SelfBinary.Prepare(store.Root);
         var (rec, cgroup, status) = ContainerCgroup.Open(store, o.Id);
+        // runc's words, with the id after them (conformance/ShimContract.md).
         if (status == LifecycleStatus.Paused && !o.IgnorePaused)
-            throw new RuntimeError($"container {o.Id} is paused (use --ignore-paused, or resume it)");
+            throw new RuntimeError($"cannot exec in a paused container (use --ignore-paused to override): {o.Id}");
         if (status is not (LifecycleStatus.Running or LifecycleStatus.Created or LifecycleStatus.Paused))
-            throw new RuntimeError($"cannot exec in a {status.ToSpec()} container");
+            throw new RuntimeError($"cannot exec in a {status.ToSpec()} container: {o.Id}");
         var config = ContainerConfig.Load(store, o.Id) ?? throw new RuntimeError($"container {o.Id}: its config.json copy is missing");
         var errors = SpecValidator.ValidateProcess(o.Process, "process");
         if (errors.Count > 0) throw new RuntimeError(errors[0].ToString());

@@ -28,8 +28,9 @@ internal sealed class ContainerSignaller(StateStore store)
             SignalInit(id, rec.Pid, rec.PidStartTime, signal);
         }
         // A frozen v1 cgroup holds even SIGKILL until it is thawed: `podman kill` of a paused container waited
-        // forever for the exit. runc thaws after a SIGKILL too.
-        if (signal == Sys.SIGKILL && status == LifecycleStatus.Paused) cgroup.Thaw();
+        // forever for the exit. runc thaws after a SIGKILL too, and after every --all: the leftovers of a paused
+        // container whose init has exited (stopped, yet frozen) die only then.
+        if (signal == Sys.SIGKILL && (status == LifecycleStatus.Paused || all && cgroup.IsFrozen())) cgroup.Thaw();
     }
 
     private static void SignalInit(string id, int pid, ulong startTime, int signal)

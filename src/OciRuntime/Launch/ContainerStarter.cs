@@ -16,8 +16,14 @@ internal sealed class ContainerStarter(StateStore store, PhaseTimer timer)
         StateStore.ValidateId(id);
         using var lck = store.Lock(id);
         var (rec, _, status) = ContainerCgroup.Open(store, id, knownCgroup);
+        // runc's words for each state (conformance/ShimContract.md).
         if (status != LifecycleStatus.Created)
-            throw new RuntimeError($"cannot start a container in the {status.ToSpec()} state");
+            throw new RuntimeError(status switch
+            {
+                LifecycleStatus.Running => $"cannot start an already running container: {id}",
+                LifecycleStatus.Stopped => $"cannot start a container that has stopped: {id}",
+                _ => $"cannot start a container in the {status.ToSpec()} state: {id}",
+            });
         string fifo = Path.Join(store.DirOf(id), StateStore.FifoFile);
         string? error = ExecGate.Release(fifo, rec.Pid);
         File.Delete(fifo);

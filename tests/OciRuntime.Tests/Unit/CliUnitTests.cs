@@ -18,3 +18,24 @@ public sealed class CliUnitTests
         Assert.Equal(command, CommandTable.CommandName(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
     }
 }
+
+public sealed class SignalNameTests
+{
+    [Theory]
+    [InlineData("TERM", 15)]
+    [InlineData("SIGKILL", 9)]
+    [InlineData("kill", 9)]
+    [InlineData("9", 9)]
+    [InlineData("0", 0)]
+    [InlineData("64", 64)]
+    [InlineData("RTMIN+2", 36)]
+    [InlineData("SIGRTMAX", 64)]
+    public void Parses_what_runc_parses(string text, int signal) => Assert.Equal(signal, SignalNames.Parse(text));
+
+    [Theory]
+    [InlineData("-1", "signal: -1 is out of range 0..64")]
+    [InlineData("65", "signal: 65 is out of range 0..64")]
+    [InlineData("NOPE", "signal: unknown signal \"NOPE\"")]
+    public void Refuses_what_is_no_signal(string text, string message) =>
+        Assert.Equal(message, Assert.Throws<RuntimeError>(() => SignalNames.Parse(text)).Message);
+}
