@@ -45,6 +45,39 @@ public sealed class ProcRedirectAttackTests : IDisposable
         Assert.True(r.Stdout == "7\n", "the sysctl write landed in oom_score_adj: " + r);
     }
 
+    [Fact]
+    public void Exec_oom_score_adj_reaches_the_real_file_when_the_container_covered_its_proc()
+    {
+        // A container root that may mount replaces its /proc with a tmpfs in which self/oom_score_adj is a plain
+        // file (keeping a real procfs at /tmp/realproc to tell the truth), then waits for an exec.
+        var b = _s.NewBundle().Writable();
+        var caps = new JsonArray("CAP_SYS_ADMIN", "CAP_KILL");
+        b.Process["capabilities"] = new JsonObject
+        {
+            ["bounding"] = caps.DeepClone(), ["effective"] = caps.DeepClone(), ["permitted"] = caps.DeepClone(),
+        };
+        b.Shell("mkdir -p /tmp/realproc && mount -t proc proc /tmp/realproc && mount -t tmpfs tmpfs /proc && " +
+                "mkdir /proc/self && echo 0 > /proc/self/oom_score_adj && touch /tmp/ready && sleep 1000");
+        b.Save();
+        string id = _s.NewId();
+        var run = _s.Oci("run", "-d", "--bundle", b.Dir, id);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        int pid = (int)_s.State(id)["pid"]!;
+        string root = $"/proc/{pid}/root";
+        HostShell.WaitFor(() => File.Exists(root + "/tmp/ready"));
+
+        var process = b.Process.DeepClone().AsObject();
+        process["args"] = new JsonArray("cat", "/tmp/realproc/self/oom_score_adj");
+        process["oomScoreAdj"] = 9;
+        string file = Path.Join(b.Dir, "exec-process.json");
+        File.WriteAllText(file, process.ToJsonString());
+        var exec = _s.Oci("exec", "--process", file, id);
+
+        Assert.True(File.ReadAllText(root + "/proc/self/oom_score_adj") == "0\n", "the exec's oom_score_adj write landed in the container's fake /proc: " + exec);
+        if (exec.ExitCode == 0) Assert.Equal("9\n", exec.Stdout);
+        else Assert.False(string.IsNullOrWhiteSpace(exec.Stderr), exec.ToString());
+    }
+
     [SkippableFact]
     public void Apparmor_exec_attribute_redirected_through_a_volume_lands_nowhere_else()
     {
