@@ -31,8 +31,9 @@ internal static unsafe class PtySetup
             Sys.Check(Sys.Fast(Nr.ioctl, master, TIOCGPTN, (long)&n), $"{Field}: get pty number");
             slave = Sys.CheckFd(Sys.PtyPeer(master, Sys.O_RDWR | Sys.O_NOCTTY), $"{Field}: open the pty slave from its master (TIOCGPTPEER)");
             if (size is not null) SetSize(slave, size.Height, size.Width);
-            Sys.SendWithFds(consoleSocket, Encoding.UTF8.GetBytes($"/dev/pts/{n}"), [master]);
+            // /dev/console first: a container that fails here hands no master to anyone.
             if (bindConsole) BindConsole(root, slave);
+            Sys.SendWithFds(consoleSocket, Encoding.UTF8.GetBytes($"/dev/pts/{n}"), [master]);
             for (int fd = 0; fd < 3; fd++) Sys.Check(Sys.Fast(Nr.dup3, slave, fd, 0), $"{Field}: dup pty to stdio");
             Sys.Check(Sys.Fast(Nr.ioctl, 0, TIOCSCTTY, 0), $"{Field}: set controlling terminal");
         }
