@@ -4,8 +4,8 @@ namespace OciRuntime.Interop;
 /// few calls that act on descriptors rather than paths: readlinkat, the pty peer, mount by fd.</summary>
 internal static unsafe partial class Sys
 {
-    internal const long PROC_SUPER_MAGIC = 0x9fa0, DEVPTS_SUPER_MAGIC = 0x1cd1, TMPFS_MAGIC = 0x01021994;
-    internal const int MOVE_MOUNT_F_SYMLINKS = 0x1;
+    internal const long PROC_SUPER_MAGIC = 0x9fa0, DEVPTS_SUPER_MAGIC = 0x1cd1;
+    internal const int MOUNT_ATTR_NOEXEC = 0x8;
     private const long TIOCGPTPEER = 0x5441;
 
     /// <summary>The identity of an open file: type and permission bits, inode, device numbers, mount id.</summary>
@@ -54,18 +54,9 @@ internal static unsafe partial class Sys
         return Fast(Nr.open_tree, fd, (long)&empty, flags | AT_EMPTY_PATH | O_CLOEXEC);
     }
 
-    /// <summary>open_tree(2) of a path under a directory fd; returns the fd of a detached copy of the mount, or -errno.</summary>
-    internal static long OpenTreeAt(int dirFd, string path, int flags)
-    {
-        fixed (byte* p = CString.Of(path)) return Fast(Nr.open_tree, dirFd, (long)p, flags | O_CLOEXEC);
-    }
-
-    /// <summary>fsmount(2) with mount attributes; returns the detached mount's fd or -errno.</summary>
-    internal static long FsMountAttrs(int fsFd, int attrs) => Fast(Nr.fsmount, fsFd, FSMOUNT_CLOEXEC, attrs);
-
-    /// <summary>mount(2) of a detached or attached mount, by fds on both sides: the source fd's mount (or, for an
-    /// O_PATH fd of a plain file, a bind of that file) onto the object <paramref name="toFd"/> refers to. Nothing is
-    /// resolved by path; returns 0 or -errno.</summary>
+    /// <summary>A bind mount by fds on both sides: a clone of what <paramref name="fromFd"/> refers to (a file or a
+    /// directory; open_tree OPEN_TREE_CLONE) moved onto what <paramref name="toFd"/> refers to (move_mount). Nothing
+    /// is resolved by path; returns 0 or -errno.</summary>
     internal static long BindFdOntoFd(int fromFd, int toFd)
     {
         // A bind of a plain file needs a clone of it first: move_mount takes mounts, not files.

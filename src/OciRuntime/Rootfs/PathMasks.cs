@@ -137,7 +137,7 @@ internal static class PathMasks
         {
             long r = Sys.FsConfigCreate((int)ctx);
             if (r < 0) return r;
-            long mnt = Sys.FsMountAttrs((int)ctx, Sys.MOUNT_ATTR_RDONLY);
+            long mnt = Sys.FsMount((int)ctx, Sys.MOUNT_ATTR_RDONLY);
             if (mnt < 0) return mnt;
             try { return Sys.MoveMountFd((int)mnt, dest); }
             finally { Sys.Close((int)mnt); }

@@ -29,7 +29,7 @@ internal sealed class ProcHandle : IDisposable
 
     private int _fd;
 
-    /// <summary>How the root was obtained: "fsopen", "open_tree" or "/proc" (for errors and --debug).</summary>
+    /// <summary>How the root was obtained: "fsopen", "open_tree" or the /proc path (for diagnostics and tests).</summary>
     internal string Origin { get; }
 
     private ProcHandle(int fd, string origin)
@@ -49,7 +49,7 @@ internal sealed class ProcHandle : IDisposable
         // locked mount sits under /proc, and then the recursive clone still leaves RESOLVE_NO_XDEV to refuse them.
         foreach (int flags in new[] { Sys.OPEN_TREE_CLONE, Sys.OPEN_TREE_CLONE | Sys.AT_RECURSIVE })
         {
-            fd = Sys.OpenTreeAt(Sys.AT_FDCWD, procPath, flags);
+            fd = Sys.OpenTree(procPath, flags);
             if (fd >= 0 && IsProcRoot((int)fd)) return new ProcHandle((int)fd, "open_tree");
             if (fd >= 0) Sys.Close((int)fd);
         }
@@ -77,7 +77,7 @@ internal sealed class ProcHandle : IDisposable
         {
             long r = Sys.FsConfigCreate((int)ctx);
             if (r < 0) return r;
-            return Sys.FsMountAttrs((int)ctx, Sys.MOUNT_ATTR_NOSUID | Sys.MOUNT_ATTR_NODEV | 0x8 /* NOEXEC */);
+            return Sys.FsMount((int)ctx, Sys.MOUNT_ATTR_NOSUID | Sys.MOUNT_ATTR_NODEV | Sys.MOUNT_ATTR_NOEXEC);
         }
         finally { Sys.Close((int)ctx); }
     }
