@@ -40,20 +40,29 @@ internal sealed class ProcHandle : IDisposable
 
     /// <summary>A private procfs (see the class comment for the fallbacks). <paramref name="procPath"/> is the /proc
     /// the fallbacks clone or open.</summary>
-    internal static ProcHandle Open(string procPath = "/proc")
+    internal static ProcHandle Open(string procPath = "/proc") => New() ?? CloneOf(procPath) ?? OpenPlain(procPath);
+
+    /// <summary>A fresh procfs of the caller's pid namespace (fsopen, fsmount), or null where the kernel refuses.</summary>
+    internal static ProcHandle? New()
     {
         long fd = NewProcfs();
         if (fd >= 0 && IsProcRoot((int)fd)) return new ProcHandle((int)fd, "fsopen");
         if (fd >= 0) Sys.Close((int)fd);
+        return null;
+    }
+
+    /// <summary>A detached copy of the procfs mounted at <paramref name="procPath"/> (open_tree), or null.</summary>
+    internal static ProcHandle? CloneOf(string procPath)
+    {
         // Without AT_RECURSIVE a clone carries no mount that covers part of it; the kernel refuses that when a
         // locked mount sits under /proc, and then the recursive clone still leaves RESOLVE_NO_XDEV to refuse them.
         foreach (int flags in new[] { Sys.OPEN_TREE_CLONE, Sys.OPEN_TREE_CLONE | Sys.AT_RECURSIVE })
         {
-            fd = Sys.OpenTree(procPath, flags);
+            long fd = Sys.OpenTree(procPath, flags);
             if (fd >= 0 && IsProcRoot((int)fd)) return new ProcHandle((int)fd, "open_tree");
             if (fd >= 0) Sys.Close((int)fd);
         }
-        return OpenPlain(procPath);
+        return null;
     }
 
     /// <summary>The /proc at <paramref name="procPath"/> itself, verified (the parent's side: it writes another

@@ -36,6 +36,21 @@ public sealed class ProcHandleTests
     }
 
     [Fact]
+    public void Each_way_of_getting_the_root_gives_a_procfs_that_names_this_process()
+    {
+        foreach (var proc in new[] { ProcHandle.New()!, ProcHandle.CloneOf("/proc")!, ProcHandle.OpenPlain() })
+        {
+            using (proc)
+            {
+                Assert.Contains($"Pid:\t{Environment.ProcessId}\n", proc.Read("self/status"));
+                Assert.Equal(-Errno.ELOOP, Opened(proc, "self/exe"));
+            }
+        }
+        Assert.Null(ProcHandle.CloneOf("/sys"));
+        Assert.Null(ProcHandle.CloneOf("/proc/sys"));
+    }
+
+    [Fact]
     public void A_directory_that_is_not_a_procfs_root_is_refused()
     {
         Assert.Throws<RuntimeError>(() => ProcHandle.OpenPlain("/tmp"));
