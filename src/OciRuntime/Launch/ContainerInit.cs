@@ -22,6 +22,11 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
     internal int HostProcFd { get; private set; } = -1;
     internal string CreatedState { get; private set; } = "{}";
 
+    /// <summary>Our own procfs, through which every /proc file is written (made first, while the mount namespace
+    /// shows nothing the container chose); closed once the last write is done, before anything of the user's runs.</summary>
+    private ProcHandle? _proc;
+    private ProcHandle Proc => _proc ??= ProcHandle.Open();
+
     internal ExecTarget Prepare()
     {
         var process = spec.Process ?? throw new RuntimeError("process: missing");
@@ -33,9 +38,11 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
         // 0. the cgroup namespace, rooted at the container's cgroup once the parent has put us there.
         if (plan.UnshareCgroupNamespace) UnshareCgroupNamespace();
 
-        // 1. session, oom score, root propagation, rootfs as a mount point.
+        // 1. session, oom score, root propagation, rootfs as a mount point. The procfs handle is made here, before
+        // any mount of the config exists.
         Sys.Fast(Nr.setsid);
-        if (process.OomScoreAdj is int oom) WriteProc("/proc/self/oom_score_adj", oom.ToString(), "process.oomScoreAdj");
+        _ = Proc;
+        if (process.OomScoreAdj is int oom) Proc.Write("self/oom_score_adj", oom.ToString(), "process.oomScoreAdj");
         var mounts = spec.Mounts ?? [];
         if (mountNs)
         {
@@ -80,23 +87,29 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
         else PivotRoot.Pivot(plan.Rootfs);
         timer.Mark("pivot");
 
-        // 6. console (a terminal without a console socket shares the caller's stdio).
-        if (process.Terminal && plan.ConsoleSocketFd >= 0) Pty.PtySetup.Attach(plan.ConsoleSocketFd, process.ConsoleSize);
-
-        // 7. sysctl, names, read-only root and paths, masks.
+        // 6. sysctl (while /proc/sys is still writable), names, read-only paths, masks.
         foreach (var (key, value) in _linux.Sysctl ?? [])
-            WriteProc("/proc/sys/" + key.Replace('.', '/'), value, $"linux.sysctl[\"{key}\"]");
+            Proc.Write("sys/" + key.Replace('.', '/'), value, $"linux.sysctl[\"{key}\"]");
         Personality.Set(_linux.Personality);
         if (!string.IsNullOrEmpty(spec.Hostname)) SetName(Nr.sethostname, spec.Hostname, "hostname");
         if (!string.IsNullOrEmpty(spec.Domainname)) SetName(Nr.setdomainname, spec.Domainname, "domainname");
         if (mountNs)
         {
-            if (spec.Root?.Readonly == true) PathMasks.ReadOnlyRoot();
             PathMasks.ReadOnly(_linux.ReadonlyPaths);
             PathMasks.Mask(_linux.MaskedPaths);
-            RootPreparation.ApplyAfterPivot(_linux.RootfsPropagation); // after the binds: an unbindable root refuses them
         }
         timer.Mark("paths");
+
+        // 7. console, after the masks (runc does it before them, in standard_init_linux.go: prepareRootfs, then
+        // setupConsole, then finalizeRootfs and the masks): whatever /dev/console turns out to be, every mask is
+        // already in place. A terminal without a console socket shares the caller's stdio. Then the read-only
+        // root (after the console, which may have to create /dev/console) and the root's propagation.
+        if (process.Terminal && plan.ConsoleSocketFd >= 0) Pty.PtySetup.Attach(plan.ConsoleSocketFd, process.ConsoleSize, Proc);
+        if (mountNs)
+        {
+            if (spec.Root?.Readonly == true) PathMasks.ReadOnlyRoot();
+            RootPreparation.ApplyAfterPivot(_linux.RootfsPropagation); // after the binds: an unbindable root refuses them
+        }
 
         return FinishProcess(process, caps, lastCap, userNs);
     }
@@ -110,8 +123,8 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
         int lastCap = plan.LastCap >= 0 ? plan.LastCap : CapabilitySets.LastCap();
         var caps = CapabilitySets.From(process.Capabilities, lastCap);
         if (process.Terminal) Sys.Fast(Nr.setsid);
-        if (process.Terminal && plan.ConsoleSocketFd >= 0) Pty.PtySetup.Attach(plan.ConsoleSocketFd, process.ConsoleSize, bindConsole: false);
-        if (process.OomScoreAdj is int oom) WriteProc("/proc/self/oom_score_adj", oom.ToString(), "process.oomScoreAdj");
+        if (process.Terminal && plan.ConsoleSocketFd >= 0) Pty.PtySetup.Attach(plan.ConsoleSocketFd, process.ConsoleSize, Proc, bindConsole: false);
+        if (process.OomScoreAdj is int oom) Proc.Write("self/oom_score_adj", oom.ToString(), "process.oomScoreAdj");
         return FinishProcess(process, caps, lastCap, Namespaces.Has(spec, NamespaceKind.User));
     }
 
@@ -128,13 +141,17 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
         }
         // Labels for the next execve, scheduling, I/O priority, memory policy, final affinity: while we still hold
         // the capabilities they may need, before no_new_privs and seccomp.
-        LsmSetup.Apply(process);
+        LsmSetup.Apply(process, Proc);
+        bool setgroups = SetgroupsAllowed(userNs);
+        // The last /proc write is done: nothing of the user's may inherit a procfs without the masks.
+        _proc?.Dispose();
+        _proc = null;
         Scheduling.Apply(process, _linux.MemoryPolicy);
         if (process.NoNewPrivileges) Credentials.NoNewPrivileges();
         var seccomp = SeccompSetup.FromPlan(plan.SeccompProgram, plan.SeccompFlags);
         if (!process.NoNewPrivileges) seccomp?.Load(sync);
         Credentials.DropBounding(caps.Bounding, lastCap);
-        Credentials.SwitchUser(process.User, SetgroupsAllowed(userNs));
+        Credentials.SwitchUser(process.User, setgroups);
         string cwd = string.IsNullOrEmpty(process.Cwd) ? "/" : process.Cwd;
         long cd = Sys.Chdir(cwd);
         if (cd < 0) throw new RuntimeError($"process.cwd: chdir {cwd}: {SyscallException.Describe((int)-cd)}");
@@ -161,12 +178,7 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
         Sys.Check(Sys.Fast(Nr.unshare, (long)Sys.CLONE_NEWCGROUP), "linux.namespaces: create cgroup namespace");
     }
 
-    private static bool SetgroupsAllowed(bool userNs)
-    {
-        if (!userNs) return true;
-        try { return File.ReadAllText("/proc/self/setgroups").Trim() == "allow"; }
-        catch (IOException) { return false; }
-    }
+    private bool SetgroupsAllowed(bool userNs) => !userNs || Proc.Read("self/setgroups")?.Trim() == "allow";
 
     private static List<string> Environment(OciSpec.Process process)
     {
@@ -199,19 +211,6 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
         {
             long r = Sys.Fast(nr, (long)p, b.Length);
             if (r < 0) throw new RuntimeError($"{field}: set \"{name}\": {SyscallException.Describe((int)-r)}");
-        }
-    }
-
-    private static void WriteProc(string path, string value, string field)
-    {
-        try
-        {
-            using var fs = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1, false);
-            fs.Write(Encoding.ASCII.GetBytes(value));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new RuntimeError($"{field}: write {value} to {path}: {CgroupFs.CleanMessage(e)}");
         }
     }
 }

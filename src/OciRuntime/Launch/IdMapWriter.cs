@@ -1,5 +1,6 @@
 using System.Text;
 using OciRuntime.Interop;
+using OciRuntime.Security;
 using OciSpec;
 
 namespace OciRuntime.Launch;
@@ -18,19 +19,24 @@ internal static class IdMapWriter
     internal static void Write(int pid, IReadOnlyList<LinuxIDMapping>? uids, IReadOnlyList<LinuxIDMapping>? gids, uint euid, uint egid)
     {
         bool root = euid == 0;
+        bool writeUids = uids is { Count: > 0 } && (root || IsOwnIdOnly(uids, euid));
+        bool writeGids = gids is { Count: > 0 } && (root || IsOwnIdOnly(gids, egid));
+        // The maps are opened beneath a verified procfs root, without following symlinks or crossing mounts, like
+        // every other /proc write (ProcHandle); the host's own /proc is enough here, in the host's namespaces.
+        using var proc = writeUids || writeGids ? ProcHandle.OpenPlain() : null;
         if (uids is { Count: > 0 })
         {
-            if (root || IsOwnIdOnly(uids, euid)) WriteFile($"/proc/{pid}/uid_map", Format(uids), "linux.uidMappings");
+            if (writeUids) proc!.Write($"{pid}/uid_map", Format(uids), "linux.uidMappings");
             else RunHelper("newuidmap", pid, uids, "linux.uidMappings");
         }
         if (gids is { Count: > 0 })
         {
-            if (root) WriteFile($"/proc/{pid}/gid_map", Format(gids), "linux.gidMappings");
-            else if (IsOwnIdOnly(gids, egid))
+            if (root) proc!.Write($"{pid}/gid_map", Format(gids), "linux.gidMappings");
+            else if (writeGids)
             {
                 // The kernel's rule for an unprivileged writer: no setgroups in the namespace, ever.
-                WriteFile($"/proc/{pid}/setgroups", "deny", "linux.gidMappings");
-                WriteFile($"/proc/{pid}/gid_map", Format(gids), "linux.gidMappings");
+                proc!.Write($"{pid}/setgroups", "deny", "linux.gidMappings");
+                proc.Write($"{pid}/gid_map", Format(gids), "linux.gidMappings");
             }
             else RunHelper("newgidmap", pid, gids, "linux.gidMappings");
         }
@@ -95,20 +101,6 @@ internal static class IdMapWriter
         {
             string msg = Encoding.UTF8.GetString(output.ToArray()).Trim().Replace('\n', ' ');
             throw new RuntimeError($"{field}: {helper} {pid} {string.Join(' ', HelperArgs(helper, pid, maps).Skip(2))} failed (exit status {(status >> 8) & 0xff}): {msg} (the ranges must be granted to this user in /etc/sub{(helper == "newuidmap" ? "uid" : "gid")})");
-        }
-    }
-
-    private static void WriteFile(string path, string content, string field)
-    {
-        try
-        {
-            // The kernel takes a map in exactly one write().
-            using var fs = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1, false);
-            fs.Write(Encoding.ASCII.GetBytes(content));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new RuntimeError($"{field}: write {path} ({content.TrimEnd().Replace('\n', ',')}): {Cgroups.CgroupFs.CleanMessage(e)}");
         }
     }
 }

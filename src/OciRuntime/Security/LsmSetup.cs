@@ -1,4 +1,3 @@
-using System.Text;
 using OciSpec;
 
 namespace OciRuntime.Security;
@@ -42,32 +41,21 @@ internal static class LsmSetup
 
     /// <summary>In init, before execve: the exec attributes apply to the next execve of this thread. The parent has
     /// checked that the LSM is enabled (the container may not even have /sys); a kernel without it refuses the
-    /// write, and the error still names the field.</summary>
-    internal static void Apply(OciSpec.Process process)
+    /// write, and the error still names the field. The files are opened beneath our own procfs
+    /// (<see cref="ProcHandle"/>): /proc/thread-self/attr in the container can be covered by a mount the image
+    /// chose, and a label written there would land elsewhere while the process ran unconfined.</summary>
+    internal static void Apply(OciSpec.Process process, ProcHandle proc)
     {
         if (!string.IsNullOrEmpty(process.ApparmorProfile))
         {
             // The AppArmor-specific file where LSMs stack, the shared one otherwise; the thread's own entry.
-            const string stacked = "/proc/thread-self/attr/apparmor/exec";
-            string path = File.Exists(stacked) ? stacked : "/proc/thread-self/attr/exec";
-            Write(path, "exec " + process.ApparmorProfile, "process.apparmorProfile");
+            const string stacked = "thread-self/attr/apparmor/exec";
+            string path = proc.Exists(stacked) ? stacked : "thread-self/attr/exec";
+            proc.Write(path, "exec " + process.ApparmorProfile, "process.apparmorProfile");
         }
         if (!string.IsNullOrEmpty(process.SelinuxLabel))
         {
-            Write("/proc/thread-self/attr/exec", process.SelinuxLabel, "process.selinuxLabel");
-        }
-    }
-
-    private static void Write(string path, string value, string field)
-    {
-        try
-        {
-            using var fs = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1, false);
-            fs.Write(Encoding.UTF8.GetBytes(value));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new RuntimeError($"{field}: write \"{value}\" to {path}: {Cgroups.CgroupFs.CleanMessage(e)}");
+            proc.Write("thread-self/attr/exec", process.SelinuxLabel, "process.selinuxLabel");
         }
     }
 }

@@ -1,0 +1,68 @@
+namespace OciRuntime.Interop;
+
+/// <summary>What a descriptor is, asked of the descriptor itself (fstatfs, statx with AT_EMPTY_PATH), and the
+/// few calls that act on descriptors rather than paths: readlinkat, the pty peer, mount by fd.</summary>
+internal static unsafe partial class Sys
+{
+    internal const long PROC_SUPER_MAGIC = 0x9fa0, DEVPTS_SUPER_MAGIC = 0x1cd1;
+    internal const int MOUNT_ATTR_NOEXEC = 0x8;
+    private const long TIOCGPTPEER = 0x5441;
+
+    /// <summary>The identity of an open file: type and permission bits, inode, device numbers, mount id.</summary>
+    internal readonly record struct FdStat(uint Mode, ulong Ino, uint RdevMajor, uint RdevMinor, ulong MountId)
+    {
+        internal uint Type => Mode & S_IFMT;
+        internal bool IsCharDevice(uint major, uint minor) => Type == S_IFCHR && RdevMajor == major && RdevMinor == minor;
+    }
+
+    /// <summary>fstatfs(2) f_type of an fd (O_PATH fds included), or -errno.</summary>
+    internal static long FsType(int fd)
+    {
+        byte* buf = stackalloc byte[128];
+        long r = Fast(138 /* fstatfs */, fd, (long)buf);
+        return r < 0 ? r : *(long*)buf;
+    }
+
+    /// <summary>statx of an fd itself (AT_EMPTY_PATH), or null with the errno in <paramref name="errno"/>.</summary>
+    internal static FdStat? StatFd(int fd, out int errno)
+    {
+        byte* buf = stackalloc byte[256];
+        byte empty = 0;
+        long r = Fast(Nr.statx, fd, (long)&empty, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, 0x1 | 0x2 | 0x100 | 0x1000 /* TYPE|MODE|INO|MNT_ID */, (long)buf);
+        errno = r < 0 ? (int)-r : 0;
+        if (r < 0) return null;
+        return new FdStat(*(ushort*)(buf + 28), *(ulong*)(buf + 32), *(uint*)(buf + 128), *(uint*)(buf + 132), *(ulong*)(buf + 144));
+    }
+
+    /// <summary>readlinkat(2) of <paramref name="name"/> under <paramref name="dirFd"/> ("" with an O_PATH fd of the
+    /// link itself); null on failure.</summary>
+    internal static string? ReadLinkAt(int dirFd, string name)
+    {
+        byte* buf = stackalloc byte[4096];
+        long n;
+        fixed (byte* p = CString.Of(name)) n = Fast(Nr.readlinkat, dirFd, (long)p, (long)buf, 4096);
+        return n <= 0 || n >= 4096 ? null : System.Text.Encoding.UTF8.GetString(buf, (int)n);
+    }
+
+    /// <summary>ioctl(TIOCGPTPEER): the slave of a pty opened from its master, with no path (Linux 4.13); fd or -errno.</summary>
+    internal static long PtyPeer(int master, int flags) => Fast(Nr.ioctl, master, TIOCGPTPEER, flags | O_CLOEXEC);
+
+    /// <summary>open_tree(2) of what an fd refers to (AT_EMPTY_PATH): a detached copy of that mount, or -errno.</summary>
+    internal static long OpenTreeFd(int fd, int flags)
+    {
+        byte empty = 0;
+        return Fast(Nr.open_tree, fd, (long)&empty, flags | AT_EMPTY_PATH | O_CLOEXEC);
+    }
+
+    /// <summary>A bind mount by fds on both sides: a clone of what <paramref name="fromFd"/> refers to (a file or a
+    /// directory; open_tree OPEN_TREE_CLONE) moved onto what <paramref name="toFd"/> refers to (move_mount). Nothing
+    /// is resolved by path; returns 0 or -errno.</summary>
+    internal static long BindFdOntoFd(int fromFd, int toFd)
+    {
+        // A bind of a plain file needs a clone of it first: move_mount takes mounts, not files.
+        long tree = OpenTreeFd(fromFd, OPEN_TREE_CLONE);
+        if (tree < 0) return tree;
+        try { return MoveMountFd((int)tree, toFd); }
+        finally { Close((int)tree); }
+    }
+}
