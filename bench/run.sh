@@ -5,12 +5,15 @@
 #
 # Scenarios (bench/README.md explains each and how to read the table):
 #   run          `run` of /bin/true, a fresh container id per iteration        (hyperfine)
+#   run-mounts   the same in a mount namespace holding 1,000 extra tmpfs mounts (hyperfine)
 #   run-seccomp  the same with Docker's default seccomp profile                (hyperfine)
+#   exec         `exec` of /bin/true into a running container                  (hyperfine)
 #   lifecycle    create, start, delete --force of a `sleep` container          (hyperfine)
 #   engine       create, start, kill, reap (subreaper), delete: the shim's way  (Harness)
 #   concurrent   N `run /bin/true` launched at once, containers/s              (Harness)
 #   list, state  `list` and `state` with N containers created in --root        (hyperfine)
 #   rss-*        peak RSS of `create` and RSS of the waiting container init    (/usr/bin/time, /proc)
+#   pss-created  PSS of a created container's process, summed over 50, each    (/proc/PID/smaps_rollup)
 #
 # Results: a table on stdout, OUT/<date>-<host>.md and .json, OUT/start-latency.svg
 # (OUT defaults to bench/results). Needs root, hyperfine, jq, /usr/bin/time, busybox-static, dotnet.
@@ -58,9 +61,13 @@ parse_args() {
 set_parameters() {
   if [ "$QUICK" = 1 ]; then
     ROUNDS=2 RUNS=3 WARMUP=1 CONCURRENT=10 CONCURRENT_ROUNDS=1 LISTED=50 LIST_RUNS=5 RSS_SAMPLES=3
+    PSS_CONTAINERS=10
   else
     ROUNDS=3 RUNS=20 WARMUP=3 CONCURRENT=100 CONCURRENT_ROUNDS=3 LISTED=1000 LIST_RUNS=20 RSS_SAMPLES=10
+    PSS_CONTAINERS=50
   fi
+  # The same in both modes: what is measured is how a runtime copes with this many mounts.
+  MOUNTS=1000
   ROUNDS=${OCIRUN_BENCH_ROUNDS:-$ROUNDS}
   RUNS=${OCIRUN_BENCH_RUNS:-$RUNS}
   WARMUP=${OCIRUN_BENCH_WARMUP:-$WARMUP}
@@ -69,6 +76,8 @@ set_parameters() {
   LISTED=${OCIRUN_BENCH_LISTED:-$LISTED}
   LIST_RUNS=${OCIRUN_BENCH_LIST_RUNS:-$LIST_RUNS}
   RSS_SAMPLES=${OCIRUN_BENCH_RSS_SAMPLES:-$RSS_SAMPLES}
+  PSS_CONTAINERS=${OCIRUN_BENCH_PSS_CONTAINERS:-$PSS_CONTAINERS}
+  MOUNTS=${OCIRUN_BENCH_MOUNTS:-$MOUNTS}
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -82,7 +91,7 @@ preflight() {
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
   fi
   local c
-  for c in hyperfine jq dotnet unshare mountpoint; do
+  for c in hyperfine jq dotnet unshare nsenter setpriv mountpoint; do
     command -v "$c" >/dev/null || die "$c not found"
   done
   [ -x /bin/busybox ] || die "/bin/busybox not found (package busybox-static)"
@@ -126,7 +135,7 @@ make_workdir() {
   mount -t tmpfs -o mode=0700 ocirun-bench "$WORK"
   # Container ids and cgroups carry this run's tag, so cleanup only touches what this run made.
   TAG=ob-$(basename "$WORK" | cut -d. -f2 | tr 'A-Z' 'a-z')
-  mkdir -p "$WORK"/{roots,bundles,raw/status,raw/hf,raw/concurrent,raw/engine,raw/rss,logs}
+  mkdir -p "$WORK"/{roots,bundles,raw/status,raw/hf,raw/concurrent,raw/engine,raw/rss,raw/pss,logs}
   RAW=$WORK/raw
   LOGS=$WORK/logs
 }
@@ -142,6 +151,11 @@ cleanup() {
   delete_leftover_containers
   remove_leftover_cgroups
   remove_cgroup_parent
+  # The holder is the last process in run-mounts' namespace: its mounts go with it.
+  if [ -n "${MOUNTS_NS_PID:-}" ]; then
+    kill "$MOUNTS_NS_PID" 2>/dev/null
+    wait "$MOUNTS_NS_PID" 2>/dev/null
+  fi
   umount "$WORK" 2>/dev/null
   rmdir "$WORK" 2>/dev/null
   log "clean"
@@ -252,13 +266,16 @@ describe_machine() {
     --arg mode "$([ "$QUICK" = 1 ] && echo quick || echo full)" \
     --arg note "$NOTE" \
     --arg ns "all runtimes in one private mount namespace (unshare -m), /sys/fs/cgroup/unified unmounted, --root on tmpfs" \
+    --arg mountTable "$(mount_table_summary)" \
     --argjson runtimes "$runtimes" \
     --argjson params "$(jq -n --argjson rounds "$ROUNDS" --argjson runs "$RUNS" --argjson warmup "$WARMUP" \
         --argjson concurrent "$CONCURRENT" --argjson concurrentRounds "$CONCURRENT_ROUNDS" \
         --argjson listed "$LISTED" --argjson listRuns "$LIST_RUNS" --argjson rssSamples "$RSS_SAMPLES" \
+        --argjson mounts "$MOUNTS" --argjson pssContainers "$PSS_CONTAINERS" \
         '$ARGS.named')" \
     '{host: $host, date: $date, nproc: $nproc, cpu: $cpu, kernel: $kernel, loadavg: $loadavg,
-      hyperfine: $hyperfine, mode: $mode, note: $note, namespace: $ns, params: $params, runtimes: $runtimes}' \
+      hyperfine: $hyperfine, mode: $mode, note: $note, namespace: $ns, mountTable: $mountTable, params: $params,
+      runtimes: $runtimes}' \
     >"$RAW/machine.json"
 }
 
@@ -301,6 +318,59 @@ make_templates() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# run-mounts' namespace: a Kubernetes node carries hundreds to thousands of mounts, and whatever a runtime
+# does per mount (a recursive propagation change, a mountinfo read, the copy of the table into the
+# container's namespace, the detach of the old root) shows up here. The bench's own namespace is copied
+# once more with `unshare --mount` and filled with MOUNTS empty tmpfs mounts by one Harness process; a
+# `sleep` then holds the namespace, and run-mounts' hyperfine joins it with nsenter. The mounts exist in
+# that namespace only and vanish with the holder, which dies with this script (its parent-death signal)
+# if cleanup never runs. (Pinning the namespace by a bind mount of its nsfs file instead, as
+# `unshare --mount=FILE` does, fails about one time in three on this 6.18 kernel with EINVAL.)
+
+MOUNTS_NS_PID=""
+
+make_mounts_namespace() {
+  local ready=$WORK/mounts.ready rt pid start=$EPOCHREALTIME
+  setpriv --pdeathsig KILL -- unshare --mount --propagation private -- sh -c \
+    'dotnet "$1" mounts --dir "$2" --count "$3" && echo ready >"$4" && exec sleep infinity' \
+    mounts "$HARNESS_DLL" "$WORK/many" "$MOUNTS" "$ready" </dev/null >>"$LOGS/mounts.log" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null && [ ! -s "$ready" ]; do sleep 0.05; done
+  if [ ! -s "$ready" ]; then
+    wait "$pid" 2>/dev/null || true
+    for rt in "${AVAILABLE[@]}"; do
+      status run-mounts "$rt" "failed: could not make $MOUNTS tmpfs mounts: $(tail -n1 "$LOGS/mounts.log")"
+    done
+    log "run-mounts: could not make the namespace: $(tail -n1 "$LOGS/mounts.log")"
+    return 0
+  fi
+  MOUNTS_NS_PID=$pid
+  log "run-mounts: namespace with $(mount_count_in "$pid") mounts (this one: $(mount_count_in)), made in $(
+    awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
+}
+
+# Lines of /proc/self/mountinfo here, or in the mount namespace of process $1.
+mount_count_in() {
+  if [ -n "${1:-}" ]; then wc -l <"/proc/$1/mountinfo"
+  else wc -l </proc/self/mountinfo
+  fi
+}
+
+mount_table_summary() {
+  local s="$(mount_count_in) mounts in the bench namespace"
+  if [ -n "$MOUNTS_NS_PID" ]; then s+="; $(mount_count_in "$MOUNTS_NS_PID") in run-mounts' (private, $MOUNTS extra empty tmpfs)"
+  else s+="; run-mounts' namespace could not be made"
+  fi
+  echo "$s"
+}
+
+# run-mounts runs in that namespace; every other scenario in the bench's own.
+in_scenario_ns() {
+  local scenario=$1; shift
+  if [ "$scenario" = run-mounts ]; then nsenter --target "$MOUNTS_NS_PID" --mount -- "$@"; else "$@"; fi
+}
+
+# ---------------------------------------------------------------------------------------------
 # Measurement helpers.
 
 status() { echo "$3" >"$RAW/status/$1.$2"; }
@@ -331,7 +401,7 @@ hyperfine_round() {
   mkdir -p "$dir"
   local args=(--style none --warmup "$WARMUP" --runs "$runs" --export-json "$dir/$round.json" --command-name "$rt")
   if [ -n "$prepare" ]; then args+=(--prepare "$prepare"); else args+=(-N); fi
-  if ! hyperfine "${args[@]}" "$cmd" >>"$LOGS/hyperfine.log" 2>&1; then
+  if ! in_scenario_ns "$scenario" hyperfine "${args[@]}" "$cmd" >>"$LOGS/hyperfine.log" 2>&1; then
     rm -f "$dir/$round.json"
     record_failure "$scenario" "$rt" "$cmd" "$prepare"
   fi
@@ -342,7 +412,7 @@ record_failure() {
   local scenario=$1 rt=$2 cmd=$3 prepare=$4 why
   [ -z "$prepare" ] || sh -c "$prepare" >/dev/null 2>&1 || true
   # stderr to a file, not a pipe: a created container inherits it and would hold a pipe open.
-  sh -c "$cmd" </dev/null >/dev/null 2>"$WORK/why" || true
+  in_scenario_ns "$scenario" sh -c "$cmd" </dev/null >/dev/null 2>"$WORK/why" || true
   why=$(tail -n 3 "$WORK/why" | tr '\n' ' ')
   status "$scenario" "$rt" "failed: ${why:-exit status non-zero under hyperfine, see logs}"
   log "$scenario: $rt FAILED: ${why:-see hyperfine log}"
@@ -351,24 +421,63 @@ record_failure() {
 # ---------------------------------------------------------------------------------------------
 # Scenarios.
 
-# (a), (f) and (b): hyperfine, rounds alternating the runtimes.
+# (a), (a'), (f) and (b): hyperfine, rounds alternating the runtimes. run-mounts goes with run, round by
+# round and runtime by runtime (which of the two first alternates), so the two are measured under the
+# same load and their quotient means something on a busy machine.
 bench_sequential() {
-  local scenario=$1 template=$2 round rt bundle root cmd prepare bin
-  log "$scenario: $ROUNDS round(s) x $RUNS runs (+$WARMUP warm-up) per runtime"
+  local scenario=$1 template=$2 round rt s pair order
+  pair=$scenario
+  if [ "$scenario" = run ] && [ -n "$MOUNTS_NS_PID" ]; then pair="run run-mounts"; fi
+  log "${pair// / and }: $ROUNDS round(s) x $RUNS runs (+$WARMUP warm-up) per runtime"
   for ((round = 1; round <= ROUNDS; round++)); do
     for rt in $(rotated "$round"); do
-      failed "$scenario" "$rt" && continue
-      bundle=$WORK/bundles/$rt-$scenario root=$WORK/roots/$rt bin=$(q "${BIN[$rt]}")
+      order=$pair
+      # Even rounds take the pair the other way round.
+      ((round % 2)) || order=$(tr ' ' '\n' <<<"$pair" | tac | tr '\n' ' ')
+      for s in $order; do
+        sequential_round "$s" "$rt" "$round" "$template"
+      done
+    done
+  done
+}
+
+sequential_round() {
+  local scenario=$1 rt=$2 round=$3 template=$4 bundle root cmd prepare bin
+  failed "$scenario" "$rt" && return 0
+  bundle=$WORK/bundles/$rt-$scenario root=$WORK/roots/$rt bin=$(q "${BIN[$rt]}")
+  mkdir -p "$bundle"
+  prepare=$(prepare_cmd "$template" "$bundle" "$TAG-$rt-$scenario")
+  case $scenario in
+    lifecycle)
+      cmd="read id < $(q "$bundle")/id && $bin --root $(q "$root") create --bundle $(q "$bundle") \"\$id\""
+      cmd+=" && $bin --root $(q "$root") start \"\$id\" && $bin --root $(q "$root") delete --force \"\$id\"" ;;
+    *)
+      cmd="read id < $(q "$bundle")/id && $bin --root $(q "$root") run --bundle $(q "$bundle") \"\$id\"" ;;
+  esac
+  hyperfine_round "$scenario" "$rt" "$round" "$cmd" "$prepare" "$RUNS"
+}
+
+# (g): `exec` of /bin/true into a running `sleep` container, the path of every Kubernetes exec probe. The
+# target is made (create, start) and removed untimed, a fresh one per round and runtime; the timed command
+# line is fixed, so hyperfine runs it without a shell (-N).
+bench_exec() {
+  local round rt root bin bundle id
+  log "exec: $ROUNDS round(s) x $RUNS runs (+$WARMUP warm-up) per runtime"
+  for ((round = 1; round <= ROUNDS; round++)); do
+    for rt in $(rotated "$round"); do
+      failed exec "$rt" && continue
+      root=$WORK/roots/$rt bin=${BIN[$rt]} bundle=$WORK/bundles/$rt-exec id=$TAG-$rt-exec-$round
       mkdir -p "$bundle"
-      prepare=$(prepare_cmd "$template" "$bundle" "$TAG-$rt-$scenario")
-      case $scenario in
-        lifecycle)
-          cmd="read id < $(q "$bundle")/id && $bin --root $(q "$root") create --bundle $(q "$bundle") \"\$id\""
-          cmd+=" && $bin --root $(q "$root") start \"\$id\" && $bin --root $(q "$root") delete --force \"\$id\"" ;;
-        *)
-          cmd="read id < $(q "$bundle")/id && $bin --root $(q "$root") run --bundle $(q "$bundle") \"\$id\"" ;;
-      esac
-      hyperfine_round "$scenario" "$rt" "$round" "$cmd" "$prepare" "$RUNS"
+      sed "s/@ID@/$id/g" "$WORK/sleep.json" >"$bundle/config.json"
+      # The target inherits create's stdio: never a pipe we read.
+      if "$bin" --root "$root" create --bundle "$bundle" "$id" </dev/null >/dev/null 2>>"$LOGS/exec.log" &&
+         "$bin" --root "$root" start "$id" </dev/null >/dev/null 2>>"$LOGS/exec.log"; then
+        hyperfine_round exec "$rt" "$round" "$(q "$bin") --root $(q "$root") exec $id /bin/true" "" "$RUNS"
+      else
+        status exec "$rt" "failed: the running target: $(tail -n1 "$LOGS/exec.log")"
+        log "exec: $rt FAILED making the target container"
+      fi
+      "$bin" --root "$root" delete --force "$id" </dev/null >/dev/null 2>>"$LOGS/exec.log" || true
     done
   done
 }
@@ -489,6 +598,47 @@ bench_rss() {
   done
 }
 
+# (h): memory held by created, not yet started containers: the PSS (/proc/PID/smaps_rollup) of each one's
+# process (`state`'s pid: runc init, crun's child, ocirun's waiting init), summed over PSS_CONTAINERS of them
+# and divided by their number. Pages the processes share (the runtime's text, libc) are split between
+# them, as the host's memory holds them once; pages each one dirtied (a heap, a copied-on-write data
+# segment) count in full. One runtime at a time, so no runtime shares a page with another's containers.
+bench_pss() {
+  local rt root bin ids id n pid pss sum
+  log "pss: $PSS_CONTAINERS created containers per runtime"
+  for rt in "${AVAILABLE[@]}"; do
+    root=$WORK/roots/$rt bin=${BIN[$rt]} n=0 sum=0
+    mkdir -p "$WORK/bundles/$rt-pss"
+    mapfile -t ids < <(harness bundles --template "$WORK/sleep.json" --dir "$WORK/bundles/$rt-pss" \
+      --prefix "$TAG-$rt-pss" --count "$PSS_CONTAINERS")
+    for id in "${ids[@]}"; do
+      if ! "$bin" --root "$root" create --bundle "$WORK/bundles/$rt-pss/$id" "$id" \
+           </dev/null >/dev/null 2>>"$LOGS/pss.log"; then
+        status pss-created "$rt" "failed: create #$((n + 1)): $(tail -n1 "$LOGS/pss.log")"
+        log "pss: $rt FAILED at create #$((n + 1))"
+        break
+      fi
+      n=$((n + 1))
+    done
+    if [ "$n" = "$PSS_CONTAINERS" ]; then
+      for id in "${ids[@]}"; do
+        pid=$("$bin" --root "$root" state "$id" </dev/null 2>/dev/null | jq -r '.pid // 0' || echo 0)
+        pss=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || true)
+        if [ "${pid:-0}" = 0 ] || [ -z "$pss" ]; then
+          status pss-created "$rt" "failed: no PSS for $id (pid ${pid:-none})"
+          log "pss: $rt FAILED: no PSS for $id"
+          sum=""
+          break
+        fi
+        sum=$((sum + pss))
+      done
+      [ -z "$sum" ] || echo "$n $sum" >>"$RAW/pss/$rt.tsv"
+    fi
+    delete_all "$rt" "${ids[@]:0:$n}"
+    rm -rf "$WORK/bundles/$rt-pss"
+  done
+}
+
 # ---------------------------------------------------------------------------------------------
 
 write_report() {
@@ -551,21 +701,24 @@ main() {
   local rt s
   for rt in $RUNTIMES; do
     [ -n "${BIN[$rt]:-}" ] && continue
-    for s in run run-seccomp lifecycle engine concurrent list state rss-create rss-init; do
+    for s in run run-mounts run-seccomp exec lifecycle engine concurrent list state rss-create rss-init pss-created; do
       status "$s" "$rt" "n/a: binary not found"
     done
   done
+  make_mounts_namespace
   describe_machine
   make_templates
   log "runtimes: ${AVAILABLE[*]}; work dir $WORK; $(jq -c .params "$RAW/machine.json")"
 
   bench_sequential run "$WORK/true.json"
   bench_sequential run-seccomp "$WORK/seccomp.json"
+  bench_exec
   bench_sequential lifecycle "$WORK/sleep.json"
   bench_engine
   bench_concurrent
   bench_list_state
   bench_rss
+  bench_pss
   write_report
 }
 

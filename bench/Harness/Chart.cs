@@ -11,11 +11,11 @@ namespace OciRun.Bench;
 /// </summary>
 static class Chart
 {
-    static readonly string[] Groups = ["run", "run-seccomp", "engine", "lifecycle"];
-    // Short labels: a group is ~170 px wide.
+    static readonly string[] Groups = ["run", "run-mounts", "run-seccomp", "exec", "engine", "lifecycle"];
     static readonly Dictionary<string, string> Labels = new()
     {
         ["run"] = "run /bin/true", ["run-seccomp"] = "run, docker seccomp",
+        ["run-mounts"] = "run, many host mounts", ["exec"] = "exec /bin/true",
         ["engine"] = "create, start, kill, delete", ["lifecycle"] = "create, start, delete -f",
     };
     static readonly Dictionary<string, string> Colors = new()
@@ -30,10 +30,12 @@ static class Chart
     {
         // The note (e.g. "smoke run") is wrapped above the plot; the plot moves down to make room.
         var noteLines = Wrap(machine["note"]?.GetValue<string>() ?? "", 110);
-        const double width = 760, left = 64, right = 20, bottom = 70;
+        var groups = scenarios.Where(s => Groups.Contains(s.Key)).ToList();
+        // ~150 px a group: its label ("create, start, kill, delete") fits under it.
+        const double left = 64, right = 20, bottom = 70;
+        double width = Math.Max(760, left + right + 150 * groups.Count);
         double top = 48 + 16 * noteLines.Count, height = 344 + top;
         double plotW = width - left - right, plotH = height - top - bottom;
-        var groups = scenarios.Where(s => Groups.Contains(s.Key)).ToList();
         double max = groups.SelectMany(s => runtimes.Select(r => cells[s.Key][r]))
             .Where(c => c.Ok).Select(c => c.Stats!.P75).DefaultIfEmpty(1).Max();
         double step = NiceStep(max / 5), yMax = Math.Ceiling(max * 1.1 / step) * step;

@@ -2,6 +2,7 @@
 //   Harness bundles    --template T --dir D --prefix P --count N
 //   Harness concurrent --runtime BIN --root R --template T --dir D --prefix P --count N --rounds K --out F
 //   Harness engine     --runtime BIN --root R --template T --dir D --prefix P --runs N --warmup W --out F
+//   Harness mounts     --dir D --count N    (inside run.sh's extra mount namespace)
 //   Harness report     --raw D --runtimes "a b c" [--md F] [--json F] [--svg F]
 // run.sh owns setup, namespaces and cleanup; this program only measures and reports.
 using OciRun.Bench;
@@ -15,6 +16,7 @@ try
         "bundles" => Bundles.Run(opts),
         "concurrent" => await Concurrent.RunAsync(opts),
         "engine" => await Engine.RunAsync(opts),
+        "mounts" => Mounts.Run(opts),
         "report" => Report.Run(opts),
         _ => Usage(),
     };
@@ -24,10 +26,15 @@ catch (UsageException e)
     Console.Error.WriteLine($"harness: {e.Message}");
     return 2;
 }
+catch (IOException e)
+{
+    Console.Error.WriteLine($"harness: {e.Message}");
+    return 1;
+}
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Harness bundles|concurrent|report --option value ...");
+    Console.Error.WriteLine("usage: Harness bundles|concurrent|engine|mounts|report --option value ...");
     return 2;
 }
 

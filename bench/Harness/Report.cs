@@ -24,6 +24,7 @@ sealed record Cell(string Status, string? Message, List<double> Values)
 ///   concurrent/RUNTIME/*.json         Harness concurrent output, one file per round
 ///   engine/RUNTIME/*.json             Harness engine output, one file per round
 ///   rss/RUNTIME.tsv                   "create_maxrss_kb init_rss_kb" per sample
+///   pss/RUNTIME.tsv                   "containers pss_kib_summed" per measurement
 /// </summary>
 static class Report
 {
@@ -35,7 +36,12 @@ static class Report
         return
         [
             new("run", "run /bin/true", "ms", false, "hf"),
+            new("run-cpu", "run /bin/true, user+sys CPU", "ms", false, "hfcpu:run"),
+            new("run-mounts", $"run /bin/true, +{p["mounts"]} host mounts", "ms", false, "hf"),
+            new("run-mounts-cpu", $"run /bin/true, +{p["mounts"]} host mounts, user+sys CPU", "ms", false, "hfcpu:run-mounts"),
+            new("run-mounts-growth", $"run: +{p["mounts"]} host mounts / plain", "×", false, "ratio:run-mounts/run"),
             new("run-seccomp", "run /bin/true, docker seccomp", "ms", false, "hf"),
+            new("exec", "exec /bin/true into a running container", "ms", false, "hf"),
             new("lifecycle", "create+start+delete -f (sleep)", "ms", false, "hf"),
             new("engine", "create+start+kill+reap+delete (sleep)", "ms", false, "engine"),
             new("concurrent", $"{p["concurrent"]} concurrent run /bin/true", "containers/s", true, "concurrent"),
@@ -43,6 +49,7 @@ static class Report
             new("state", $"state, {p["listed"]} created", "ms", false, "hf"),
             new("rss-create", "peak RSS of create", "MiB", false, "rss0"),
             new("rss-init", "RSS of waiting init (created)", "MiB", false, "rss1"),
+            new("pss-created", $"PSS per created container, {p["pssContainers"]} created", "KiB", false, "pss"),
         ];
     }
 
@@ -52,8 +59,11 @@ static class Report
         var runtimes = o.Get("runtimes").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
         var machine = JsonNode.Parse(File.ReadAllText(Path.Combine(raw, "machine.json")))!;
         var scenarios = Scenarios(machine);
-        var cells = scenarios.ToDictionary(s => s.Key,
-            s => runtimes.ToDictionary(r => r, r => Load(raw, s, r)));
+        // In table order: a ratio row reads the rows above it.
+        var cells = new Dictionary<string, Dictionary<string, Cell>>();
+        foreach (var s in scenarios)
+            cells[s.Key] = runtimes.ToDictionary(r => r,
+                r => s.Source.StartsWith("ratio:", StringComparison.Ordinal) ? Quotient(cells, s.Source, r) : Load(raw, s, r));
 
         var table = Table(scenarios, runtimes, cells);
         Console.WriteLine();
@@ -66,7 +76,9 @@ static class Report
 
     static Cell Load(string raw, Scenario s, string runtime)
     {
-        var status = Path.Combine(raw, "status", $"{s.Key}.{runtime}");
+        // A CPU row has no status of its own: it is read from the same hyperfine runs as its wall-time row.
+        string key = s.Source.StartsWith("hfcpu:", StringComparison.Ordinal) ? s.Source["hfcpu:".Length..] : s.Key;
+        var status = Path.Combine(raw, "status", $"{key}.{runtime}");
         if (File.Exists(status))
         {
             var text = File.ReadAllText(status).Trim();
@@ -76,10 +88,12 @@ static class Report
         var values = s.Source switch
         {
             "hf" => Hyperfine(Path.Combine(raw, "hf", s.Key, runtime)),
+            _ when key != s.Key => HyperfineCpu(Path.Combine(raw, "hf", key, runtime)),
             "concurrent" => Throughputs(Path.Combine(raw, "concurrent", runtime)),
             "engine" => EngineTimes(Path.Combine(raw, "engine", runtime)),
             "rss0" => Rss(Path.Combine(raw, "rss", $"{runtime}.tsv"), 0),
             "rss1" => Rss(Path.Combine(raw, "rss", $"{runtime}.tsv"), 1),
+            "pss" => PssPerContainer(Path.Combine(raw, "pss", $"{runtime}.tsv")),
             _ => [],
         };
         return values.Count == 0 ? new("failed", "no samples recorded", values) : new("ok", null, values);
@@ -92,6 +106,34 @@ static class Report
             .SelectMany(f => JsonNode.Parse(File.ReadAllText(f))!["results"]!.AsArray()
                 .SelectMany(r => r!["times"]!.AsArray().Select(t => t!.GetValue<double>() * 1000)))
             .ToList();
+
+    // hyperfine gives user and system time as a mean over a round's runs (its shell's share subtracted): one
+    // sample per round, user+sys, in ms. It counts the reaped children too, so the container's process is in it.
+    static List<double> HyperfineCpu(string dir) =>
+        !Directory.Exists(dir) ? [] :
+        Directory.GetFiles(dir, "*.json").Order()
+            .SelectMany(f => JsonNode.Parse(File.ReadAllText(f))!["results"]!.AsArray()
+                .Select(r => (r!["user"]!.GetValue<double>() + r["system"]!.GetValue<double>()) * 1000))
+            .ToList();
+
+    /// <summary>A row that divides two rows above it, runtime by runtime ("ratio:A/B": A's median over B's):
+    /// how much a runtime slows down when the host has more mounts. Its ocirun/crun column is then the quotient
+    /// of the two runtimes' growths.</summary>
+    static Cell Quotient(Dictionary<string, Dictionary<string, Cell>> cells, string source, string runtime)
+    {
+        var parts = source["ratio:".Length..].Split('/');
+        var (a, b) = (cells[parts[0]][runtime], cells[parts[1]][runtime]);
+        if (!a.Ok) return new(a.Status, a.Message, []);
+        if (!b.Ok) return new(b.Status, b.Message, []);
+        return new("ok", null, [a.Stats!.Median / b.Stats!.Median]);
+    }
+
+    // run.sh writes "containers pss_kib_summed" per measurement: one sample per line, the sum over the count.
+    static List<double> PssPerContainer(string file) =>
+        !File.Exists(file) ? [] :
+        File.ReadAllLines(file).Select(l => l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length == 2 && double.TryParse(f[0], Inv, out var n) && n > 0 && double.TryParse(f[1], Inv, out _))
+            .Select(f => double.Parse(f[1], Inv) / double.Parse(f[0], Inv)).ToList();
 
     // One file per round (run.sh alternates runtimes between rounds); rounds with failures carry no number.
     static List<double> Throughputs(string dir) =>
@@ -135,7 +177,7 @@ static class Report
 
     static string Format(Cell c, Scenario s) =>
         !c.Ok ? (c.Status == "n/a" ? "n/a" : "FAILED") :
-        c.Stats!.Median.ToString(s.Unit == "ms" ? "0.00" : "0.0", Inv);
+        c.Stats!.Median.ToString(s.Unit switch { "ms" or "×" => "0.00", "KiB" => "0", _ => "0.0" }, Inv);
 
     public static double? RatioValue(Dictionary<string, Cell> row, string a, string b) =>
         row.TryGetValue(a, out var x) && row.TryGetValue(b, out var y) && x.Ok && y.Ok && y.Stats!.Median > 0
@@ -182,7 +224,7 @@ static class Report
         sb.AppendLine();
         sb.AppendLine("| | |");
         sb.AppendLine("|---|---|");
-        foreach (var key in new[] { "host", "date", "nproc", "cpu", "kernel", "loadavg", "hyperfine", "namespace" })
+        foreach (var key in new[] { "host", "date", "nproc", "cpu", "kernel", "loadavg", "hyperfine", "namespace", "mountTable" })
             sb.AppendLine($"| {key} | {m[key]} |");
         sb.AppendLine($"| parameters | `{m["params"]!.ToJsonString()}` |");
         sb.AppendLine();
