@@ -14,12 +14,15 @@ public sealed class TestHonestyTests
     {
         var projects = TestSources.Projects(RuntimeBinary.RepoRoot).ToList();
         var names = projects.Select(p => Path.GetRelativePath(RuntimeBinary.RepoRoot, p)).ToList();
-        // The walk found the projects, so an empty result below means clean rather than unscanned.
+        // The walk found the projects and their sources, so an empty result below means clean rather than unscanned.
         Assert.Contains("tests/OciRuntime.Tests", names);
         Assert.Contains("conformance", names);
         Assert.Contains("tests/OciSpec.Tests", names);
 
-        var found = projects.SelectMany(TestSources.Files)
+        var files = projects.SelectMany(TestSources.Files).ToList();
+        Assert.All(projects, p => Assert.Contains(files, f => f.StartsWith(p + "/", StringComparison.Ordinal)));
+
+        var found = files
             .SelectMany(f => EarlyReturnFinder.Find(File.ReadAllText(f), Path.GetRelativePath(RuntimeBinary.RepoRoot, f)))
             .ToList();
         Assert.True(found.Count == 0,
