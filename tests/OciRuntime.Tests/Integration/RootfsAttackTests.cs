@@ -157,13 +157,40 @@ public sealed class RootfsAttackTests : IDisposable
     public void Masked_and_readonly_paths_through_symlinks_stay_inside()
     {
         var b = _s.NewBundle().Writable();
-        File.CreateSymbolicLink(Path.Join(b.Rootfs, "maskme"), _marker);
-        File.CreateSymbolicLink(Path.Join(b.Rootfs, "rome"), Depth(20) + _marker.TrimStart('/'));
-        b.Linux["maskedPaths"] = new System.Text.Json.Nodes.JsonArray("/maskme");
+        // The links lead to the marker's path. The paths are the container's, so they must resolve inside the
+        // rootfs, where a copy of the marker's path holds something to hide; resolved on the host, they would find
+        // the marker. Masking leaves no trace on the host (the mounts are in the container's namespace), so the
+        // container's own mountinfo says where each one landed.
+        string inside = Path.Join(b.Rootfs, _marker);
+        Directory.CreateDirectory(Path.Join(inside, "masked"));
+        File.WriteAllText(Path.Join(inside, "masked", "secret"), "visible\n");
+        File.WriteAllText(Path.Join(inside, "secret-file"), "visible\n");
+        Directory.CreateDirectory(Path.Join(inside, "ro"));
+        File.CreateSymbolicLink(Path.Join(b.Rootfs, "maskdir"), _marker + "/masked");
+        File.CreateSymbolicLink(Path.Join(b.Rootfs, "maskfile"), Depth(20) + _marker.TrimStart('/') + "/secret-file");
+        File.CreateSymbolicLink(Path.Join(b.Rootfs, "rome"), Depth(20) + _marker.TrimStart('/') + "/ro");
+        b.Linux["maskedPaths"] = new System.Text.Json.Nodes.JsonArray("/maskdir", "/maskfile");
         b.Linux["readonlyPaths"] = new System.Text.Json.Nodes.JsonArray("/rome");
-        b.Shell("true");
+        b.Shell("ls -A /maskdir; cat /maskfile; stat -L -c '%t,%T' /maskfile; touch /rome/x 2>/dev/null || echo ro-refused; " +
+                "touch /root-ok && echo root-rw; echo ---; cat /proc/self/mountinfo");
         var r = _s.Run(b);
-        Assert.True(r.ExitCode == 0 || r.Stderr.Length > 0, r.ToString());
+        Assert.True(r.ExitCode == 0, r.ToString());
+        int split = r.Stdout.IndexOf("---\n", StringComparison.Ordinal);
+        Assert.True(split >= 0, r.ToString());
+        // Nothing of the directory or the file shows, the file is /dev/null (1,3), and the read-only path refuses.
+        Assert.Equal("1,3\nro-refused\nroot-rw\n", r.Stdout[..split]);
+
+        var mounts = MountLine.Parse(r.Stdout[(split + 4)..]);
+        var dir = MountLine.At(mounts, _marker + "/masked");
+        Assert.Equal("tmpfs", dir.FsType);
+        Assert.True(dir.Has("ro"), "the masking tmpfs is writable");
+        Assert.Equal("/null", MountLine.At(mounts, _marker + "/secret-file").Root);
+        var ro = MountLine.At(mounts, _marker + "/ro");
+        Assert.True(ro.Has("ro"), "the read-only path is mounted writable");
+        // A bind of the rootfs's own directory, not of the host's marker.
+        Assert.EndsWith("/rootfs" + _marker + "/ro", ro.Root);
+        // The links themselves are not mount points, and nothing else was mounted over the marker's path.
+        Assert.DoesNotContain(mounts, m => m.MountPoint is "/maskdir" or "/maskfile" or "/rome" || m.MountPoint == _marker);
         AssertHostUntouched();
     }
 }
