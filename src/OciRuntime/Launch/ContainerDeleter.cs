@@ -64,6 +64,7 @@ internal sealed class ContainerDeleter(StateStore store)
                 warnings.WriteLine($"ocirun delete: warning: {e}");
         }
         cgroup.Destroy();
+        Resctrl.IntelRdt.Remove(store.DirOf(id));
         store.Remove(id);
     }
 
