@@ -38,7 +38,7 @@ public class FieldHandlingTests
         ["process.user.additionalGids"] = H("src/OciRuntime/Security/Credentials.cs"),
         ["process.user.username"] = R("process.user.username: is a Windows field"),
         ["process.args"] = H("src/OciRuntime/Launch/ContainerInit.cs"),
-        ["process.commandLine"] = R("process.commandLine: is a Windows field"),
+        ["process.commandLine"] = R("is a Windows field; on Linux the command is process.args"),
         ["process.env"] = H("src/OciRuntime/Launch/ContainerInit.cs"),
         ["process.cwd"] = H("src/OciRuntime/Launch/ContainerInit.cs"),
         ["process.capabilities"] = H("src/OciRuntime/Launch/ContainerInit.cs"),
