@@ -9,7 +9,8 @@ using OciSpec;
 namespace OciRuntime.Launch;
 
 internal sealed record ExecOptions(
-    string Id, OciSpec.Process Process, string? ConsoleSocket, bool Detach, string? PidFile, int PreserveFds, bool IgnorePaused);
+    string Id, OciSpec.Process Process, string? ConsoleSocket, bool Detach, string? PidFile, int PreserveFds, bool IgnorePaused,
+    SubCgroup? SubCgroup = null);
 
 /// <summary>
 /// `exec`: a new process in every namespace and the cgroup of a running container, with the container's
@@ -54,7 +55,7 @@ internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
                 CgroupPath = rec.CgroupPath, Trace = timer.Enabled,
                 SeccompProgram = seccomp is null ? null : SeccompSetup.Serialize(seccomp), SeccompFlags = seccomp?.FilterFlags ?? 0,
             };
-            pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, -1, consoleFd, timer, binary), new Callbacks(spec, cgroup), awaitExec: true);
+            pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, -1, consoleFd, timer, binary), new Callbacks(spec, cgroup, o.SubCgroup), awaitExec: true);
         }
         catch
         {
@@ -75,9 +76,13 @@ internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
         return code;
     }
 
-    private sealed class Callbacks(Spec spec, ICgroupManager cgroup) : ISpawnCallbacks
+    private sealed class Callbacks(Spec spec, ICgroupManager cgroup, SubCgroup? sub) : ISpawnCallbacks
     {
-        public void OnChild(int pid) { if (cgroup.Exists()) cgroup.Apply(pid); }
+        public void OnChild(int pid)
+        {
+            if (sub is not null) sub.Join(cgroup, pid);
+            else if (cgroup.Exists()) cgroup.Apply(pid);
+        }
         public string OnParentHooks(int pid) => "";
         public void OnLimits(int pid) => RlimitSetter.Apply(pid, spec.Process!.Rlimits);
     }
