@@ -79,6 +79,9 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
             // opens the FIFO through /proc/self/fd; the state directory (0700) still keeps everyone else out.
             Sys.Check(Sys.Chmod(fifo, 0x192), $"chmod {fifo}");
             fifoFd = Sys.Open(fifo, Sys.O_PATH);
+            // No mount namespace: init mounts in the runtime's namespace; listed first so delete can take them off.
+            if (!Namespaces.Has(spec, NamespaceKind.Mount) && spec.Mounts is { Count: > 0 })
+                Rootfs.HostMounts.Record(store.DirOf(o.Id), spec.Mounts);
             if (o.ConsoleSocket is not null) consoleFd = Sys.ConnectUnix(o.ConsoleSocket);
             else if (spec.Process!.Terminal && attached) (terminalFd, consoleFd) = Pty.AttachedTerminal.SocketPair();
 
@@ -110,6 +113,7 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
             try { cgroup?.KillAll(Sys.SIGKILL); } catch (Exception) { }
             try { cgroup?.Destroy(); } catch (Exception) { }
             try { Resctrl.IntelRdt.Remove(store.DirOf(o.Id)); } catch (Exception) { }
+            try { Rootfs.HostMounts.Remove(store.DirOf(o.Id), rootfs); } catch (Exception) { }
             try { store.Remove(o.Id); } catch (Exception) { }
             Sys.Close(terminalFd);
             if (oomError is not null) throw oomError;

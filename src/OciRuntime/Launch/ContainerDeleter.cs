@@ -65,6 +65,7 @@ internal sealed class ContainerDeleter(StateStore store)
         }
         cgroup.Destroy();
         Resctrl.IntelRdt.Remove(store.DirOf(id));
+        Rootfs.HostMounts.Remove(store.DirOf(id), rec.Rootfs);
         store.Remove(id);
     }
 
