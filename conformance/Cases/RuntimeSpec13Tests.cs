@@ -140,20 +140,20 @@ public class RuntimeSpec13Tests
         Assert.False(r.Succeeded, "the container ran although linux.netDevices could not be honoured: " + r);
     }
 
-    /// <summary>Mount points under <paramref name="dir"/> in the host's mount table, deepest first.</summary>
+    /// <summary>Mount points at or under <paramref name="dir"/> in the host's mount table, deepest first.</summary>
     static List<string> MountsUnder(string dir) =>
         File.ReadAllLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4].Replace("\\040", " "))
-            .Where(m => m.StartsWith(dir + "/", StringComparison.Ordinal)).OrderByDescending(m => m.Length).ToList();
+            .Where(m => m == dir || m.StartsWith(dir + "/", StringComparison.Ordinal)).OrderByDescending(m => m.Length).ToList();
 
     [Fact]
     [Spec("config-linux.md", "If a namespace type is not specified in the `namespaces` array, the container MUST inherit the [runtime namespace](glossary.md#runtime-namespace) of that type.")]
     [Spec("config.md", "The runtime MUST mount entries in the listed order.")]
     [Trait("KnownFailure", "runc")]
-    [Trait("KnownFailure", "crun")]
     public void Without_a_mount_namespace_mounts_are_made_in_the_runtimes_and_gone_after_delete()
     {
-        // runc 1.1.5 and crun 1.8.1 make the mounts and run the container, but leave them on the host after
-        // delete; a runtime that refuses the config fails the first assertion.
+        // runc 1.1.5 makes the mounts and runs the container, but leaves them (and its bind of the rootfs onto
+        // itself) on the host after delete; crun 1.8.1 leaves them too, but the suite runs crun in a mount
+        // namespace of its own, where they go unseen. A runtime that refuses the config fails the first assertion.
         using var c = new TestContainer();
         c.Bundle.RemoveNamespace("mount");
         c.Bundle.AddMount("/t", "tmpfs", "tmpfs");
