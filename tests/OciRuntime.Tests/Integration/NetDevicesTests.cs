@@ -92,6 +92,16 @@ public sealed class NetDevicesTests : IDisposable
     }
 
     [SkippableFact]
+    public void A_name_template_lets_the_kernel_pick_the_number()
+    {
+        // config-linux.md: a name ending in "%d" is a template; the kernel completes it with a free number.
+        MakeVeth();
+        var r = _s.Run(WithDevices(new JsonObject { [_a] = new JsonObject { ["name"] = "ocr%d" } }, "ls /sys/class/net"));
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Matches("(?m)^ocr[0-9]+$", r.Stdout);
+    }
+
+    [SkippableFact]
     public void Device_is_on_the_container_side_while_it_is_created()
     {
         MakeVeth();
