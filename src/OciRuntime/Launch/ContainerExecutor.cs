@@ -55,7 +55,7 @@ internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
                 CgroupPath = rec.CgroupPath, Trace = timer.Enabled,
                 SeccompProgram = seccomp is null ? null : SeccompSetup.Serialize(seccomp), SeccompFlags = seccomp?.FilterFlags ?? 0,
             };
-            pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, -1, consoleFd, timer, binary), new Callbacks(spec, cgroup, o.SubCgroup), awaitExec: true);
+            pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, -1, consoleFd, timer, binary), new Callbacks(spec, cgroup, o.SubCgroup, RdtOf(config, o.Id)), awaitExec: true);
         }
         catch
         {
@@ -76,12 +76,17 @@ internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
         return code;
     }
 
-    private sealed class Callbacks(Spec spec, ICgroupManager cgroup, SubCgroup? sub) : ISpawnCallbacks
+    /// <summary>The container's resctrl group, when its config asked for one (create refused it without resctrl).</summary>
+    private static Resctrl.IntelRdt? RdtOf(Spec config, string id) =>
+        config.Linux?.IntelRdt is { } rdt && Resctrl.IntelRdt.FindMount() is { } mount ? new Resctrl.IntelRdt(mount, rdt, id) : null;
+
+    private sealed class Callbacks(Spec spec, ICgroupManager cgroup, SubCgroup? sub, Resctrl.IntelRdt? rdt) : ISpawnCallbacks
     {
         public void OnChild(int pid)
         {
             if (sub is not null) sub.Join(cgroup, pid);
             else if (cgroup.Exists()) cgroup.Apply(pid);
+            rdt?.Join(pid);
         }
         public string OnParentHooks(int pid) => "";
         public void OnLimits(int pid) => RlimitSetter.Apply(pid, spec.Process!.Rlimits);

@@ -96,6 +96,16 @@ internal sealed class IntelRdt(string root, LinuxIntelRdt rdt, string containerI
         Write(Path.Join(tasksOf, "tasks"), pid.ToString(), "linux.intelRdt");
     }
 
+    /// <summary>`exec`: a new process joins the container's group (its monitoring group with monitoring on), as
+    /// runc's exec does; the group must still be there.</summary>
+    internal void Join(int pid)
+    {
+        string group = rdt.ClosID == "/" ? root : GroupDir;
+        string target = Monitoring ? Path.Join(group, "mon_groups", containerId) : group;
+        if (!Directory.Exists(target)) throw new RuntimeError($"linux.intelRdt: the container's resctrl group {target} is gone");
+        Write(Path.Join(target, "tasks"), pid.ToString(), "linux.intelRdt");
+    }
+
     /// <summary>Removes what <see cref="Apply"/> made for the container in <paramref name="stateDir"/>'s list.</summary>
     internal static void Remove(string stateDir, Action<string>? rmdir = null)
     {

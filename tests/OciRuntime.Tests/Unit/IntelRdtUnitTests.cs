@@ -80,6 +80,21 @@ public sealed class IntelRdtUnitTests : IDisposable
     }
 
     [Fact]
+    public void Exec_joins_the_group_or_the_monitoring_group_and_fails_when_it_is_gone()
+    {
+        var plain = new IntelRdt(_root, new LinuxIntelRdt { MemBwSchema = "MB:0=10" }, "c7");
+        plain.Apply(5, _state);
+        plain.Join(6);
+        Assert.Equal("56", Read("c7", "tasks")); // the fake tasks file keeps both writes
+        var mon = new IntelRdt(_root, new LinuxIntelRdt { ClosID = "c7", EnableMonitoring = true }, "c8");
+        mon.Apply(7, _state);
+        mon.Join(8);
+        Assert.Equal("78", Read("c7", "mon_groups", "c8", "tasks"));
+        var e = Assert.Throws<RuntimeError>(() => new IntelRdt(_root, new LinuxIntelRdt(), "gone").Join(9));
+        Assert.StartsWith("linux.intelRdt: ", e.Message);
+    }
+
+    [Fact]
     public void Apply_is_idempotent_for_the_same_child()
     {
         var a = new IntelRdt(_root, new LinuxIntelRdt { MemBwSchema = "MB:0=10" }, "c6");
