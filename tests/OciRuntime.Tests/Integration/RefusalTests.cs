@@ -53,6 +53,25 @@ public sealed class RefusalTests : IDisposable
     }
 
     [Theory]
+    [InlineData("root.readonly")]
+    [InlineData("linux.maskedPaths")]
+    [InlineData("linux.readonlyPaths")]
+    [InlineData("linux.rootfsPropagation")]
+    public void Root_setup_fields_without_a_mount_namespace_are_refused(string field)
+    {
+        // Left to the runtime's namespace they would change the host's mounts; nothing is mounted before the refusal.
+        var b = _s.NewBundle("true").WithoutNamespace("mount");
+        b.Config["mounts"] = new JsonArray();
+        b.Config["root"]!["readonly"] = field == "root.readonly";
+        if (field != "linux.maskedPaths") b.Linux.Remove("maskedPaths");
+        if (field != "linux.readonlyPaths") b.Linux.Remove("readonlyPaths");
+        if (field == "linux.rootfsPropagation") b.Linux["rootfsPropagation"] = "rslave";
+        var r = _s.Run(b);
+        AssertRefused(r, field);
+        Assert.Contains("needs a mount namespace", r.Stderr);
+    }
+
+    [Theory]
     [InlineData("--console-socket", "/nonexistent.sock")]
     [InlineData("--no-pivot", null)]
     public void Restore_flags_ocirun_cannot_honour_are_refused(string flag, string? value)
