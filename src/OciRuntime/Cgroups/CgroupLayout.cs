@@ -32,7 +32,9 @@ internal sealed record CgroupLayout(CgroupMode Mode, IReadOnlyList<CgroupHierarc
             string fstype = right[0];
             if (fstype != "cgroup" && fstype != "cgroup2") continue;
             string mountPoint = Unescape(left[4]);
-            if (!seen.Add(mountPoint)) continue;
+            // The same hierarchy mounted again (same superblock, left[2]) is skipped: the first is the host's, a later
+            // one a container's view under its rootfs (no mount namespace) or another runtime's leftover.
+            if (!seen.Add(mountPoint) || !seen.Add("dev " + left[2])) continue;
             string root = Unescape(left[3]);
             if (fstype == "cgroup2")
             {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OciRuntime.Cgroups;
 using OciRuntime.Launch;
 using OciSpec;
 
@@ -30,7 +31,7 @@ internal static class ExecCommand
         var nnp = new Option<bool>("--no-new-privs") { Description = "set the no new privileges value for the process" };
         var caps = new Option<string[]>("--cap", "-c") { Description = "add a capability to the bounding set for the process" };
         var preserve = new Option<int>("--preserve-fds") { Description = "pass N additional file descriptors to the container" };
-        var cgroup = new Option<string?>("--cgroup") { Description = "run the process in an (existing) sub-cgroup(s)" };
+        var cgroup = new Option<string[]>("--cgroup") { Description = "run the process in an (existing) sub-cgroup(s): [<controller>[,...]:]<path>" };
         var ignorePaused = new Option<bool>("--ignore-paused") { Description = "allow exec in a paused container" };
         foreach (var o in new Option[] { process, console, cwd, env, tty, user, gids, detach, pidFile, label, apparmor, nnp, caps, preserve, cgroup, ignorePaused }) c.Add(o);
         c.Add(id); c.Add(command);
@@ -65,7 +66,7 @@ internal static class ExecCommand
             int preserveFds = r.GetValue(preserve);
             if (preserveFds < 0) throw new RuntimeError($"--preserve-fds: must not be negative, got {preserveFds}");
             return new ContainerExecutor(store, timer).Exec(new ExecOptions(cid, p, r.GetValue(console), r.GetValue(detach),
-                r.GetValue(pidFile), preserveFds, r.GetValue(ignorePaused)));
+                r.GetValue(pidFile), preserveFds, r.GetValue(ignorePaused), SubCgroup.Parse(r.GetValue(cgroup))));
         }, failureCode: ExecFailed);
         return c;
     }

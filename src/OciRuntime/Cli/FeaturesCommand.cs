@@ -34,8 +34,9 @@ internal static class FeaturesCommand
             Apparmor = new EnabledFeature { Enabled = LsmSetup.AppArmorEnabled() },
             Selinux = new EnabledFeature { Enabled = LsmSetup.SelinuxEnabled() },
             MountExtensions = new MountExtensionsFeatures { IDMap = new EnabledFeature { Enabled = false } },
-            IntelRdt = new IntelRdtFeatures { Enabled = false },
-            NetDevices = new EnabledFeature { Enabled = false },
+            // Implemented (Resctrl/IntelRdt.cs, Network/NetDevices.cs); features-linux.md: whatever the host has.
+            IntelRdt = new IntelRdtFeatures { Enabled = true, Schemata = true, Monitoring = true },
+            NetDevices = new EnabledFeature { Enabled = true },
             // Our own compiler: enabled, for the architectures it carries tables for.
             Seccomp = known.Linux!.Seccomp! with
             {

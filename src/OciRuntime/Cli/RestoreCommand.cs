@@ -36,6 +36,7 @@ internal static class RestoreCommand
             var (args, images, work) = f.Criu(r, Path.Join(Environment.CurrentDirectory, "checkpoint"));
             if (!File.Exists(Path.Join(images, "inventory.img")))
                 throw new RuntimeError($"--image-path: {images} holds no checkpoint (no inventory.img)");
+            RestoreFlags.Check(r.GetValue(detach), r.GetValue(consoleSocket), r.GetValue(noPivot));
             string pidPath = Path.Join(work, "restore.pid");
             using var lck = store.CreateNew(cid);
             ICgroupManager? cgroup = null;

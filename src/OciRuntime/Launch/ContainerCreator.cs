@@ -36,6 +36,9 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
             throw new RuntimeError("process.terminal: a detached container with a terminal needs --console-socket");
         Rootless.CheckConfig(spec);
         LsmSetup.Check(spec.Process);
+        ConfigRefusals.Check(spec);
+        string? resctrl = spec.Linux?.IntelRdt is null ? null : Resctrl.IntelRdt.FindMount();
+        Resctrl.IntelRdt.Check(spec.Linux?.IntelRdt, resctrl);
         string rootfs = SpecLoading.RootfsOf(spec, bundle);
         var seccomp = SeccompSetup.Compile(spec, new SeccompCache(store.Root));
         timer.Mark("seccomp");
@@ -76,6 +79,9 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
             // opens the FIFO through /proc/self/fd; the state directory (0700) still keeps everyone else out.
             Sys.Check(Sys.Chmod(fifo, 0x192), $"chmod {fifo}");
             fifoFd = Sys.Open(fifo, Sys.O_PATH);
+            // No mount namespace: init mounts in the runtime's namespace; listed first so delete can take them off.
+            if (!Namespaces.Has(spec, NamespaceKind.Mount) && spec.Mounts is { Count: > 0 })
+                Rootfs.HostMounts.Record(store.DirOf(o.Id), spec.Mounts);
             if (o.ConsoleSocket is not null) consoleFd = Sys.ConnectUnix(o.ConsoleSocket);
             else if (spec.Process!.Terminal && attached) (terminalFd, consoleFd) = Pty.AttachedTerminal.SocketPair();
 
@@ -88,9 +94,11 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
                 CgroupPath = cgroup.Path, ParentHooks = parentHooks, UseInit = useInit, Trace = timer.Enabled,
                 SeccompProgram = seccomp is null ? null : SeccompSetup.Serialize(seccomp), SeccompFlags = seccomp?.FilterFlags ?? 0,
             };
-            var callbacks = new Callbacks(spec, cgroup, o.Id, bundle);
+            var rdt = resctrl is null ? null : new Resctrl.IntelRdt(resctrl, spec.Linux!.IntelRdt!, o.Id);
+            var callbacks = new Callbacks(spec, cgroup, o.Id, bundle, rdt, store.DirOf(o.Id));
             oom = SetupOom.Watch(cgroup, spec.Linux?.Resources?.Memory?.Limit);
             int pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, fifoFd, consoleFd, timer, binary), callbacks);
+            callbacks.MoveNetDevices(pid);
             ProcStat.TryRead(pid, out _, out ulong start);
             record = record with { Pid = pid, PidStartTime = start, Complete = true };
             store.Save(record);
@@ -104,6 +112,8 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
             var oomError = SetupOom.Explain(oom, e, spec.Linux?.Resources?.Memory?.Limit);
             try { cgroup?.KillAll(Sys.SIGKILL); } catch (Exception) { }
             try { cgroup?.Destroy(); } catch (Exception) { }
+            try { Resctrl.IntelRdt.Remove(store.DirOf(o.Id)); } catch (Exception) { }
+            try { Rootfs.HostMounts.Remove(store.DirOf(o.Id), rootfs); } catch (Exception) { }
             try { store.Remove(o.Id); } catch (Exception) { }
             Sys.Close(terminalFd);
             if (oomError is not null) throw oomError;
@@ -133,19 +143,36 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
     }
 
     /// <summary>The parent's duties while init comes up.</summary>
-    private sealed class Callbacks(Spec spec, ICgroupManager cgroup, string id, string bundle) : ISpawnCallbacks
+    private sealed class Callbacks(Spec spec, ICgroupManager cgroup, string id, string bundle, Resctrl.IntelRdt? rdt, string stateDir) : ISpawnCallbacks
     {
-        public void OnChild(int pid) => cgroup.Apply(pid);
+        public void OnChild(int pid)
+        {
+            cgroup.Apply(pid);
+            rdt?.Apply(pid, stateDir); // before init forks or starts threads: all of them inherit the group
+        }
 
         public void OnLimits(int pid) => RlimitSetter.Apply(pid, spec.Process!.Rlimits);
 
+        private bool _netDevicesMoved;
+
+        /// <summary>linux.netDevices, once the container's network namespace exists: before the runtime's hooks
+        /// when there are any (they may configure the devices), else once init is ready.</summary>
+        internal void MoveNetDevices(int pid)
+        {
+            if (_netDevicesMoved) return;
+            _netDevicesMoved = true;
+            Network.NetDevices.Move(spec.Linux?.NetDevices, pid);
+        }
+
         public string OnParentHooks(int pid)
         {
-            string creating = HookState.Json(id, OciSpec.ContainerStatus.Creating, pid, bundle, spec.Annotations);
-            HookRunner.RunAll("prestart", spec.Hooks?.Prestart, creating);
-            HookRunner.RunAll("createRuntime", spec.Hooks?.CreateRuntime, creating);
+            MoveNetDevices(pid);
+            // state.md: "created" is "after step 2 in the lifecycle", and these hooks run after step 2, so they see
+            // "created" (as crun gives); the first line is what init hands its createContainer hooks.
             string created = HookState.Json(id, OciSpec.ContainerStatus.Created, pid, bundle, spec.Annotations);
-            return creating + "\n" + created;
+            HookRunner.RunAll("prestart", spec.Hooks?.Prestart, created);
+            HookRunner.RunAll("createRuntime", spec.Hooks?.CreateRuntime, created);
+            return created + "\n" + created;
         }
     }
 }

@@ -64,6 +64,8 @@ internal sealed class ContainerDeleter(StateStore store)
                 warnings.WriteLine($"ocirun delete: warning: {e}");
         }
         cgroup.Destroy();
+        Resctrl.IntelRdt.Remove(store.DirOf(id));
+        Rootfs.HostMounts.Remove(store.DirOf(id), rec.Rootfs);
         store.Remove(id);
     }
 

@@ -9,7 +9,8 @@ using OciSpec;
 namespace OciRuntime.Launch;
 
 internal sealed record ExecOptions(
-    string Id, OciSpec.Process Process, string? ConsoleSocket, bool Detach, string? PidFile, int PreserveFds, bool IgnorePaused);
+    string Id, OciSpec.Process Process, string? ConsoleSocket, bool Detach, string? PidFile, int PreserveFds, bool IgnorePaused,
+    SubCgroup? SubCgroup = null);
 
 /// <summary>
 /// `exec`: a new process in every namespace and the cgroup of a running container, with the container's
@@ -55,7 +56,7 @@ internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
                 CgroupPath = rec.CgroupPath, Trace = timer.Enabled,
                 SeccompProgram = seccomp is null ? null : SeccompSetup.Serialize(seccomp), SeccompFlags = seccomp?.FilterFlags ?? 0,
             };
-            pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, -1, consoleFd, timer, binary), new Callbacks(spec, cgroup), awaitExec: true);
+            pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, -1, consoleFd, timer, binary), new Callbacks(spec, cgroup, o.SubCgroup, RdtOf(config, o.Id)), awaitExec: true);
         }
         catch
         {
@@ -76,9 +77,18 @@ internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
         return code;
     }
 
-    private sealed class Callbacks(Spec spec, ICgroupManager cgroup) : ISpawnCallbacks
+    /// <summary>The container's resctrl group, when its config asked for one (create refused it without resctrl).</summary>
+    private static Resctrl.IntelRdt? RdtOf(Spec config, string id) =>
+        config.Linux?.IntelRdt is { } rdt && Resctrl.IntelRdt.FindMount() is { } mount ? new Resctrl.IntelRdt(mount, rdt, id) : null;
+
+    private sealed class Callbacks(Spec spec, ICgroupManager cgroup, SubCgroup? sub, Resctrl.IntelRdt? rdt) : ISpawnCallbacks
     {
-        public void OnChild(int pid) { if (cgroup.Exists()) cgroup.Apply(pid); }
+        public void OnChild(int pid)
+        {
+            if (sub is not null) sub.Join(cgroup, pid);
+            else if (cgroup.Exists()) cgroup.Apply(pid);
+            rdt?.Join(pid);
+        }
         public string OnParentHooks(int pid) => "";
         public void OnLimits(int pid) => RlimitSetter.Apply(pid, spec.Process!.Rlimits);
     }

@@ -59,7 +59,10 @@ internal sealed class ContainerInit(InitPlan plan, Spec spec, SyncChannel sync, 
         }
         else if (mounts.Count > 0)
         {
-            throw new RuntimeError("mounts: need a mount namespace (linux.namespaces has no \"mount\")");
+            // No mount namespace: the runtime's, inherited (config-linux.md). The parent listed them for delete.
+            using var root = new RootfsDir(plan.Rootfs);
+            var cgctx = new CgroupMountContext(CgroupLayout.Detect(), h => CgroupPaths.PathIn(plan.CgroupPath, h), Namespaces.Has(spec, NamespaceKind.Cgroup));
+            MountSetup.MountAll(root, mounts, plan.Bundle, cgctx, _linux.MountLabel, plan.IdMapMountFds);
         }
 
         // prestart and createRuntime hooks run in the parent, in the runtime's namespaces; the parent answers

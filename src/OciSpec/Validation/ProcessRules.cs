@@ -14,6 +14,9 @@ internal static class ProcessRules
             r.Add(cwd, $"must be an absolute path, got {SpecPath.Q(p.Cwd)}");
 
         CheckEnv(p.Env, SpecPath.Member(path, "env"), r);
+        // config.md gives commandLine to Windows only; on Linux it would be silently unused.
+        if (!string.IsNullOrEmpty(p.CommandLine))
+            r.Add(SpecPath.Member(path, "commandLine"), "is a Windows field; on Linux the command is process.args");
 
         // The serializer leaves an absent object null (initialisers are not applied); config.md makes user REQUIRED.
         if (p.User is null)

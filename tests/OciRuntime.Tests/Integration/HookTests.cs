@@ -60,7 +60,8 @@ public sealed class HookTests : IDisposable
 
         var expected = new Dictionary<string, string>
         {
-            ["prestart"] = "creating", ["createRuntime"] = "creating", ["createContainer"] = "creating",
+            // state.md: "created" is "after step 2 in the lifecycle", and these three run after step 2.
+            ["prestart"] = "created", ["createRuntime"] = "created", ["createContainer"] = "created",
             ["startContainer"] = "created", ["poststart"] = "running", ["poststop"] = "stopped",
         };
         int pid = 0;
@@ -144,18 +145,23 @@ public sealed class HookTests : IDisposable
     }
 
     [Fact]
-    public void A_failing_poststart_hook_is_a_warning_and_the_container_keeps_running()
+    public void A_failing_poststart_hook_is_an_error_that_stops_the_container_and_delete_continues()
     {
+        // runtime-spec 1.3, lifecycle step 9 (1.2 asked only for a warning and a running container).
         var b = _s.NewBundle("sleep", "1000");
-        Set(b, "poststart", Hook("cat >/dev/null; echo poststart-broke >&2; exit 1"));
+        string log = Path.Join(b.Rootfs, "tmp", "poststop.log");
+        Set(b, "poststart", Hook("cat >/dev/null; echo poststart-broke >&2; exit 1"), Hook($"cat >/dev/null; echo second-ran >> {log}"));
+        Set(b, "poststop", Hook($"cat >/dev/null; echo poststop-ran >> {log}"));
         b.Save();
         string id = _s.NewId();
         Assert.Equal(0, _s.Oci("create", "--bundle", b.Dir, id).ExitCode);
         var r = _s.Oci("start", id);
-        Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains("warning", r.Stderr);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("hooks.poststart[0]", r.Stderr);
         Assert.Contains("poststart-broke", r.Stderr);
-        Assert.Equal("running", (string)_s.State(id)["status"]!);
+        Assert.Equal("stopped", (string)_s.State(id)["status"]!);
+        Assert.Equal(0, _s.Oci("delete", id).ExitCode);
+        Assert.Equal(["poststop-ran"], Lines(File.ReadAllText(log)).ToArray());
     }
 
     [Fact]
