@@ -44,7 +44,7 @@ public sealed class MountSwapRaceTests(ITestOutputHelper output) : IDisposable
         int created = 0, refused = 0, attacked = 0, writable = 0;
         long swaps;
         var started = DateTime.UtcNow;
-        using (var swapper = new Swapper(work, vol, pairs))
+        using (var swapper = new Swapper(work, vol, onOpen: false, pairs))
         {
             for (int i = 0; i < Rounds; i++)
             {
