@@ -49,7 +49,9 @@ public sealed class MountSwapRaceTests(ITestOutputHelper output) : IDisposable
             for (int i = 0; i < Rounds; i++)
             {
                 string id = _s.NewId(), pidFile = Path.Join(work, "pid");
+                swapper.Resume();
                 var r = _s.Oci("create", "--bundle", b.Dir, "--pid-file", pidFile, id);
+                swapper.Pause();
                 if (r.ExitCode != 0) { refused++; _s.Oci("delete", "-f", id); continue; }
                 created++;
                 int rw = WritableBindsOf(int.Parse(File.ReadAllText(pidFile).Trim()), victimName);
