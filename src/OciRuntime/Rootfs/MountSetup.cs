@@ -3,7 +3,12 @@ using OciSpec;
 
 namespace OciRuntime.Rootfs;
 
-/// <summary>mounts[] in config order, each destination resolved inside the rootfs and mounted through its fd.</summary>
+/// <summary>
+/// mounts[] in config order. Each destination is resolved once inside the rootfs (RootfsDir), checked against the
+/// /proc rules on where that fd really lies, and mounted onto the fd. A bind, and any mount that a later step
+/// (bind flags, recursive attributes, propagation, tmpcopyup) must reach again, is made detached and attached with
+/// move_mount (FdMount): those steps then use the mount's own fd, never the destination path.
+/// </summary>
 internal static class MountSetup
 {
     internal static void MountAll(RootfsDir root, IReadOnlyList<Mount> mounts, string bundle, CgroupMountContext cgroups,

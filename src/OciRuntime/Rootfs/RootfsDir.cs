@@ -5,7 +5,7 @@ namespace OciRuntime.Rootfs;
 /// <summary>
 /// The rootfs as a directory fd. Paths inside it are resolved with openat2(RESOLVE_IN_ROOT): a symlink,
 /// even one swapped in during setup, can never lead outside (CVE-2021-30465). Mounts then target the
-/// resolved fd through /proc/self/fd, never the path again.
+/// resolved fd (move_mount, or mount(2) through /proc/self/fd), never the path again.
 /// </summary>
 internal sealed class RootfsDir : IDisposable
 {
