@@ -7,7 +7,7 @@ namespace OciRuntime.Rootfs;
 /// <summary>
 /// Id-mapped bind mounts (config.md mounts[].uidMappings/gidMappings and the idmap/ridmap options): the source is
 /// cloned with open_tree, MOUNT_ATTR_IDMAP is set with a user namespace holding the mapping, and the detached
-/// mount is attached onto the resolved destination fd with move_mount. The kernel only allows it to a caller with
+/// mount is attached onto the resolved destination fd with move_mount (MountSetup). The kernel only allows it to a caller with
 /// CAP_SYS_ADMIN over the source's superblock (the host's user namespace for a disk filesystem).
 /// </summary>
 internal static unsafe class IdMapped
@@ -58,10 +58,6 @@ internal static unsafe class IdMapped
         }
     }
 
-    /// <summary>In init: attaches a mount the parent prepared onto the resolved destination.</summary>
-    internal static void Attach(int detachedFd, int targetFd, string source) =>
-        Sys.Check(Sys.MoveMountFd(detachedFd, targetFd), $"move_mount {source}");
-
     private static int Detached(string source, ParsedMountOptions opts, int userns)
     {
         bool recursive = opts.RecursiveIdMap || opts.IsRecursiveBind;
@@ -75,7 +71,8 @@ internal static unsafe class IdMapped
         return tree;
     }
 
-    internal static void Bind(string source, int targetFd, Mount m, ParsedMountOptions opts)
+    /// <summary>In init: a detached idmapped copy of <paramref name="source"/>, for MountSetup to attach.</summary>
+    internal static int Clone(string source, Mount m, ParsedMountOptions opts)
     {
         bool recursive = opts.RecursiveIdMap || opts.IsRecursiveBind;
         int tree = (int)Sys.Check(Sys.OpenTree(source, Sys.OPEN_TREE_CLONE | (recursive ? Sys.AT_RECURSIVE : 0)), $"open_tree {source}");
@@ -88,7 +85,9 @@ internal static unsafe class IdMapped
             if (r < 0)
                 throw new RuntimeError($"idmapped mount of {source}: mount_setattr MOUNT_ATTR_IDMAP: {SyscallException.Describe((int)-r)}" +
                     (r == -Errno.EPERM ? " (the kernel allows it only with CAP_SYS_ADMIN over the source filesystem, not from inside a user namespace)" : ""));
-            Sys.Check(Sys.MoveMountFd(tree, targetFd), $"move_mount {source}");
+            int done = tree;
+            tree = -1;
+            return done;
         }
         finally
         {

@@ -3,7 +3,12 @@ using OciSpec;
 
 namespace OciRuntime.Rootfs;
 
-/// <summary>mounts[] in config order, each destination resolved inside the rootfs and mounted through its fd.</summary>
+/// <summary>
+/// mounts[] in config order. Each destination is resolved once inside the rootfs (RootfsDir), checked against the
+/// /proc rules on where that fd really lies, and mounted onto the fd. A bind, and any mount that a later step
+/// (bind flags, recursive attributes, propagation, tmpcopyup) must reach again, is made detached and attached with
+/// move_mount (FdMount): those steps then use the mount's own fd, never the destination path.
+/// </summary>
 internal static class MountSetup
 {
     internal static void MountAll(RootfsDir root, IReadOnlyList<Mount> mounts, string bundle, CgroupMountContext cgroups,
@@ -21,6 +26,10 @@ internal static class MountSetup
             try
             {
                 MountOne(root, m, bundle, cgroups, label, i < idmapFds.Count ? idmapFds[i] : -1);
+            }
+            catch (DestinationRefused e)
+            {
+                throw new RuntimeError($"mounts[{i}].destination \"{m.Destination}\": {e.Message}");
             }
             catch (Exception e) when (e is SyscallException or RuntimeError or IOException)
             {
@@ -46,34 +55,79 @@ internal static class MountSetup
         if (opts.IdMap || opts.RecursiveIdMap || m.UidMappings is { Count: > 0 })
             throw new RuntimeError($"idmapped mounts are only supported for bind mounts, not type {type}");
         bool keepDirMode = type == "tmpfs" && (opts.Flags & Sys.MS_REMOUNT) == 0 && !HasMode(opts.Data) && Exists(root, m.Destination);
-        int target = root.MkdirAll(m.Destination, asFile: false);
+        // proc and sysfs go where the destination says, through directories only; anything else is resolved once
+        // inside the rootfs, symlinks followed there.
+        int target = type is "proc" or "sysfs" ? root.MkdirOrdinary(m.Destination, type) : root.MkdirAll(m.Destination, asFile: false);
+        int tree = -1;
         try
         {
+            CheckProc(root, target, type, isBind: false, null);
             ulong flags = opts.Flags & ~(Sys.MS_BIND | Sys.MS_REC);
-            string dest = RootfsDir.ProcFd(target);
             string? data = WithLabel(type, opts.Data, label);
             if (keepDirMode) data = WithModeOf(target, data);
+            bool needsFd = opts.RecursiveSet != 0 || opts.RecursiveClear != 0 || opts.Propagation.Count > 0;
+            int mounted;
             if ((flags & Sys.MS_REMOUNT) != 0)
             {
                 // "remount": change the flags of what is already mounted there (runc passes it straight to mount(2)).
-                OnMounted(root, m.Destination, md => Sys.Mount(null, md, null, flags, data));
+                // The fd resolved through that mount, so it is its root.
+                Sys.Mount(null, RootfsDir.ProcFd(target), null, flags, data);
+                mounted = target;
             }
             else if (opts.TmpCopyUp && type == "tmpfs")
             {
-                TmpCopyUp.Mount(root, m.Destination, target, m.Source ?? type, flags, data);
+                mounted = tree = TmpCopyUp.Mount(target, m.Source ?? type, flags, data, m.Destination);
+            }
+            else if (needsFd)
+            {
+                // Later steps need the mount itself: make it detached and attach it, keeping its fd.
+                tree = NewFilesystem(type, m.Source ?? type, flags, data, opts.Data);
+                FdMount.Attach(tree, target, $"{type} on {m.Destination}");
+                mounted = tree;
             }
             else
             {
+                string dest = RootfsDir.ProcFd(target);
                 try { Sys.Mount(m.Source ?? type, dest, type, flags, data); }
                 catch (SyscallException) when (data != opts.Data && type == "mqueue")
                 {
                     Sys.Mount(m.Source ?? type, dest, type, flags, opts.Data); // mqueue may not take a context
                 }
+                mounted = -1;
             }
-            if (opts.RecursiveSet != 0 || opts.RecursiveClear != 0) MountAttr.Set(root, m.Destination, opts.RecursiveSet, opts.RecursiveClear);
-            if (opts.Propagation.Count > 0) OnMounted(root, m.Destination, md => ApplyPropagation(md, opts));
+            if (opts.RecursiveSet != 0 || opts.RecursiveClear != 0) MountAttr.Set(mounted, m.Destination, opts.RecursiveSet, opts.RecursiveClear);
+            if (opts.Propagation.Count > 0) FdMount.Propagate(mounted, opts.Propagation);
         }
-        finally { Sys.Close(target); }
+        finally
+        {
+            Sys.Close(tree);
+            Sys.Close(target);
+        }
+    }
+
+    private static int NewFilesystem(string type, string source, ulong flags, string? data, string? unlabelled)
+    {
+        try { return FdMount.NewFilesystem(type, source, flags, data); }
+        catch (SyscallException) when (data != unlabelled && type == "mqueue")
+        {
+            return FdMount.NewFilesystem(type, source, flags, unlabelled);
+        }
+    }
+
+    /// <summary>runc's checkProcMount on where the destination fd really lies.</summary>
+    private static void CheckProc(RootfsDir root, int target, string type, bool isBind, string? bindSource)
+    {
+        string at = root.PathInRoot(target);
+        if (ProcMountRules.Refusal(at, type, isBind, () => bindSource is not null && IsProcRoot(bindSource)) is { } why)
+            throw new DestinationRefused(why);
+    }
+
+    private static bool IsProcRoot(string source)
+    {
+        long fd = Sys.OpenAt(Sys.AT_FDCWD, source, Sys.O_PATH);
+        if (fd < 0) return false;
+        try { return Sys.FsMagicOf((int)fd) == Sys.PROC_SUPER_MAGIC; }
+        finally { Sys.Close((int)fd); }
     }
 
     private static bool Exists(RootfsDir root, string path)
@@ -115,40 +169,26 @@ internal static class MountSetup
         bool sourceIsDir = Directory.Exists(source);
         if (!sourceIsDir && !File.Exists(source)) throw new RuntimeError($"source {source}: no such file or directory");
         int target = root.MkdirAll(m.Destination, asFile: !sourceIsDir);
+        int tree = -1;
         try
         {
-            string dest = RootfsDir.ProcFd(target);
-            ulong bindFlags = Sys.MS_BIND | (opts.IsRecursiveBind || (opts.Flags & Sys.MS_REC) != 0 ? Sys.MS_REC : 0);
-            if (detached >= 0) IdMapped.Attach(detached, target, source);
-            else if (opts.IdMap || opts.RecursiveIdMap || m.UidMappings is { Count: > 0 }) IdMapped.Bind(source, target, m, opts);
-            else Sys.Mount(source, dest, "bind", bindFlags, null);
+            CheckProc(root, target, "bind", isBind: true, source);
+            bool recursive = opts.IsRecursiveBind || (opts.Flags & Sys.MS_REC) != 0;
+            // The parent's idmapped tree (closed by MountAll) or one of ours: either way a detached mount, attached
+            // onto the fd resolved above and from then on reached only through its own fd.
+            int mount = detached >= 0 ? detached
+                : (tree = opts.IdMap || opts.RecursiveIdMap || m.UidMappings is { Count: > 0 } ? IdMapped.Clone(source, m, opts) : FdMount.CloneTree(source, recursive));
+            FdMount.Attach(mount, target, source);
             // MS_BIND ignores the other flags: they take a remount of the bind, keeping what the kernel locked.
             ulong extra = opts.Flags & ~(Sys.MS_BIND | Sys.MS_REC | Sys.MS_REMOUNT);
-            if (extra != 0 || opts.Cleared != 0)
-            {
-                OnMounted(root, m.Destination, md =>
-                {
-                    ulong keep = Sys.MountFlagsOf(md) & ~opts.Cleared;
-                    Sys.Mount(null, md, null, Sys.MS_BIND | Sys.MS_REMOUNT | keep | extra, null);
-                });
-            }
-            if (opts.RecursiveSet != 0 || opts.RecursiveClear != 0) MountAttr.Set(root, m.Destination, opts.RecursiveSet, opts.RecursiveClear);
-            if (opts.Propagation.Count > 0) OnMounted(root, m.Destination, md => ApplyPropagation(md, opts));
+            if (extra != 0 || opts.Cleared != 0) FdMount.RemountBind(mount, extra, opts.Cleared);
+            if (opts.RecursiveSet != 0 || opts.RecursiveClear != 0) MountAttr.Set(mount, m.Destination, opts.RecursiveSet, opts.RecursiveClear);
+            if (opts.Propagation.Count > 0) FdMount.Propagate(mount, opts.Propagation);
         }
-        finally { Sys.Close(target); }
-    }
-
-    /// <summary>Runs <paramref name="action"/> on the mount now at <paramref name="destination"/>: the fd we mounted
-    /// onto refers to what lies underneath, so the destination is resolved again (still inside the root).</summary>
-    internal static void OnMounted(RootfsDir root, string destination, Action<string> action)
-    {
-        int fd = (int)Sys.Check(root.Open(destination), $"reopen {destination}");
-        try { action(RootfsDir.ProcFd(fd)); }
-        finally { Sys.Close(fd); }
-    }
-
-    private static void ApplyPropagation(string dest, ParsedMountOptions opts)
-    {
-        foreach (var p in opts.Propagation) Sys.Mount(null, dest, null, p, null);
+        finally
+        {
+            Sys.Close(tree);
+            Sys.Close(target);
+        }
     }
 }

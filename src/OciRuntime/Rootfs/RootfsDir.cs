@@ -5,7 +5,7 @@ namespace OciRuntime.Rootfs;
 /// <summary>
 /// The rootfs as a directory fd. Paths inside it are resolved with openat2(RESOLVE_IN_ROOT): a symlink,
 /// even one swapped in during setup, can never lead outside (CVE-2021-30465). Mounts then target the
-/// resolved fd through /proc/self/fd, never the path again.
+/// resolved fd (move_mount, or mount(2) through /proc/self/fd), never the path again.
 /// </summary>
 internal sealed class RootfsDir : IDisposable
 {
@@ -74,6 +74,54 @@ internal sealed class RootfsDir : IDisposable
             if (parent >= 0) Sys.Close(parent);
         }
     }
+
+    /// <summary>
+    /// Makes sure <paramref name="path"/> exists as a directory reached through directories only, no symlink
+    /// anywhere on the way (a proc or sysfs mount must sit where its destination says: runc's "must be mounted on
+    /// ordinary directory"). Missing components are created with mkdirat relative to the parent's fd.
+    /// </summary>
+    public int MkdirOrdinary(string path, string fsType)
+    {
+        const ulong strict = Sys.RESOLVE_NO_SYMLINKS | Sys.RESOLVE_BENEATH | Sys.RESOLVE_NO_MAGICLINKS;
+        int parent = Sys.CheckFd(Sys.Openat2(Fd, ".", Sys.O_PATH | Sys.O_DIRECTORY, strict), "open rootfs");
+        try
+        {
+            foreach (var part in ProcMountRules.Clean(path).Split('/', StringSplitOptions.RemoveEmptyEntries))
+            {
+                long next = Sys.Openat2(parent, part, Sys.O_PATH | Sys.O_DIRECTORY, strict);
+                if (next == -Errno.ENOENT)
+                {
+                    long r = Sys.MkdirAt(parent, part, 0x1ed);
+                    if (r < 0 && r != -Errno.EEXIST) throw new SyscallException($"create {part} of {path} in rootfs", (int)-r);
+                    next = Sys.Openat2(parent, part, Sys.O_PATH | Sys.O_DIRECTORY, strict);
+                }
+                if (next is -Errno.ELOOP or -Errno.ENOTDIR or -Errno.EXDEV)
+                    throw new DestinationRefused($"filesystem \"{fsType}\" must be mounted on ordinary directory ({part} is a symlink or not a directory)");
+                Sys.Check(next, $"open {part} of {path} in rootfs");
+                Sys.Close(parent);
+                parent = (int)next;
+            }
+            int result = parent;
+            parent = -1;
+            return result;
+        }
+        finally { Sys.Close(parent); }
+    }
+
+    /// <summary>Where an fd resolved inside the rootfs lies, as an absolute path inside it (the kernel's name for
+    /// the fd, less the rootfs's own): what the /proc rules judge, whatever symlinks led there.</summary>
+    public string PathInRoot(int fd)
+    {
+        string rootPath = _canonical ??= Sys.ReadLinkAt(Sys.AT_FDCWD, ProcFd(Fd)) ?? throw new SyscallException("readlink the rootfs fd", Errno.EINVAL);
+        string at = Sys.ReadLinkAt(Sys.AT_FDCWD, ProcFd(fd)) ?? throw new SyscallException("readlink a destination fd", Errno.EINVAL);
+        if (at == rootPath) return "/";
+        string prefix = rootPath == "/" ? "/" : rootPath + "/";
+        if (!at.StartsWith(prefix, StringComparison.Ordinal))
+            throw new SyscallException($"destination fd lies outside the rootfs ({at})", Errno.EXDEV);
+        return "/" + at[prefix.Length..];
+    }
+
+    private string? _canonical;
 
     private static unsafe string? ReadLink(int dirFd, string name)
     {

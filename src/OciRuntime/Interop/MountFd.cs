@@ -1,0 +1,117 @@
+namespace OciRuntime.Interop;
+
+/// <summary>What a mount made by descriptor needs beyond MountApi.cs: identity of an fd's mount (statx, statmount),
+/// fsconfig flags, and the *at calls that walk a tree by fd (getdents64, readlinkat, symlinkat).</summary>
+internal static unsafe partial class Sys
+{
+    internal const int FSCONFIG_SET_FLAG = 0;
+    internal const uint STATX_TYPE_MODE_INO = 0x103, STATX_MNT_ID = 0x1000, STATX_MNT_ID_UNIQUE = 0x4000;
+    internal const ulong STATX_ATTR_MOUNT_ROOT = 0x2000;
+    internal const long PROC_SUPER_MAGIC = 0x9fa0;
+
+    /// <summary>Identity of what an fd (or a name under it) refers to.</summary>
+    internal readonly record struct FdIdentity(uint Mode, ulong Ino, uint DevMajor, uint DevMinor, ulong MountId, bool MountRoot, bool UniqueMountId)
+    {
+        public uint Type => Mode & S_IFMT;
+        public bool SameObject(FdIdentity o) => Ino == o.Ino && DevMajor == o.DevMajor && DevMinor == o.DevMinor;
+    }
+
+    /// <summary>statx of <paramref name="name"/> under <paramref name="dirFd"/> ("" = the fd itself), not
+    /// following a final symlink: type, inode, device and the mount it is on (the unique id where the kernel has it).</summary>
+    internal static long Identify(int dirFd, string name, out FdIdentity id)
+    {
+        byte* buf = stackalloc byte[256];
+        int flags = AT_SYMLINK_NOFOLLOW | (name.Length == 0 ? AT_EMPTY_PATH : 0);
+        long r;
+        fixed (byte* p = CString.Of(name)) r = Fast(Nr.statx, dirFd, (long)p, flags, STATX_TYPE_MODE_INO | STATX_MNT_ID_UNIQUE, (long)buf);
+        if (r == -Errno.EINVAL)
+            fixed (byte* p = CString.Of(name)) r = Fast(Nr.statx, dirFd, (long)p, flags, STATX_TYPE_MODE_INO | STATX_MNT_ID, (long)buf);
+        id = default;
+        if (r < 0) return r;
+        uint mask = *(uint*)buf;
+        id = new FdIdentity(*(ushort*)(buf + 28), *(ulong*)(buf + 32), *(uint*)(buf + 136), *(uint*)(buf + 140),
+            *(ulong*)(buf + 144), (*(ulong*)(buf + 8) & STATX_ATTR_MOUNT_ROOT) != 0, (mask & STATX_MNT_ID_UNIQUE) != 0);
+        return 0;
+    }
+
+    /// <summary>statmount(2) STATMOUNT_MNT_BASIC: the unique id of the mount <paramref name="uniqueMountId"/> is
+    /// mounted on; -errno (ENOSYS before Linux 6.8).</summary>
+    internal static long MountParentOf(ulong uniqueMountId)
+    {
+        ulong* req = stackalloc ulong[3];
+        req[0] = 24; // size (the upper half, a spare field, stays 0)
+        req[1] = uniqueMountId;
+        req[2] = 0x2; // STATMOUNT_MNT_BASIC
+        byte* buf = stackalloc byte[512];
+        long r = Fast(457 /* statmount */, (long)req, (long)buf, 512, 0);
+        if (r < 0) return r;
+        if ((*(ulong*)(buf + 8) & 0x2) == 0) return -Errno.EINVAL;
+        return (long)*(ulong*)(buf + 48);
+    }
+
+    /// <summary>fsconfig(2) FSCONFIG_SET_FLAG (a value-less option such as "ro" or "newinstance"); 0 or -errno.</summary>
+    internal static long FsConfigFlag(int fsFd, string key)
+    {
+        fixed (byte* k = CString.Of(key)) return Fast(Nr.fsconfig, fsFd, FSCONFIG_SET_FLAG, (long)k, 0, 0);
+    }
+
+    /// <summary>open_tree(2) of <paramref name="path"/> under <paramref name="dirFd"/>; the fd or -errno.</summary>
+    internal static long OpenTreeAt(int dirFd, string path, int flags)
+    {
+        fixed (byte* p = CString.Of(path)) return Fast(Nr.open_tree, dirFd, (long)p, flags | O_CLOEXEC);
+    }
+
+    /// <summary>The filesystem magic (statfs f_type) of what an fd refers to, or -errno.</summary>
+    internal static long FsMagicOf(int fd)
+    {
+        byte* buf = stackalloc byte[128];
+        long r = Fast(138 /* fstatfs */, fd, (long)buf);
+        return r < 0 ? r : *(long*)buf;
+    }
+
+    /// <summary>The target of the symlink <paramref name="name"/> under <paramref name="dirFd"/> ("" with an
+    /// O_PATH fd of the link itself), or null.</summary>
+    internal static string? ReadLinkAt(int dirFd, string name)
+    {
+        byte[] buf = new byte[4096];
+        long n;
+        fixed (byte* p = CString.Of(name)) fixed (byte* b = buf) n = Fast(Nr.readlinkat, dirFd, (long)p, (long)b, buf.Length);
+        return n <= 0 || n >= buf.Length ? null : System.Text.Encoding.UTF8.GetString(buf, 0, (int)n);
+    }
+
+    internal static long SymlinkAt(string target, int dirFd, string name)
+    {
+        fixed (byte* t = CString.Of(target)) fixed (byte* l = CString.Of(name)) return Fast(Nr.symlinkat, (long)t, dirFd, (long)l);
+    }
+
+    internal static long FchownAt(int dirFd, string name, uint uid, uint gid, int flags)
+    {
+        fixed (byte* p = CString.Of(name)) return Fast(Nr.fchownat, dirFd, (long)p, uid, gid, flags);
+    }
+
+    internal static long Fchmod(int fd, uint mode) => Fast(Nr.fchmod, fd, mode);
+
+    /// <summary>Owner and mode of <paramref name="name"/> under <paramref name="dirFd"/> ("" = the fd), not
+    /// following a final symlink.</summary>
+    internal static long OwnerAndMode(int dirFd, string name, out uint uid, out uint gid, out uint mode)
+    {
+        byte* buf = stackalloc byte[256];
+        long r;
+        int flags = AT_SYMLINK_NOFOLLOW | (name.Length == 0 ? AT_EMPTY_PATH : 0);
+        fixed (byte* p = CString.Of(name)) r = Fast(Nr.statx, dirFd, (long)p, flags, 0x1a /* MODE|UID|GID */, (long)buf);
+        uid = r < 0 ? 0 : *(uint*)(buf + 20);
+        gid = r < 0 ? 0 : *(uint*)(buf + 24);
+        mode = r < 0 ? 0u : *(ushort*)(buf + 28);
+        return r;
+    }
+
+    /// <summary>sendfile(2) from the current offset of <paramref name="fromFd"/>: bytes copied, 0 at the end, or -errno.</summary>
+    internal static long SendFile(int toFd, int fromFd, long count) => Blocking(Nr.sendfile, toFd, fromFd, 0, count);
+
+    /// <summary>getdents64(2) into <paramref name="buffer"/>: bytes filled, 0 at the end, or -errno.</summary>
+    internal static long Getdents(int dirFd, Span<byte> buffer)
+    {
+        fixed (byte* p = buffer) return Fast(Nr.getdents64, dirFd, (long)p, buffer.Length);
+    }
+
+}
