@@ -7,7 +7,6 @@ internal static unsafe partial class Sys
     internal const int FSCONFIG_SET_FLAG = 0;
     internal const uint STATX_TYPE_MODE_INO = 0x103, STATX_MNT_ID = 0x1000, STATX_MNT_ID_UNIQUE = 0x4000;
     internal const ulong STATX_ATTR_MOUNT_ROOT = 0x2000;
-    internal const long PROC_SUPER_MAGIC = 0x9fa0;
 
     /// <summary>Identity of what an fd (or a name under it) refers to.</summary>
     internal readonly record struct FdIdentity(uint Mode, ulong Ino, uint DevMajor, uint DevMinor, ulong MountId, bool MountRoot, bool UniqueMountId)
@@ -67,16 +66,6 @@ internal static unsafe partial class Sys
         byte* buf = stackalloc byte[128];
         long r = Fast(138 /* fstatfs */, fd, (long)buf);
         return r < 0 ? r : *(long*)buf;
-    }
-
-    /// <summary>The target of the symlink <paramref name="name"/> under <paramref name="dirFd"/> ("" with an
-    /// O_PATH fd of the link itself), or null.</summary>
-    internal static string? ReadLinkAt(int dirFd, string name)
-    {
-        byte[] buf = new byte[4096];
-        long n;
-        fixed (byte* p = CString.Of(name)) fixed (byte* b = buf) n = Fast(Nr.readlinkat, dirFd, (long)p, (long)b, buf.Length);
-        return n <= 0 || n >= buf.Length ? null : System.Text.Encoding.UTF8.GetString(buf, 0, (int)n);
     }
 
     internal static long SymlinkAt(string target, int dirFd, string name)
