@@ -127,7 +127,7 @@ internal static class CgroupTree
     {
         byte* buf = stackalloc byte[128];
         long r;
-        fixed (byte* p = OciRuntime.Interop.CString.Of(dir)) r = OciRuntime.Interop.Sys.Fast(137 /* statfs */, (long)p, (long)buf);
+        fixed (byte* p = OciRuntime.Interop.CString.Of(dir)) r = OciRuntime.Interop.Sys.Fast(Nr.statfs, (long)p, (long)buf);
         return r == 0 && *(long*)buf == 0x63677270;
     }
 }

@@ -9,9 +9,11 @@ internal static unsafe partial class Sys
     internal const ulong STATX_ATTR_MOUNT_ROOT = 0x2000;
 
     /// <summary>Identity of what an fd (or a name under it) refers to.</summary>
-    internal readonly record struct FdIdentity(uint Mode, ulong Ino, uint DevMajor, uint DevMinor, ulong MountId, bool MountRoot, bool UniqueMountId)
+    internal readonly record struct FdIdentity(uint Mode, ulong Ino, uint DevMajor, uint DevMinor, uint RdevMajor, uint RdevMinor,
+        ulong MountId, bool MountRoot, bool UniqueMountId)
     {
         public uint Type => Mode & S_IFMT;
+        public bool IsCharDevice(uint major, uint minor) => Type == S_IFCHR && RdevMajor == major && RdevMinor == minor;
         public bool SameObject(FdIdentity o) => Ino == o.Ino && DevMajor == o.DevMajor && DevMinor == o.DevMinor;
     }
 
@@ -29,7 +31,7 @@ internal static unsafe partial class Sys
         if (r < 0) return r;
         uint mask = *(uint*)buf;
         id = new FdIdentity(*(ushort*)(buf + 28), *(ulong*)(buf + 32), *(uint*)(buf + 136), *(uint*)(buf + 140),
-            *(ulong*)(buf + 144), (*(ulong*)(buf + 8) & STATX_ATTR_MOUNT_ROOT) != 0, (mask & STATX_MNT_ID_UNIQUE) != 0);
+            *(uint*)(buf + 128), *(uint*)(buf + 132), *(ulong*)(buf + 144), (*(ulong*)(buf + 8) & STATX_ATTR_MOUNT_ROOT) != 0, (mask & STATX_MNT_ID_UNIQUE) != 0);
         return 0;
     }
 
@@ -42,7 +44,7 @@ internal static unsafe partial class Sys
         req[1] = uniqueMountId;
         req[2] = 0x2; // STATMOUNT_MNT_BASIC
         byte* buf = stackalloc byte[512];
-        long r = Fast(457 /* statmount */, (long)req, (long)buf, 512, 0);
+        long r = Fast(Nr.statmount, (long)req, (long)buf, 512, 0);
         if (r < 0) return r;
         if ((*(ulong*)(buf + 8) & 0x2) == 0) return -Errno.EINVAL;
         return (long)*(ulong*)(buf + 48);
@@ -58,14 +60,6 @@ internal static unsafe partial class Sys
     internal static long OpenTreeAt(int dirFd, string path, int flags)
     {
         fixed (byte* p = CString.Of(path)) return Fast(Nr.open_tree, dirFd, (long)p, flags | O_CLOEXEC);
-    }
-
-    /// <summary>The filesystem magic (statfs f_type) of what an fd refers to, or -errno.</summary>
-    internal static long FsMagicOf(int fd)
-    {
-        byte* buf = stackalloc byte[128];
-        long r = Fast(138 /* fstatfs */, fd, (long)buf);
-        return r < 0 ? r : *(long*)buf;
     }
 
     internal static long SymlinkAt(string target, int dirFd, string name)

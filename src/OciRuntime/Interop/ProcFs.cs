@@ -8,30 +8,20 @@ internal static unsafe partial class Sys
     internal const int MOUNT_ATTR_NOEXEC = 0x8;
     private const long TIOCGPTPEER = 0x5441;
 
-    /// <summary>The identity of an open file: type and permission bits, inode, device numbers, mount id.</summary>
-    internal readonly record struct FdStat(uint Mode, ulong Ino, uint RdevMajor, uint RdevMinor, ulong MountId)
-    {
-        internal uint Type => Mode & S_IFMT;
-        internal bool IsCharDevice(uint major, uint minor) => Type == S_IFCHR && RdevMajor == major && RdevMinor == minor;
-    }
-
     /// <summary>fstatfs(2) f_type of an fd (O_PATH fds included), or -errno.</summary>
     internal static long FsType(int fd)
     {
         byte* buf = stackalloc byte[128];
-        long r = Fast(138 /* fstatfs */, fd, (long)buf);
+        long r = Fast(Nr.fstatfs, fd, (long)buf);
         return r < 0 ? r : *(long*)buf;
     }
 
     /// <summary>statx of an fd itself (AT_EMPTY_PATH), or null with the errno in <paramref name="errno"/>.</summary>
-    internal static FdStat? StatFd(int fd, out int errno)
+    internal static FdIdentity? StatFd(int fd, out int errno)
     {
-        byte* buf = stackalloc byte[256];
-        byte empty = 0;
-        long r = Fast(Nr.statx, fd, (long)&empty, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, 0x1 | 0x2 | 0x100 | 0x1000 /* TYPE|MODE|INO|MNT_ID */, (long)buf);
+        long r = Identify(fd, "", out var id);
         errno = r < 0 ? (int)-r : 0;
-        if (r < 0) return null;
-        return new FdStat(*(ushort*)(buf + 28), *(ulong*)(buf + 32), *(uint*)(buf + 128), *(uint*)(buf + 132), *(ulong*)(buf + 144));
+        return r < 0 ? null : id;
     }
 
     /// <summary>readlinkat(2) of <paramref name="name"/> under <paramref name="dirFd"/> ("" with an O_PATH fd of the

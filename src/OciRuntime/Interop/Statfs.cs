@@ -7,7 +7,7 @@ internal static unsafe partial class Sys
     {
         byte* buf = stackalloc byte[128];
         long r;
-        fixed (byte* p = CString.Of(path)) r = Fast(137 /* statfs */, (long)p, (long)buf);
+        fixed (byte* p = CString.Of(path)) r = Fast(Nr.statfs, (long)p, (long)buf);
         if (r < 0) return 0;
         ulong st = *(ulong*)(buf + 80);
         // ST_RELATIME (4096) is MS_RELATIME (1 << 21) for mount(2); the others share their values.

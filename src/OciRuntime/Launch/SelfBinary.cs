@@ -58,7 +58,7 @@ internal static class SelfBinary
             const long wanted = Sys.F_SEAL_SEAL | Sys.F_SEAL_WRITE;
             if (seals >= 0 && (seals & wanted) == wanted) return true;
             byte* buf = stackalloc byte[120];
-            if (Sys.Fast(138 /* fstatfs */, fd, (long)buf) < 0) return false;
+            if (Sys.Fast(Nr.fstatfs, fd, (long)buf) < 0) return false;
             // struct statfs: f_type at 0, f_flags at 80.
             return *(long*)buf == OVERLAYFS_SUPER_MAGIC && (*(long*)(buf + 80) & ST_RDONLY) != 0;
         }

@@ -126,7 +126,7 @@ internal static class MountSetup
     {
         long fd = Sys.OpenAt(Sys.AT_FDCWD, source, Sys.O_PATH);
         if (fd < 0) return false;
-        try { return Sys.FsMagicOf((int)fd) == Sys.PROC_SUPER_MAGIC; }
+        try { return Sys.FsType((int)fd) == Sys.PROC_SUPER_MAGIC; }
         finally { Sys.Close((int)fd); }
     }
 
