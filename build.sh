@@ -26,6 +26,9 @@ deps_build() { need_packages clang zlib1g-dev binutils libc6-dev; }
 deps_test() { need_packages busybox-static runc crun libseccomp2 uidmap hyperfine time jq criu; }
 # The engines that drive ocirun in tests/Engines.Tests; none is started as a service (the tests start their own).
 deps_engines() { need_packages containerd podman conmon docker.io; }
+# The QEMU guest of tests/GuestHost (cgroup v2 with every controller): guest.sh installs qemu-system-x86, cpio and
+# binutils without their GUI recommends and fetches Debian's kernel into .guest/.
+deps_guest() { bash tests/GuestHost/guest.sh build; }
 
 publish() {
   deps_build
@@ -76,13 +79,14 @@ demo() {
 run_tests() {
   deps_test
   deps_engines
+  deps_guest
   publish
   dotnet build OciRuntime.sln -c Release -nologo -v quiet
   # Integration tests run real containers: one assembly at a time keeps the 2 cores for the containers.
   # Every assembly runs even when an earlier one fails; the closing line counts them all.
   local failed=0 log rc
   log=$(mktemp)
-  for proj in tests/OciSpec.Tests tests/Seccomp.Tests tests/OciRuntime.Tests conformance tests/Engines.Tests; do
+  for proj in tests/OciSpec.Tests tests/Seccomp.Tests tests/OciRuntime.Tests conformance tests/Engines.Tests tests/GuestHost.Tests; do
     echo "== $proj"
     set +e
     OCIRUN_UNDER_TEST=$OUT/ocirun dotnet test "$proj" -c Release --no-build -nologo -v quiet \
