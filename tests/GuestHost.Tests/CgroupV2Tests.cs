@@ -26,15 +26,7 @@ public sealed class CgroupV2Tests(CgroupV2Guest guest, ITestOutputHelper output)
     }
 
     [SkippableFact]
-    public void GuestBootsAndTheSuiteCompletes()
-    {
-        var s = guest.Suite;
-        Skip.If(s.Unavailable is not null, s.Unavailable);
-        output.WriteLine($"guest ready after {s.BootSeconds:0.0}s of guest uptime; boot, suite and power-off took {s.WallSeconds:0.0}s");
-        output.WriteLine(s.Transcript);
-        Assert.True(s.Summary.Length > 0, "the suite did not print its closing line:\n" + s.Transcript);
-        Assert.DoesNotContain("FAIL residue", s.Transcript);
-    }
+    public void GuestBootsAndTheSuiteCompletes() => GuestVerdict.Completed(guest.Suite, output);
 
     [SkippableTheory]
     [MemberData(nameof(Cases))]
@@ -48,19 +40,6 @@ public sealed class CgroupV2Tests(CgroupV2Guest guest, ITestOutputHelper output)
     [MemberData(nameof(Cases))]
     public void Crun(string name) => Verdict("crun", name, differenceIsSkip: true);
 
-    private void Verdict(string runtime, string name, bool differenceIsSkip)
-    {
-        var s = guest.Suite;
-        Skip.If(s.Unavailable is not null, s.Unavailable);
-        if (!s.Results.TryGetValue((runtime, name), out var r))
-            Assert.Fail($"{runtime}/{name}: the guest printed no line for it:\n{s.Transcript}");
-        output.WriteLine($"{r.Verdict} {runtime}/{name}{r.Detail}");
-        Skip.If(r.Verdict == "SKIP", r.Detail.TrimStart(':', ' '));
-        if (r.Verdict == "FAIL" && differenceIsSkip)
-        {
-            bool oursPasses = s.Results.TryGetValue(("ocirun", name), out var ours) && ours.Verdict == "PASS";
-            Skip.If(oursPasses, $"{runtime} differs from ocirun here:{r.Detail.TrimStart(':')}");
-        }
-        Assert.True(r.Verdict == "PASS", $"{runtime}/{name}{r.Detail}");
-    }
+    private void Verdict(string runtime, string name, bool differenceIsSkip) =>
+        GuestVerdict.Check(guest.Suite, output, runtime, name, differenceIsSkip);
 }

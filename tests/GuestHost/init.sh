@@ -20,6 +20,7 @@ stage1() {
   mkdir -p /upper/u /upper/w
   mount -t overlay -o lowerdir=/host,upperdir=/upper/u,workdir=/upper/w overlay /newroot || fail "mount overlay"
   cp /init /newroot/.guest-init
+  cp -r /modules /newroot/.guest-modules
   mkdir -p /newroot/.guest-results
   mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 results /newroot/.guest-results || fail "mount results"
   # The shared root shows the host's /proc (through QEMU, whose /proc/self is QEMU): the guest's own kernel
@@ -53,20 +54,40 @@ stage2() {
   [ -e /sys/block/vda/queue/scheduler ] && echo bfq > /sys/block/vda/queue/scheduler
   ip link set lo up
   hostname ocirun-guest
+  case $(sed -n 's/.*guest.profile=\([^ ]*\).*/\1/p' /proc/cmdline) in
+    systemd)
+      # systemd 252 (the host's) as pid 1 on this hierarchy, starting nothing but the suite: a target of our own,
+      # whose service has no default dependencies (the host's units stay unstarted).
+      mkdir -p /etc/systemd/system
+      printf '[Unit]\nDescription=ocirun guest suite\nRequires=ocirun-guest-suite.service\nAfter=ocirun-guest-suite.service\nAllowIsolate=yes\n' \
+        > /etc/systemd/system/ocirun-guest.target
+      printf '[Unit]\nDefaultDependencies=no\n[Service]\nType=oneshot\nExecStart=/bin/busybox sh /.guest-init run\nStandardOutput=tty\nTTYPath=/dev/console\n' \
+        > /etc/systemd/system/ocirun-guest-suite.service
+      exec /lib/systemd/systemd --system --unit=ocirun-guest.target --log-level=warning ;;
+    *) run ;;
+  esac
+}
+
+# Runs the command the host left in the results share, as root, then powers off.
+run() {
   R=/.guest-results; export GUEST_RESULTS=$R
+  # Under systemd, a system bus too (crun's driver talks to systemd through it; runc's and ours use the private socket).
+  if [ -S /run/systemd/private ] && [ -x /usr/bin/dbus-daemon ]; then
+    mkdir -p /run/dbus && /usr/bin/dbus-daemon --system --fork --nopidfile || echo "guest: no system bus" > /dev/console
+  fi
   cut -d' ' -f1 /proc/uptime > $R/boot
-  echo "guest: ready after $(cat $R/boot)s (profile $(sed -n 's/.*guest.profile=\([^ ]*\).*/\1/p' /proc/cmdline))"
+  echo "guest: ready after $(cat $R/boot)s (profile $(sed -n 's/.*guest.profile=\([^ ]*\).*/\1/p' /proc/cmdline))" > /dev/console
   cd /
   sh -c "$(cat $R/cmd)" > $R/out 2>&1 < /dev/null
   echo $? > $R/rc.tmp
   mv $R/rc.tmp $R/rc
   sync
-  umount $R
-  echo "guest: done after $(cut -d' ' -f1 /proc/uptime)s"
-  poweroff -f
+  echo "guest: done after $(cut -d' ' -f1 /proc/uptime)s" > /dev/console
+  /bin/busybox poweroff -f
 }
 
 case "$1" in
   stage2) stage2 ;;
+  run) run ;;
   *) stage1 ;;
 esac
