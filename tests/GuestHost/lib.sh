@@ -55,8 +55,8 @@ rt() {
 run_fg() { rt run --bundle "$B" "$ID" > "$OUT" 2> "$ERR" < /dev/null; }
 # run_bg: create + start, the process keeps running.
 run_bg() {
-  rt create --bundle "$B" "$ID" > "$OUT" 2> "$ERR" < /dev/null || fail "create: $(cat "$ERR")"
-  rt start "$ID" 2>> "$ERR" || fail "start: $(cat "$ERR")"
+  rt create --bundle "$B" "$ID" > "$OUT" 2> "$ERR" < /dev/null || fail "create: $(tail -1 "$ERR")"
+  rt start "$ID" 2>> "$ERR" || fail "start: $(tail -1 "$ERR")"
 }
 # wait_procs N: until the container's cgroup holds N processes (start returns before the shell has forked), 5 s at most.
 wait_procs() {

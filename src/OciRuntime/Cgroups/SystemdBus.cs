@@ -12,7 +12,9 @@ internal sealed class SystemdBus : IDisposable
     private const string Service = "org.freedesktop.systemd1";
     private const string ManagerPath = "/org/freedesktop/systemd1";
     private const string Manager = "org.freedesktop.systemd1.Manager";
-    private static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(30);
+    // Generous: a loaded host (or a guest in software emulation) can stall a fresh process for many seconds, and a
+    // wait that gives up early leaves a half-made container to clean up.
+    private static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(120);
 
     private readonly DBusConnection _conn;
     private readonly Dictionary<string, string> _finished = new();
@@ -21,6 +23,9 @@ internal sealed class SystemdBus : IDisposable
 
     private SystemdBus(DBusConnection conn) => _conn = conn;
 
+    // MessageWriter is a struct: the body is written through a reference, or the header never learns its length.
+    private delegate void BodyWriter(ref MessageWriter w);
+
     /// <summary>Connects and subscribes to the manager's signals (on a private connection, Subscribe is what makes
     /// systemd send JobRemoved to us).</summary>
     internal static SystemdBus Connect()
@@ -28,16 +33,16 @@ internal sealed class SystemdBus : IDisposable
         var conn = new DBusConnection("unix:path=" + PrivateSocket);
         try
         {
-            conn.ConnectAsync().AsTask().GetAwaiter().GetResult();
+            conn.ConnectAsync().AsTask().WaitAsync(JobTimeout).GetAwaiter().GetResult();
             var bus = new SystemdBus(conn);
             bus.WatchJobs();
-            bus.Send("Subscribe", "", _ => { });
+            bus.Send("Subscribe", "", (ref MessageWriter _) => { });
             return bus;
         }
         catch (Exception e) when (e is not RuntimeError)
         {
             conn.Dispose();
-            throw new RuntimeError($"--systemd-cgroup: connect to systemd at {PrivateSocket}: {e.Message}");
+            throw new RuntimeError($"--systemd-cgroup: connect to systemd at {PrivateSocket}: {(e is TimeoutException ? $"no answer in {JobTimeout.TotalSeconds:0} s" : e.Message)}");
         }
     }
 
@@ -64,11 +69,11 @@ internal sealed class SystemdBus : IDisposable
     /// <summary>StartTransientUnit(name, "fail", properties, no aux units); returns once the job is done.</summary>
     internal void StartTransientUnit(string unit, IReadOnlyList<SystemdProperty> props)
     {
-        string job = Call("StartTransientUnit", "ssa(sv)a(sa(sv))", w =>
+        string job = Call("StartTransientUnit", "ssa(sv)a(sa(sv))", (ref MessageWriter w) =>
         {
             w.WriteString(unit);
             w.WriteString("fail");
-            WriteProperties(w, props);
+            WriteProperties(ref w, props);
             var aux = w.WriteArrayStart(DBusType.Struct);
             w.WriteArrayEnd(aux);
         }, ReadObjectPath);
@@ -80,11 +85,11 @@ internal sealed class SystemdBus : IDisposable
     internal void SetUnitProperties(string unit, IReadOnlyList<SystemdProperty> props)
     {
         if (props.Count == 0) return;
-        Send("SetUnitProperties", "sba(sv)", w =>
+        Send("SetUnitProperties", "sba(sv)", (ref MessageWriter w) =>
         {
             w.WriteString(unit);
             w.WriteBool(true); // runtime: not written to /etc
-            WriteProperties(w, props);
+            WriteProperties(ref w, props);
         });
     }
 
@@ -92,7 +97,7 @@ internal sealed class SystemdBus : IDisposable
     internal void StopUnit(string unit)
     {
         string job;
-        try { job = Call("StopUnit", "ss", w => { w.WriteString(unit); w.WriteString("replace"); }, ReadObjectPath); }
+        try { job = Call("StopUnit", "ss", (ref MessageWriter w) => { w.WriteString(unit); w.WriteString("replace"); }, ReadObjectPath); }
         catch (RuntimeError e) when (e.Message.Contains("NoSuchUnit", StringComparison.Ordinal) || e.Message.Contains("not loaded", StringComparison.Ordinal)) { return; }
         AwaitJob(job);
     }
@@ -114,21 +119,24 @@ internal sealed class SystemdBus : IDisposable
         }
     }
 
-    private void Send(string member, string signature, Action<MessageWriter> body) => Call(member, signature, body, _ => 0);
+    private void Send(string member, string signature, BodyWriter body) => Call(member, signature, body, _ => 0);
 
-    private T Call<T>(string member, string signature, Action<MessageWriter> body, Func<Message, T> read)
+    private T Call<T>(string member, string signature, BodyWriter body, Func<Message, T> read)
     {
         MessageBuffer msg;
-        using (var w = _conn.GetMessageWriter())
+        var w = _conn.GetMessageWriter();
+        try
         {
             w.WriteMethodCallHeader(destination: Service, path: ManagerPath, @interface: Manager, member: member,
                 signature: signature.Length == 0 ? null : signature);
-            body(w);
+            body(ref w);
             msg = w.CreateMessage();
         }
+        finally { w.Dispose(); }
         try
         {
-            return _conn.CallMethodAsync(msg, static (Message m, object? s) => ((Func<Message, T>)s!)(m), read).GetAwaiter().GetResult();
+            return _conn.CallMethodAsync(msg, static (Message m, object? s) => ((Func<Message, T>)s!)(m), read)
+                .WaitAsync(JobTimeout).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is not RuntimeError)
         {
@@ -136,7 +144,7 @@ internal sealed class SystemdBus : IDisposable
         }
     }
 
-    private static void WriteProperties(MessageWriter w, IReadOnlyList<SystemdProperty> props)
+    private static void WriteProperties(ref MessageWriter w, IReadOnlyList<SystemdProperty> props)
     {
         var arr = w.WriteArrayStart(DBusType.Struct);
         foreach (var p in props)

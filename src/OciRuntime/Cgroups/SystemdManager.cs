@@ -51,12 +51,19 @@ internal sealed class SystemdManager(CgroupHierarchy v2, SystemdCgroupPath unit)
     public void Destroy()
     {
         if (_fs.Exists()) { try { _fs.KillAll(Sys.SIGKILL); } catch (RuntimeError) { } }
+        RuntimeError? stop = null;
         if (File.Exists(SystemdBus.PrivateSocket))
         {
-            using var bus = SystemdBus.Connect();
-            bus.StopUnit(unit.Unit);
+            try
+            {
+                using var bus = SystemdBus.Connect();
+                bus.StopUnit(unit.Unit);
+            }
+            catch (RuntimeError e) { stop = e; }
         }
         _fs.Destroy();
+        // A unit systemd would not stop matters only if its cgroup is still there; an emptied scope goes by itself.
+        if (stop is not null && _fs.Exists()) throw stop;
     }
 
     public bool Exists() => _fs.Exists();
