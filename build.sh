@@ -27,6 +27,9 @@ deps_test() { need_packages busybox-static runc crun libseccomp2 uidmap hyperfin
 # The engines that drive ocirun in tests/Engines.Tests and tests/Cri.Tests; none is started as a service (the tests
 # start their own). The CRI tests' pods use CNI's bridge, host-local, loopback and portmap (which needs iptables).
 deps_engines() { need_packages containerd podman conmon docker.io containernetworking-plugins iptables iproute2; }
+# The QEMU guest of tests/GuestHost (cgroup v2 with every controller): guest.sh installs qemu-system-x86, cpio and
+# binutils without their GUI recommends and fetches Debian's kernel into .guest/.
+deps_guest() { bash tests/GuestHost/guest.sh build; }
 
 publish() {
   deps_build
@@ -77,13 +80,14 @@ demo() {
 run_tests() {
   deps_test
   deps_engines
+  deps_guest
   publish
   dotnet build OciRuntime.sln -c Release -nologo -v quiet
   # Integration tests run real containers: one assembly at a time keeps the 2 cores for the containers.
   # Every assembly runs even when an earlier one fails; the closing line counts them all.
   local failed=0 log rc
   log=$(mktemp)
-  for proj in tests/OciSpec.Tests tests/Seccomp.Tests tests/OciRuntime.Tests conformance tests/Engines.Tests tests/Cri.Tests; do
+  for proj in tests/OciSpec.Tests tests/Seccomp.Tests tests/OciRuntime.Tests conformance tests/Engines.Tests tests/Cri.Tests tests/GuestHost.Tests; do
     echo "== $proj"
     set +e
     OCIRUN_UNDER_TEST=$OUT/ocirun dotnet test "$proj" -c Release --no-build -nologo -v quiet \

@@ -9,7 +9,18 @@ internal static class CgroupManagerFactory
     /// whatever cgroup they run in).
     /// </summary>
     internal static ICgroupManager Create(string? cgroupsPath, string id) =>
-        Create(CgroupLayout.Detect(), cgroupsPath, id, () => CgroupPaths.OwnCgroups(File.ReadLines("/proc/self/cgroup")));
+        Create(CgroupLayout.Detect(), cgroupsPath, id, () => CgroupPaths.OwnCgroups(File.ReadLines("/proc/self/cgroup")),
+            SystemdCgroupPath.Requested());
+
+    /// <param name="systemd">--systemd-cgroup: a config's cgroupsPath is slice:prefix:name (a recorded one says so itself).</param>
+    internal static ICgroupManager Create(CgroupLayout layout, string? cgroupsPath, string id, Func<Dictionary<string, string>> ownCgroups, bool systemd)
+    {
+        var unit = SystemdCgroupPath.FromRecorded(cgroupsPath) ?? (systemd ? SystemdCgroupPath.Parse(cgroupsPath, id) : null);
+        if (unit is null) return Create(layout, cgroupsPath, id, ownCgroups);
+        if (layout.Mode != CgroupMode.Unified)
+            throw new RuntimeError($"--systemd-cgroup: linux.cgroupsPath \"{cgroupsPath}\": this build drives systemd on a cgroup v2 host only (this one is {layout.Mode.ToString().ToLowerInvariant()})");
+        return new SystemdManager(layout.V2!, unit);
+    }
 
     internal static ICgroupManager Create(CgroupLayout layout, string? cgroupsPath, string id, Func<Dictionary<string, string>> ownCgroups)
     {

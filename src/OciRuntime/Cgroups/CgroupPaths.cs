@@ -64,7 +64,7 @@ internal static class CgroupPaths
     internal static string PathIn(string? recorded, CgroupHierarchy h)
     {
         if (recorded is null) return "/";
-        if (!IsPerHierarchy(recorded)) return recorded;
+        if (!IsPerHierarchy(recorded)) return SystemdCgroupPath.Strip(recorded);
         string key = KeyOf(h);
         string? first = null;
         foreach (var part in recorded[PerHierarchy.Length..].Split(';'))

@@ -72,19 +72,22 @@ internal static class V2Map
         var w = new List<CgroupWrite>();
         if (cpu is null) return w;
         const string c = "cpu";
-        if (cpu.Shares is ulong sh && sh != 0) w.Add(new(c, "cpu.weight", SharesToWeight(sh).ToString(), R + "cpu.shares"));
+        // cpu.idle first: an idle group refuses cpu.weight (EINVAL), and its weight means nothing, so runc skips it.
+        if (cpu.Idle is long idle) w.Add(new(c, "cpu.idle", idle.ToString(), R + "cpu.idle", IsDefault: idle == 0));
+        if (cpu.Shares is ulong sh && sh != 0 && cpu.Idle != 1) w.Add(new(c, "cpu.weight", SharesToWeight(sh).ToString(), R + "cpu.shares"));
         long quota = cpu.Quota ?? 0;
         ulong period = cpu.Period ?? 0;
         if (quota != 0 || period != 0)
         {
             string v = quota > 0 ? quota.ToString() : "max";
             if (period != 0) v += " " + period;
-            w.Add(new(c, "cpu.max", v, quota != 0 ? R + "cpu.quota" : R + "cpu.period"));
+            // The kernel refuses a quota below the current burst: with a new burst, that one is written first and
+            // the quota again after it.
+            w.Add(new(c, "cpu.max", v, quota != 0 ? R + "cpu.quota" : R + "cpu.period", RetryOnInvalid: cpu.Burst is not null));
         }
         if (cpu.Burst is ulong b) w.Add(new(c, "cpu.max.burst", b.ToString(), R + "cpu.burst", IsDefault: b == 0));
         if (cpu.RealtimePeriod is ulong rp && rp != 0) w.Add(new("cpu-rt", "cpu.rt_period_us", rp.ToString(), R + "cpu.realtimePeriod"));
         if (cpu.RealtimeRuntime is long rr && rr != 0) w.Add(new("cpu-rt", "cpu.rt_runtime_us", rr.ToString(), R + "cpu.realtimeRuntime"));
-        if (cpu.Idle is long idle) w.Add(new(c, "cpu.idle", idle.ToString(), R + "cpu.idle", IsDefault: idle == 0));
         return w;
     }
 

@@ -29,7 +29,7 @@ internal static class FeaturesCommand
         var linux = known.Linux! with
         {
             Capabilities = Capabilities.Names.Where(n => Capabilities.TryGetBit(n, out int b) && b <= last).ToList(),
-            Cgroup = new CgroupFeatures { V1 = true, V2 = true, Systemd = false, SystemdUser = false, Rdma = false },
+            Cgroup = new CgroupFeatures { V1 = true, V2 = true, Systemd = true, SystemdUser = false, Rdma = false },
             // The same tests that decide whether a configured profile or label is applied or refused.
             Apparmor = new EnabledFeature { Enabled = LsmSetup.AppArmorEnabled() },
             Selinux = new EnabledFeature { Enabled = LsmSetup.SelinuxEnabled() },

@@ -47,10 +47,27 @@ public sealed class V2MapTests
     }
 
     [Fact]
+    public void Idle_goes_first_and_an_idle_group_gets_no_weight()
+    {
+        // The kernel answers EINVAL to cpu.weight in an idle group (sched_group_set_shares); runc skips it too.
+        Assert.Equal(["cpu/cpu.idle=1", "cpu/cpu.max=50000 100000"],
+            Lines(V2Map.Cpu(new LinuxCPU { Shares = 1024, Quota = 50000, Period = 100000, Idle = 1 })));
+    }
+
+    [Fact]
+    public void A_quota_with_a_burst_is_retried_after_the_burst()
+    {
+        // Lowering the quota below the current burst fails until the new burst is in: cpu.max is written again.
+        var w = V2Map.Cpu(new LinuxCPU { Quota = 10000, Period = 100000, Burst = 5000 });
+        Assert.True(w.Single(x => x.File == "cpu.max").RetryOnInvalid);
+        Assert.False(V2Map.Cpu(new LinuxCPU { Quota = 10000 }).Single().RetryOnInvalid);
+    }
+
+    [Fact]
     public void Cpu_max_and_weight()
     {
-        Assert.Equal(["cpu/cpu.weight=39", "cpu/cpu.max=50000 100000", "cpu/cpu.max.burst=1000", "cpu/cpu.idle=1"],
-            Lines(V2Map.Cpu(new LinuxCPU { Shares = 1024, Quota = 50000, Period = 100000, Burst = 1000, Idle = 1 })));
+        Assert.Equal(["cpu/cpu.idle=0", "cpu/cpu.weight=39", "cpu/cpu.max=50000 100000", "cpu/cpu.max.burst=1000"],
+            Lines(V2Map.Cpu(new LinuxCPU { Shares = 1024, Quota = 50000, Period = 100000, Burst = 1000, Idle = 0 })));
         Assert.Equal(["cpu/cpu.max=max 20000"], Lines(V2Map.Cpu(new LinuxCPU { Period = 20000 })));
         Assert.Equal(["cpu/cpu.max=max"], Lines(V2Map.Cpu(new LinuxCPU { Quota = -1 })));
         Assert.Equal(["cpu/cpu.max=30000"], Lines(V2Map.Cpu(new LinuxCPU { Quota = 30000 })));

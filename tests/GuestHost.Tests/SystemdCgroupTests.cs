@@ -1,0 +1,44 @@
+using Xunit.Abstractions;
+
+namespace GuestHost.Tests;
+
+/// <summary>Boots the guest with systemd as pid 1 once and runs suite-systemd.sh there.</summary>
+public sealed class SystemdGuest() : IDisposable
+{
+    public GuestSuite Suite { get; } = new("systemd", "suite-systemd.sh");
+    public void Dispose() { }
+}
+
+/// <summary>
+/// --systemd-cgroup with systemd 252 as the guest's pid 1: the transient scope, its properties and files, exec, update,
+/// pause and delete, and a refusal; runc and crun side by side.
+/// </summary>
+public sealed class SystemdCgroupTests(SystemdGuest guest, ITestOutputHelper output) : IClassFixture<SystemdGuest>
+{
+    private const string Suite = "suite-systemd.sh";
+
+    public static TheoryData<string> Cases()
+    {
+        var d = new TheoryData<string>();
+        foreach (var c in GuestSuite.CaseNames(Suite)) d.Add(c);
+        return d;
+    }
+
+    [SkippableFact]
+    public void GuestBootsAndTheSuiteCompletes() => GuestVerdict.Completed(guest.Suite, output);
+
+    [SkippableTheory]
+    [MemberData(nameof(Cases))]
+    public void Ocirun(string name) => Verdict("ocirun", name, differenceIsSkip: false);
+
+    [SkippableTheory]
+    [MemberData(nameof(Cases))]
+    public void Runc(string name) => Verdict("runc", name, differenceIsSkip: true);
+
+    [SkippableTheory]
+    [MemberData(nameof(Cases))]
+    public void Crun(string name) => Verdict("crun", name, differenceIsSkip: true);
+
+    private void Verdict(string runtime, string name, bool differenceIsSkip) =>
+        GuestVerdict.Check(guest.Suite, output, runtime, name, differenceIsSkip);
+}
