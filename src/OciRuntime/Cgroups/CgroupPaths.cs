@@ -14,17 +14,7 @@ internal static class CgroupPaths
     }
 
     /// <summary>Removes "." and ".." so a path can never climb out of the hierarchy.</summary>
-    internal static string Normalize(string path)
-    {
-        var parts = new List<string>();
-        foreach (var p in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (p == ".") continue;
-            if (p == "..") { if (parts.Count > 0) parts.RemoveAt(parts.Count - 1); continue; }
-            parts.Add(p);
-        }
-        return "/" + string.Join('/', parts);
-    }
+    internal static string Normalize(string path) => LexicalPath.Clean(path);
 
     /// <summary>The calling process's cgroup per controller ("" key for the v2 hierarchy), from /proc/self/cgroup.</summary>
     internal static Dictionary<string, string> OwnCgroups(IEnumerable<string> procSelfCgroup)

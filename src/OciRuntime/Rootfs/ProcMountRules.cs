@@ -29,17 +29,7 @@ internal static class ProcMountRules
     }
 
     /// <summary>A destination as a clean absolute path, ".." taken lexically and never above "/" (as runc cleans it).</summary>
-    internal static string Clean(string path)
-    {
-        var parts = new List<string>();
-        foreach (var p in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (p == ".") continue;
-            if (p == "..") { if (parts.Count > 0) parts.RemoveAt(parts.Count - 1); continue; }
-            parts.Add(p);
-        }
-        return "/" + string.Join('/', parts);
-    }
+    internal static string Clean(string path) => LexicalPath.Clean(path);
 }
 
 /// <summary>A mounts[] destination the rules refuse: worded with the config field by MountSetup.</summary>
