@@ -53,6 +53,11 @@ internal static class InitSpawner
 
             using var zone = new ZonePlanBuilder();
             zone.SetNamespaces(Namespaces.Requests(spec));
+            // A memory limit must count init's own start-up, as runc's does (runc init joins before it runs). Joined
+            // in parallel with the exec, init's first pages were charged here or to the container by who won the
+            // race: a limit too small for init failed create at times and let the container start (to be OOM-killed
+            // after `start`) at others. The handshake costs a cgroup migration in series, only with a limit.
+            if (spec.Linux?.Resources?.Memory?.Limit is > 0) zone.Plan->WaitForGo = 1;
             var plan = req.Plan with { LastCap = lastCap, FifoFd = fifoFd, ConsoleSocketFd = consoleFd, UnshareCgroupNamespace = zone.InitUnsharesCgroup, IdMapMountFds = idmapFds };
             int planFd = Own(Sys.DupCloexecAbove(Own(WritePlan(plan, spec)), low));
             zone.SetTimeOffsets(TimeOffsetsText(spec));

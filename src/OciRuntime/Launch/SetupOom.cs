@@ -5,7 +5,8 @@ namespace OciRuntime.Launch;
 /// <summary>
 /// Names the OOM killer when it ends init during create. ocirun writes the limits before init joins the cgroup, so
 /// a memory limit too small for init's setup shows as init dying of SIGKILL, where runc refuses to write the limit;
-/// without this the user read only "container init exited during setup".
+/// without this the user read only "container init exited during setup". InitSpawner joins init to the cgroup
+/// before its exec whenever a limit is set, so all of init's setup is charged there and the outcome is the same each time.
 /// </summary>
 internal static class SetupOom
 {

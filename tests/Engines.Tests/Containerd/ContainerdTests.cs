@@ -127,7 +127,9 @@ public sealed class ContainerdTests(ContainerdDaemon ctr) : IClassFixture<Contai
     [Fact]
     public void FailedCreate_MemoryLimitTooSmall_NamesTheOomKiller()
     {
-        // runc refuses to write such a limit; ocirun writes limits before init joins, so the OOM killer ends init.
+        // runc's write of such a limit fails (EBUSY: runc init is already charged); ocirun writes limits before init
+        // joins, so the OOM killer ends init. With a memory limit init joins before it execs: when the join ran in
+        // parallel, init's start-up was sometimes charged outside, create succeeded and `true` died of OOM (137).
         var r = ctr.Run(["--rm", "--memory-limit", "100000"], "ctr-tinymem", ["true"]);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains(
