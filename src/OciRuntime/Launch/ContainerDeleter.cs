@@ -17,6 +17,7 @@ internal sealed class ContainerDeleter(StateStore store)
     internal void Delete(string id, bool force, TextWriter warnings, OciSpec.Spec? known = null, ICgroupManager? knownCgroup = null)
     {
         StateStore.ValidateId(id);
+        store.SweepAbandonedRemovals();
         switch (store.KindOf(id))
         {
             case EntryKind.Missing when force: return;

@@ -203,14 +203,15 @@ internal sealed class StateStore(string root)
         try { Directory.Move(dir, doomed); }
         catch (IOException) { doomed = dir; }
         Directory.Delete(doomed, true);
-        SweepAbandonedRemovals();
     }
 
     private const string Removing = "~removing-";
 
-    /// <summary>Finishes the removals of deletes that were killed half-way (their process is gone).</summary>
-    private void SweepAbandonedRemovals()
+    /// <summary>Finishes the removals of deletes that were killed half-way (their process is gone): the next delete
+    /// of any container does it, since the entry no longer carries the id that was being deleted.</summary>
+    public void SweepAbandonedRemovals()
     {
+        if (!Directory.Exists(Root)) return;
         foreach (var d in Directory.EnumerateDirectories(Root, Removing + "*"))
         {
             string rest = Path.GetFileName(d)[Removing.Length..];
