@@ -104,9 +104,6 @@ internal sealed class StateStore(string root)
         if (!Directory.Exists(root)) Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
-    /// <summary>Something (a container's directory, or the wreck of one) holds the id.</summary>
-    public bool Exists(string id) => KindOf(id) != EntryKind.Missing;
-
     /// <summary>The root opened for a pass over every container (list): each container's files are then reached
     /// by two path components, not by the whole root path again. -1 (and absolute paths) if it cannot be opened.</summary>
     public int OpenRoot()
