@@ -133,7 +133,7 @@ public sealed class DamagedStateTests(ITestOutputHelper output) : IDisposable
         Assert.Contains(damage, del.Stderr);
         Assert.False(Path.Exists(entry));
         Assert.True(Rel.WaitFor(() => !IsLive(pid), 3000), $"init {pid} survived delete --force");
-        Assert.Empty(cgroups.Where(Directory.Exists));
+        Assert.DoesNotContain(cgroups, Directory.Exists);
         Rel.AssertCleanError(_s.Oci("state", id), "does not exist");
     }
 
