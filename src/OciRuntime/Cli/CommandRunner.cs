@@ -24,12 +24,31 @@ internal static class CommandRunner
                 timer.Report(Console.Error);
                 return code;
             }
-            catch (Exception e) when (e is RuntimeError or SyscallException or SpecFormatException or IOException or UnauthorizedAccessException)
+            catch (Exception e)
             {
-                ErrorOutput.Report(g, command.Name, e.Message);
+                // Every failure ends the same way, whatever its type: one line on stderr and in --log (containerd's
+                // shim reads only the log), never the framework's stack trace.
+                ErrorOutput.Report(g ?? Fallback(globals, r), command.Name, Describe(e));
                 return failureCode;
             }
         });
+    }
+
+    /// <summary>The failure as one line. Ours (and the kernel's, the spec's, the file system's) are said as they
+    /// are; anything else is a defect of ocirun, named by its type so a report can find where it came from.</summary>
+    internal static string Describe(Exception e)
+    {
+        string message = e is RuntimeError or SyscallException or SpecFormatException or IOException or UnauthorizedAccessException
+            ? e.Message
+            : $"internal error: {e.GetType().Name}: {e.Message}";
+        return string.Join(" ", message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>Where to log when the global options themselves could not be read: what of them still parses.</summary>
+    private static GlobalOptions? Fallback(GlobalOptionSet globals, ParseResult r)
+    {
+        try { return new GlobalOptions("", r.GetValue(globals.Log), r.GetValue(globals.LogFormat) ?? "text", false, false); }
+        catch (Exception) { return null; }
     }
 
     internal static StateStore Store(this GlobalOptions g) => new(g.Root);

@@ -26,8 +26,9 @@ internal static class ListCommand
                     try { views.Add(StateCommand.Describe(store, store.Load(id, rootFd), rootFd)); }
                     catch (RuntimeError e) when (e is DamagedState or ContainerNotFound)
                     {
-                        // A damaged or half-written entry is listed as stopped, never a crash.
-                        views.Add(new StateView { OciVersion = RuntimeInfo.OciVersion, Id = id, Status = "stopped", Bundle = "" });
+                        // A damaged or half-written entry is listed as stopped (nothing of it can run), never a crash:
+                        // `delete` (or `delete --force` for a damaged one) removes it.
+                        views.Add(StateView.OfDamaged(id));
                     }
                 }
             }
@@ -39,7 +40,8 @@ internal static class ListCommand
             {
                 var rows = new List<string[]>(views.Count);
                 foreach (var v in views)
-                    rows.Add([v.Id, v.Pid.ToString(), v.Status, v.Bundle, v.Created.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ"), v.Owner ?? ""]);
+                    rows.Add([v.Id, v.Pid.ToString(), v.Status, Cell(v.Bundle),
+                              v.Created is { } t ? t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ") : "-", Cell(v.Owner)]);
                 string[] head = ["ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"];
                 int[] w = new int[head.Length];
                 for (int i = 0; i < head.Length; i++) w[i] = head[i].Length;
@@ -63,4 +65,7 @@ internal static class ListCommand
         });
         return c;
     }
+
+    /// <summary>An unknown value shows as "-": a blank cell would shift the columns for whoever splits the line.</summary>
+    private static string Cell(string? value) => string.IsNullOrEmpty(value) ? "-" : value;
 }

@@ -17,10 +17,14 @@ internal sealed class ContainerDeleter(StateStore store)
     internal void Delete(string id, bool force, TextWriter warnings, OciSpec.Spec? known = null, ICgroupManager? knownCgroup = null)
     {
         StateStore.ValidateId(id);
-        if (!store.Exists(id))
+        store.SweepAbandonedRemovals();
+        switch (store.KindOf(id))
         {
-            if (force) return;
-            throw new ContainerNotFound(id);
+            case EntryKind.Missing when force: return;
+            case EntryKind.Missing: throw new ContainerNotFound(id);
+            case EntryKind.NotDirectory:
+                DeleteWreck(id, force, warnings);
+                return;
         }
         ContainerLock lck;
         // A concurrent delete may remove it while we wait for the lock: --force then succeeds as if it was never there.
@@ -29,26 +33,12 @@ internal sealed class ContainerDeleter(StateStore store)
         using var _ = lck;
         ContainerRecord rec;
         try { rec = store.Load(id); }
-        catch (Exception e) when (e is DamagedState or ContainerNotFound)
+        catch (DamagedState e) when (force || e.Damage == Damage.NoRecord)
         {
-            if (!force) throw;
-            // No record to go by: config.json (written before the cgroup is made) names the cgroup; empty and remove it.
-            try
-            {
-                var orphan = CgroupManagerFactory.Create(ContainerConfig.Load(store, id)?.Linux?.CgroupsPath, id);
-                if (orphan.Exists())
-                {
-                    Kill(new ContainerRecord { Id = id, Bundle = "", Rootfs = "" }, orphan);
-                    orphan.Destroy();
-                }
-            }
-            catch (Exception c) when (c is RuntimeError or IOException or UnauthorizedAccessException)
-            {
-                warnings.WriteLine($"ocirun delete: warning: {id}: cgroup of a damaged container: {c.Message}");
-            }
-            store.Remove(id);
+            DeleteWithoutRecord(id, force, warnings);
             return;
         }
+        catch (ContainerNotFound) when (force) { return; }
         var cgroup = knownCgroup ?? CgroupManagerFactory.Create(rec.CgroupPath, id);
         var status = StatusProbe.Probe(store, rec, () => cgroup);
         if (status is LifecycleStatus.Created or LifecycleStatus.Running or LifecycleStatus.Paused or LifecycleStatus.Creating && !force)
@@ -67,6 +57,60 @@ internal sealed class ContainerDeleter(StateStore store)
         Resctrl.IntelRdt.Remove(store.DirOf(id));
         Rootfs.HostMounts.Remove(store.DirOf(id), rec.Rootfs);
         store.Remove(id);
+    }
+
+    /// <summary>
+    /// An entry with no readable record: a create killed before its first save (nothing else made yet, so plain
+    /// delete removes it, as runc and crun do), or a damaged state.json (--force only). config.json, written before
+    /// the cgroup is made, names the cgroup; without it --force looks where a container of this id gets one by default.
+    /// </summary>
+    private void DeleteWithoutRecord(string id, bool force, TextWriter warnings)
+    {
+        try
+        {
+            var spec = ContainerConfig.Load(store, id);
+            var cgroup = spec is null && !force ? null : CgroupManagerFactory.Create(spec?.Linux?.CgroupsPath, id);
+            if (cgroup is not null && cgroup.Exists())
+            {
+                if (!force && cgroup.Pids().Count > 0)
+                    throw new RuntimeError($"cannot delete container {id} that is not stopped: its cgroup {cgroup.Path} has processes (use --force)");
+                Kill(new ContainerRecord { Id = id, Bundle = "", Rootfs = "" }, cgroup);
+                cgroup.Destroy();
+            }
+        }
+        catch (Exception c) when (force && c is RuntimeError or SyscallException or IOException or UnauthorizedAccessException)
+        {
+            warnings.WriteLine($"ocirun delete: warning: {id}: cgroup of a damaged container: {c.Message}");
+        }
+        store.Remove(id);
+    }
+
+    /// <summary>
+    /// &lt;root&gt;/&lt;id&gt; is a file (or a symlink) where a directory should be: nothing in it names the cgroup, so
+    /// --force cleans the cgroup a container of this id gets by default (its processes killed through it) and
+    /// unlinks the entry, never following it.
+    /// </summary>
+    private void DeleteWreck(string id, bool force, TextWriter warnings)
+    {
+        var damage = DamagedState.NotDirectory(id, store.DirOf(id));
+        if (!force) throw new RuntimeError($"{damage.Message}; `delete --force {id}` removes it");
+        string cleaned = "";
+        try
+        {
+            var cgroup = CgroupManagerFactory.Create(null, id);
+            if (cgroup.Exists())
+            {
+                Kill(new ContainerRecord { Id = id, Bundle = "", Rootfs = "" }, cgroup);
+                cgroup.Destroy();
+                cleaned = $" and its cgroup {cgroup.Path}";
+            }
+        }
+        catch (Exception c) when (c is RuntimeError or SyscallException or IOException or UnauthorizedAccessException)
+        {
+            warnings.WriteLine($"ocirun delete: warning: {id}: default cgroup of a damaged container: {c.Message}");
+        }
+        store.Remove(id);
+        warnings.WriteLine($"ocirun delete: warning: {damage.Message}: removed it{cleaned}");
     }
 
     /// <summary>SIGKILL to everything of the container, then wait until the kernel has let go of it.</summary>

@@ -27,12 +27,20 @@ internal static class Credentials
         if (setgroupsAllowed)
         {
             var groups = user.AdditionalGids ?? [];
-            Sys.SetGroups(groups.ToArray());
+            try { Sys.SetGroups(groups.ToArray()); }
+            catch (SyscallException e) { throw Field($"process.user.additionalGids [{string.Join(',', groups)}]", e, "gid"); }
         }
-        Sys.SetResGid(user.Gid);
-        Sys.SetResUid(user.Uid);
+        try { Sys.SetResGid(user.Gid); }
+        catch (SyscallException e) { throw Field($"process.user.gid {user.Gid}", e, "gid"); }
+        try { Sys.SetResUid(user.Uid); }
+        catch (SyscallException e) { throw Field($"process.user.uid {user.Uid}", e, "uid"); }
         Sys.Check(Sys.Prctl(Sys.PR_SET_KEEPCAPS, 0), "prctl PR_SET_KEEPCAPS");
     }
+
+    /// <summary>The failed call, under the config field whose value it was given. EINVAL from these calls means the
+    /// id has no mapping in the container's user namespace.</summary>
+    private static RuntimeError Field(string field, SyscallException e, string kind) =>
+        new($"{field}: {e.Message}{(e.Errno == Errno.EINVAL ? $" (a {kind} the container's user namespace does not map)" : "")}");
 
     internal static void SetCapabilities(CapabilitySets caps)
     {

@@ -37,22 +37,61 @@ internal sealed class StateStore(string root)
         {
             fixed (byte* p = CString.Of(dir)) r = Sys.Fast(Nr.mkdir, (long)p, 0x1c0);
         }
-        if (r == -Errno.EEXIST) throw new RuntimeError($"container \"{id}\" already exists");
+        if (r == -Errno.EEXIST) throw new RuntimeError($"container \"{id}\" already exists{WhyTaken(id)}");
         Sys.Check(r, $"mkdir {dir}");
-        return ContainerLock.Acquire(dir, id);
+        var l = ContainerLock.Acquire(dir, id);
+        if (l.IsAt(dir)) return l;
+        // A delete took the lock first (it sees an entry without state.json) and removed the directory we made.
+        l.Dispose();
+        throw new RuntimeError($"container \"{id}\": its new state entry {dir} was removed by a concurrent delete");
     }
 
+    /// <summary>The id is held by a wreck rather than a container: say so, and what removes it.</summary>
+    private string WhyTaken(string id) => KindOf(id) switch
+    {
+        EntryKind.NotDirectory => $" (state entry {DirOf(id)} is not a directory (damaged); `delete --force {id}` removes it)",
+        EntryKind.Directory when !File.Exists(Path.Join(DirOf(id), StateFile)) =>
+            $" (state entry {DirOf(id)} has no state.json (an interrupted create); `delete {id}` removes it)",
+        _ => "",
+    };
+
+    /// <summary>Locks the container's directory. The lock is taken on the directory now at the path: one that
+    /// was removed (or replaced by a new create of the same id) while we waited is not the container any more.</summary>
     public ContainerLock Lock(string id)
     {
-        if (!Directory.Exists(DirOf(id))) throw new ContainerNotFound(id);
-        var l = ContainerLock.Acquire(DirOf(id), id);
-        // It may have been deleted while we waited for the lock.
-        if (!File.Exists(Path.Join(DirOf(id), StateFile)) && !Directory.Exists(DirOf(id)))
+        for (int attempt = 0; ; attempt++)
         {
+            RequireDirectory(id);
+            var l = ContainerLock.Acquire(DirOf(id), id);
+            if (l.IsAt(DirOf(id))) return l;
             l.Dispose();
-            throw new ContainerNotFound(id);
+            if (attempt == 10) throw new ContainerNotFound(id);
         }
-        return l;
+    }
+
+    /// <summary>What is at &lt;root&gt;/&lt;id&gt;, asked of the entry itself (a symlink is not followed).</summary>
+    public EntryKind KindOf(string id)
+    {
+        long fd = Sys.OpenAt(Sys.AT_FDCWD, DirOf(id), Sys.O_PATH | Sys.O_NOFOLLOW);
+        if (fd == -Errno.ENOENT || fd == -Errno.ENOTDIR) return EntryKind.Missing;
+        Sys.Check(fd, $"open {DirOf(id)}");
+        try
+        {
+            var st = Sys.StatFd((int)fd, out int errno) ?? throw new SyscallException($"statx {DirOf(id)}", errno);
+            return st.Type == Sys.S_IFDIR ? EntryKind.Directory : EntryKind.NotDirectory;
+        }
+        finally { Sys.Close((int)fd); }
+    }
+
+    /// <summary>Throws unless &lt;root&gt;/&lt;id&gt; is a directory: not found when nothing is there, damaged when
+    /// something else is.</summary>
+    private void RequireDirectory(string id)
+    {
+        switch (KindOf(id))
+        {
+            case EntryKind.Missing: throw new ContainerNotFound(id);
+            case EntryKind.NotDirectory: throw DamagedState.NotDirectory(id, DirOf(id));
+        }
     }
 
     private void EnsureRoot() => MakeRoot(Root);
@@ -64,8 +103,6 @@ internal sealed class StateStore(string root)
         // CreateDirectory gives the mode to the last directory only: --root is made on its own.
         if (!Directory.Exists(root)) Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
-
-    public bool Exists(string id) => Directory.Exists(DirOf(id));
 
     /// <summary>The root opened for a pass over every container (list): each container's files are then reached
     /// by two path components, not by the whole root path again. -1 (and absolute paths) if it cannot be opened.</summary>
@@ -86,24 +123,34 @@ internal sealed class StateStore(string root)
         long n = Sys.ReadSmallFile(rootFd >= 0 ? rootFd : Sys.AT_FDCWD,
             CString.Into(PathOf(id, StateFile, rootFd), stackalloc byte[CString.StackSize]), small);
         string file = Path.Join(DirOf(id), StateFile);
-        if (n == -Errno.ENOENT || n == -Errno.ENOTDIR) throw new ContainerNotFound(id);
+        if (n == -Errno.ENOENT || n == -Errno.ENOTDIR) throw Absent(id);
         scoped ReadOnlySpan<byte> bytes;
         if (n >= 0 && n < small.Length) bytes = small[..(int)n];
         else
         {
             // Larger (annotations) or an unusual error: the framework's read, with its exceptions.
             try { bytes = File.ReadAllBytes(file); }
-            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { throw new ContainerNotFound(id); }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { throw Absent(id); }
         }
         try
         {
-            return ContainerRecordJson.Read(bytes) ?? throw new DamagedState(id, $"{file} is damaged: null");
+            return ContainerRecordJson.Read(bytes) ?? throw new DamagedState(id, Damage.Unreadable, $"{file} is damaged: null");
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
         {
-            throw new DamagedState(id, $"{file} is damaged: {e.Message.Split('\n')[0]}");
+            throw new DamagedState(id, Damage.Unreadable, $"{file} is damaged: {e.Message.Split('\n')[0]}");
         }
     }
+
+    /// <summary>Why state.json could not be opened: no entry at all, or an entry that holds no record.</summary>
+    private RuntimeError Absent(string id) => KindOf(id) switch
+    {
+        EntryKind.Missing => new ContainerNotFound(id),
+        EntryKind.NotDirectory => DamagedState.NotDirectory(id, DirOf(id)),
+        // The first save of create never finished (it was killed before the rename): nothing else was made yet.
+        _ => new DamagedState(id, Damage.NoRecord,
+            $"container \"{id}\": state entry {DirOf(id)} has no state.json (an interrupted create; `delete {id}` removes it)"),
+    };
 
     public void Save(ContainerRecord record) =>
         WriteAtomic(Path.Join(DirOf(record.Id), StateFile), ContainerRecordJson.Write(record));
@@ -119,23 +166,71 @@ internal sealed class StateStore(string root)
         File.Move(tmp, path, true);
     }
 
+    /// <summary>Every id that holds an entry, a damaged one (a file, a directory without state.json) included.</summary>
     public IEnumerable<string> ListIds()
     {
         if (!Directory.Exists(Root)) yield break;
-        foreach (var d in Directory.EnumerateDirectories(Root))
-            if (Path.GetFileName(d) is var name && name != Security.SeccompCache.DirName) yield return name;
+        foreach (var d in Directory.EnumerateFileSystemEntries(Root))
+            if (Path.GetFileName(d) is var name && name != Security.SeccompCache.DirName && IsIdShaped(name)) yield return name;
     }
 
-    /// <summary>Removes the container's directory and everything in it.</summary>
+    /// <summary>A name <see cref="ValidateId"/> accepts: anything else in the root (a removal in progress) is not a container.</summary>
+    private static bool IsIdShaped(string name)
+    {
+        if (name is "." or ".." || name.Length == 0) return false;
+        foreach (char c in name)
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// Removes the container's entry and everything in it. The directory is first renamed to a name no id can
+    /// have, so a reader without the lock (state, list) sees the whole entry or none of it, never a directory
+    /// whose state.json has gone first. A damaged entry (a file, a symlink) is unlinked, never followed.
+    /// </summary>
     public void Remove(string id)
     {
         string dir = DirOf(id);
-        if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        switch (KindOf(id))
+        {
+            case EntryKind.Missing: return;
+            case EntryKind.NotDirectory: File.Delete(dir); return;
+        }
+        string doomed = Path.Join(Root, $"{Removing}{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try { Directory.Move(dir, doomed); }
+        catch (IOException) { doomed = dir; }
+        Directory.Delete(doomed, true);
+    }
+
+    private const string Removing = "~removing-";
+
+    /// <summary>Finishes the removals of deletes that were killed half-way (their process is gone): the next delete
+    /// of any container does it, since the entry no longer carries the id that was being deleted.</summary>
+    public void SweepAbandonedRemovals()
+    {
+        if (!Directory.Exists(Root)) return;
+        foreach (var d in Directory.EnumerateDirectories(Root, Removing + "*"))
+        {
+            string rest = Path.GetFileName(d)[Removing.Length..];
+            int dash = rest.IndexOf('-');
+            if (dash <= 0 || !int.TryParse(rest[..dash], out int pid) || Directory.Exists($"/proc/{pid}")) continue;
+            try { Directory.Delete(d, true); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
     }
 }
 
+internal enum EntryKind { Missing, Directory, NotDirectory }
+
+/// <summary>What is wrong with an entry: state.json unreadable, missing, or the entry not a directory at all.</summary>
+internal enum Damage { Unreadable, NoRecord, NotDirectory }
+
 /// <summary>state.json exists but cannot be read.</summary>
-internal sealed class DamagedState(string id, string message) : RuntimeError(message)
+internal sealed class DamagedState(string id, Damage damage, string message) : RuntimeError(message)
 {
     public string Id { get; } = id;
+    public Damage Damage { get; } = damage;
+
+    internal static DamagedState NotDirectory(string id, string entry) =>
+        new(id, Damage.NotDirectory, $"container \"{id}\": state entry {entry} is not a directory (damaged)");
 }

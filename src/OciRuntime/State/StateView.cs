@@ -11,9 +11,15 @@ internal sealed record StateView
     [JsonPropertyName("status")] public required string Status { get; init; }
     [JsonPropertyName("bundle")] public required string Bundle { get; init; }
     [JsonPropertyName("rootfs")] public string? Rootfs { get; init; }
-    [JsonPropertyName("created")] public DateTimeOffset Created { get; init; }
+    /// <summary>Null for an entry without a readable record: its time is not known, and is not made up.</summary>
+    [JsonPropertyName("created")] public DateTimeOffset? Created { get; init; }
     [JsonPropertyName("owner")] public string? Owner { get; init; }
     [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; init; }
+
+    /// <summary>An entry that holds no readable record (<see cref="DamagedState"/>): stopped, as nothing of it can
+    /// run, with no pid, bundle or time to show.</summary>
+    internal static StateView OfDamaged(string id) =>
+        new() { OciVersion = RuntimeInfo.OciVersion, Id = id, Status = LifecycleStatus.Stopped.ToSpec(), Bundle = "" };
 
     internal static StateView Of(ContainerRecord r, LifecycleStatus s) => new()
     {

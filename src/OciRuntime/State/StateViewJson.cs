@@ -35,7 +35,7 @@ internal static class StateViewJson
         w.WriteString("status"u8, v.Status);
         w.WriteString("bundle"u8, v.Bundle);
         if (v.Rootfs is { } rootfs) w.WriteString("rootfs"u8, rootfs);
-        w.WriteString("created"u8, v.Created);
+        if (v.Created is { } created) w.WriteString("created"u8, created);
         if (v.Owner is { } owner) w.WriteString("owner"u8, owner);
         ContainerRecordJson.WriteAnnotations(w, v.Annotations);
         w.WriteEndObject();
