@@ -24,9 +24,10 @@ public sealed partial class GuestSuite
     public static string Ocirun { get; } =
         Environment.GetEnvironmentVariable("OCIRUN_UNDER_TEST") is { Length: > 0 } p ? p : Path.Join(RepoRoot, "out", "ocirun");
 
-    public GuestSuite(string profile, string suite)
+    /// <param name="disabledBecause">Set to report every case of this suite as skipped with that reason, without booting.</param>
+    public GuestSuite(string profile, string suite, string? disabledBecause = null)
     {
-        Unavailable = WhyUnavailable();
+        Unavailable = disabledBecause ?? WhyUnavailable();
         if (Unavailable is not null) return;
         string results = Directory.CreateTempSubdirectory($"ocirun-test-guest-{profile}-").FullName;
         try
