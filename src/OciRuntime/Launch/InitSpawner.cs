@@ -55,7 +55,8 @@ internal static class InitSpawner
             zone.SetNamespaces(Namespaces.Requests(spec));
             var plan = req.Plan with { LastCap = lastCap, FifoFd = fifoFd, ConsoleSocketFd = consoleFd, UnshareCgroupNamespace = zone.InitUnsharesCgroup, IdMapMountFds = idmapFds };
             int planFd = Own(Sys.DupCloexecAbove(Own(WritePlan(plan, spec)), low));
-            zone.SetTimeOffsets(TimeOffsetsText(spec), low);
+            // exec joins the container's time namespace, whose offsets froze when init entered it (a write: EACCES).
+            zone.SetTimeOffsets(req.Plan.Exec ? null : TimeOffsetsText(spec), low);
             zone.SetSync(childEnd, parentEnd);
             var env = new List<string> { $"_OCIRUN_SYNC={childEnd}", $"_OCIRUN_PLAN={planFd}" };
             var keep = new List<int> { childEnd, planFd };
