@@ -82,14 +82,7 @@ internal static unsafe class ForkSafe
             if (r < 0) Fail(p, ZoneStep.Unshare, r, (long)p->UnshareFlags);
         }
 
-        if (p->TimeOffsetsLength > 0)
-        {
-            long fd = Sys.Fast(Nr.openat, Sys.AT_FDCWD, (long)p->TimensPath, Sys.O_WRONLY | Sys.O_CLOEXEC, 0);
-            if (fd < 0) Fail(p, ZoneStep.TimeOffsets, fd, 0);
-            long w = Sys.Fast(Nr.write, fd, (long)p->TimeOffsets, p->TimeOffsetsLength);
-            if (w < 0) Fail(p, ZoneStep.TimeOffsets, w, 0);
-            Sys.Fast(Nr.close, fd);
-        }
+        if (p->TimeOffsetsLength > 0) WriteTimeOffsets(p);
 
         if (p->ForkAgain != 0)
         {
@@ -112,6 +105,45 @@ internal static unsafe class ForkSafe
         Sys.Fast(Nr.rt_sigprocmask, Sys.SIG_SETMASK, (long)&mask, 0, 8);
         long e = Sys.Fast(Nr.execveat, p->ExecFd, (long)p->EmptyPath, (long)p->Argv, (long)p->Envp, Sys.AT_EMPTY_PATH);
         Fail(p, ZoneStep.Exec, e, 0);
+    }
+
+    /// <summary>Writes the offsets of the time namespace just unshared, through the verified procfs the parent
+    /// passed, as every /proc write goes (ProcHandle): "/proc/self" could be a mount or a symlink the container
+    /// placed, and a write through it would land elsewhere (CVE-2025-52881). Details 1-4 name the failed step.</summary>
+    private static void WriteTimeOffsets(ZonePlan* p)
+    {
+        // "self" read from that procfs names this process in its pid namespace: "<pid>". (timens_offsets is a
+        // per-process file: /proc/<pid>/task/<tid> has none, so not "thread-self"; the zone has one thread anyway.)
+        const int Max = 96;
+        byte* path = stackalloc byte[Max];
+        long n;
+        fixed (byte* link = "self\0"u8) n = Sys.Fast(Nr.readlinkat, p->ProcFd, (long)link, (long)path, Max);
+        if (n < 0) Fail(p, ZoneStep.TimeOffsets, n, 1);
+        fixed (byte* leaf = "/timens_offsets\0"u8)
+        {
+            const int LeafWithNul = 16;
+            if (n + LeafWithNul > Max) Fail(p, ZoneStep.TimeOffsets, -Errno.ERANGE, 1);
+            for (int i = 0; i < LeafWithNul; i++) path[n + i] = leaf[i];
+        }
+
+        ulong* how = stackalloc ulong[3];
+        how[0] = (ulong)(Sys.O_WRONLY | Sys.O_CLOEXEC);
+        how[1] = 0;
+        how[2] = Sys.RESOLVE_BENEATH | Sys.RESOLVE_NO_XDEV | Sys.RESOLVE_NO_SYMLINKS | Sys.RESOLVE_NO_MAGICLINKS;
+        long fd = Sys.Fast(Nr.openat2, p->ProcFd, (long)path, (long)how, 24);
+        if (fd < 0) Fail(p, ZoneStep.TimeOffsets, fd, 2);
+
+        byte* st = stackalloc byte[128];
+        long s = Sys.Fast(Nr.fstatfs, fd, (long)st);
+        if (s < 0) Fail(p, ZoneStep.TimeOffsets, s, 3);
+        if (*(long*)st != Sys.PROC_SUPER_MAGIC) Fail(p, ZoneStep.TimeOffsets, -Errno.EXDEV, 3);
+
+        // The kernel takes the offsets in one write.
+        long w = Sys.Fast(Nr.write, fd, (long)p->TimeOffsets, p->TimeOffsetsLength);
+        if (w < 0) Fail(p, ZoneStep.TimeOffsets, w, 4);
+        if (w != p->TimeOffsetsLength) Fail(p, ZoneStep.TimeOffsets, -Errno.EIO, 4);
+        Sys.Fast(Nr.close, fd);
+        Sys.Fast(Nr.close, p->ProcFd);
     }
 
     /// <summary>Closes every descriptor from CloseFrom up except the retained ones (sorted by the builder).</summary>

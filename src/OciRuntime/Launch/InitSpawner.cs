@@ -60,7 +60,8 @@ internal static class InitSpawner
             if (spec.Linux?.Resources?.Memory?.Limit is > 0) zone.Plan->WaitForGo = 1;
             var plan = req.Plan with { LastCap = lastCap, FifoFd = fifoFd, ConsoleSocketFd = consoleFd, UnshareCgroupNamespace = zone.InitUnsharesCgroup, IdMapMountFds = idmapFds };
             int planFd = Own(Sys.DupCloexecAbove(Own(WritePlan(plan, spec)), low));
-            zone.SetTimeOffsets(TimeOffsetsText(spec));
+            // exec joins the container's time namespace, whose offsets froze when init entered it (a write: EACCES).
+            zone.SetTimeOffsets(req.Plan.Exec ? null : TimeOffsetsText(spec), low);
             zone.SetSync(childEnd, parentEnd);
             var env = new List<string> { $"_OCIRUN_SYNC={childEnd}", $"_OCIRUN_PLAN={planFd}" };
             var keep = new List<int> { childEnd, planFd };
@@ -237,7 +238,7 @@ internal static class InitSpawner
             ZoneStep.UnshareUser => $"linux.namespaces: create user namespace: {why}",
             ZoneStep.SetResGid or ZoneStep.SetResUid => $"linux.uidMappings: become root in the user namespace: {why}",
             ZoneStep.Unshare => $"linux.namespaces: create namespaces ({NamesOfFlags((ulong)detail)}): {why}",
-            ZoneStep.TimeOffsets => $"linux.timeOffsets: write /proc/self/timens_offsets: {why}",
+            ZoneStep.TimeOffsets => $"linux.timeOffsets: {TimensStep(detail)} /proc/self/timens_offsets beneath a verified procfs: {why}",
             ZoneStep.ForkAgain => $"fork into the pid namespace: {why}",
             ZoneStep.KeepFd => $"keep descriptor {detail} for init: {why}",
             ZoneStep.Exec => $"exec ocirun init: {why}",
@@ -246,6 +247,14 @@ internal static class InitSpawner
             _ => $"container setup step {step}: {why}",
         };
     }
+
+    private static string TimensStep(int detail) => detail switch
+    {
+        1 => "readlink self for",
+        2 => "open",
+        3 => "check that it is on procfs:",
+        _ => "write",
+    };
 
     private static string NameOfFlag(ulong f) => f switch
     {

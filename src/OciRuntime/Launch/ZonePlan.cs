@@ -51,9 +51,11 @@ internal unsafe struct ZonePlan
     public byte** Argv;
     public byte** Envp;
     public byte* EmptyPath;
-    public byte* TimensPath;
     public byte* TimeOffsets;
     public int TimeOffsetsLength;
+    /// <summary>A verified procfs root (close-on-exec, retained until the zone closes it) beneath which the zone
+    /// opens its own timens_offsets, never by the path /proc/self; -1 without time offsets.</summary>
+    public int ProcFd;
 
     public ulong SavedSignalMask;
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using OciRuntime.Interop;
+using OciRuntime.Security;
 
 namespace OciRuntime.Launch;
 
@@ -21,6 +22,7 @@ internal sealed unsafe class ZonePlanBuilder : IDisposable
     public ZonePlanBuilder()
     {
         Plan = (ZonePlan*)Alloc(sizeof(ZonePlan));
+        Plan->ProcFd = -1;
     }
 
     /// <summary>
@@ -73,12 +75,19 @@ internal sealed unsafe class ZonePlanBuilder : IDisposable
         Plan->DumpableForMaps = (fresh & Sys.CLONE_NEWUSER) != 0 && Plan->WaitForGo != 0 ? 1 : 0;
     }
 
-    public void SetTimeOffsets(string? offsets)
+    /// <summary>The offsets the zone writes to its time namespace, and the verified procfs it writes them beneath
+    /// (a duplicate at or above <paramref name="fdFloor"/>, clear of stdio and the preserved descriptors).</summary>
+    public void SetTimeOffsets(string? offsets, int fdFloor = 3)
     {
         if (string.IsNullOrEmpty(offsets)) return;
         byte[] bytes = CString.Of(offsets);
         Plan->TimeOffsets = CopyBytes(bytes);
         Plan->TimeOffsetsLength = bytes.Length - 1;
+        // A procfs of the parent's pid namespace, which is the zone's: "thread-self" read from it names the zone.
+        using var proc = ProcHandle.Open();
+        int fd = proc.Duplicate(fdFloor);
+        _openedFds.Add(fd);
+        Plan->ProcFd = fd;
     }
 
     public void SetSync(int childEnd, int parentEnd)
@@ -94,7 +103,6 @@ internal sealed unsafe class ZonePlanBuilder : IDisposable
         Plan->Argv = StringArray(argv);
         Plan->Envp = StringArray(envp);
         Plan->EmptyPath = CopyBytes(CString.Of(""));
-        Plan->TimensPath = CopyBytes(CString.Of("/proc/self/timens_offsets"));
         for (int i = 0; i < keepFds.Count; i++) Plan->KeepFds[i] = keepFds[i];
         Plan->KeepCount = keepFds.Count;
     }
@@ -103,7 +111,7 @@ internal sealed unsafe class ZonePlanBuilder : IDisposable
     /// from <paramref name="closeFrom"/> up (those below are stdio and --preserve-fds). Call after the others.</summary>
     public void RetainOnly(int closeFrom)
     {
-        var keep = new SortedSet<int> { Plan->SyncFd, Plan->ExecFd };
+        var keep = new SortedSet<int> { Plan->SyncFd, Plan->ExecFd, Plan->ProcFd };
         for (int i = 0; i < Plan->JoinCount; i++) keep.Add(Plan->JoinFds[i]);
         for (int i = 0; i < Plan->KeepCount; i++) keep.Add(Plan->KeepFds[i]);
         keep.RemoveWhere(fd => fd < 0);

@@ -1,4 +1,5 @@
 using OciRuntime.Interop;
+using OciRuntime.Security;
 using OciRuntime.Launch;
 using OciSpec;
 
@@ -101,48 +102,24 @@ internal static unsafe class IdMapped
     {
         long pid = Spawn();
         Sys.Check(pid, "clone a user namespace for an idmapped mount");
-        // The /proc we see may belong to the host's pid namespace, not ours: use a detached procfs of our own.
-        int proc = OwnProc();
+        // The maps go through the verified procfs writer, like every /proc write (ProcHandle). Its first choice is a
+        // fresh procfs of our own pid namespace: the /proc we see may belong to the host's.
         try
         {
-            string dir = proc >= 0 ? $"{RootfsDir.ProcFd(proc)}/{pid}" : $"/proc/{pid}";
-            WriteMap($"{dir}/uid_map", IdMapWriter.Format(uids), "uidMappings");
-            WriteMap($"{dir}/gid_map", IdMapWriter.Format(gids), "gidMappings");
-            return (int)Sys.Check(Sys.OpenAt(Sys.AT_FDCWD, $"{dir}/ns/user", Sys.O_RDONLY), "open the mapping's user namespace");
+            using var proc = ProcHandle.Open();
+            proc.Write($"{pid}/uid_map", IdMapWriter.Format(uids), "mounts[].uidMappings");
+            proc.Write($"{pid}/gid_map", IdMapWriter.Format(gids), "mounts[].gidMappings");
+            // ns/user is a magic link, which the resolution beneath the handle refuses: open the verified ns
+            // directory, then the one link in it.
+            int ns = Sys.CheckFd(proc.OpenBeneath($"{pid}/ns", Sys.O_PATH | Sys.O_DIRECTORY), "mounts[].uidMappings: open the mapping's ns directory");
+            try { return (int)Sys.Check(Sys.OpenAt(ns, "user", Sys.O_RDONLY), "mounts[].uidMappings: open the mapping's user namespace"); }
+            finally { Sys.Close(ns); }
         }
         finally
         {
-            Sys.Close(proc);
             Sys.Kill((int)pid, (int)SIGKILL);
             Sys.Wait((int)pid, out _, 0);
         }
-    }
-
-    private static int OwnProc()
-    {
-        long fs;
-        fixed (byte* name = CString.Of("proc")) fs = Sys.Fast(Nr.fsopen, (long)name, 1 /* FSOPEN_CLOEXEC */);
-        if (fs < 0) return -1;
-        try
-        {
-            if (Sys.Fast(Nr.fsconfig, fs, 6 /* FSCONFIG_CMD_CREATE */, 0, 0, 0) < 0) return -1;
-            long mnt = Sys.Fast(Nr.fsmount, fs, 1 /* FSMOUNT_CLOEXEC */, 0);
-            return mnt < 0 ? -1 : (int)mnt;
-        }
-        finally { Sys.Close((int)fs); }
-    }
-
-    private static void WriteMap(string path, string content, string field)
-    {
-        int fd = (int)Sys.Check(Sys.OpenAt(Sys.AT_FDCWD, path, Sys.O_WRONLY), $"mounts[].{field}: open {path}");
-        try
-        {
-            // The kernel takes a map in exactly one write().
-            byte[] b = System.Text.Encoding.ASCII.GetBytes(content);
-            long r = Sys.Write(fd, b);
-            if (r < 0) throw new RuntimeError($"mounts[].{field}: write {content.TrimEnd().Replace('\n', ',')}: {SyscallException.Describe((int)-r)}");
-        }
-        finally { Sys.Close(fd); }
     }
 
     // The child is a copy of a multi-threaded process: it runs nothing but raw system calls (see ForkSafe.cs).

@@ -78,6 +78,10 @@ internal sealed class ProcHandle : IDisposable
         return new ProcHandle(fd, procPath);
     }
 
+    /// <summary>A close-on-exec duplicate of the verified root at or above <paramref name="minFd"/>, for code that
+    /// cannot hold a handle: the fork-safe zone opens its timens_offsets beneath it with raw system calls.</summary>
+    internal int Duplicate(int minFd) => Sys.DupCloexecAbove(_fd, minFd);
+
     private static long NewProcfs()
     {
         long ctx = Sys.FsOpen("proc");

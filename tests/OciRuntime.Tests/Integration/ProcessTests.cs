@@ -118,6 +118,22 @@ public sealed class ProcessTests : IDisposable
     }
 
     [Fact]
+    public void Exec_joins_the_time_namespace_with_its_offsets_and_does_not_write_them_again()
+    {
+        var b = _s.NewBundle("sleep", "1000");
+        b.Linux["namespaces"]!.AsArray().Add(new JsonObject { ["type"] = "time" });
+        b.Linux["timeOffsets"] = new JsonObject { ["boottime"] = new JsonObject { ["secs"] = 864000, ["nanosecs"] = 0 } };
+        b.Save();
+        string id = _s.NewId();
+        Assert.Equal(0, _s.Oci("create", "--bundle", b.Dir, id).ExitCode);
+        double hostUptime = double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        var r = _s.Oci("exec", id, "cut", "-d.", "-f1", "/proc/uptime");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.InRange(long.Parse(r.Stdout.Trim()) - (long)hostUptime, 864000 - 5, 864000 + 60);
+        Assert.Equal(0, _s.Oci("delete", "--force", id).ExitCode);
+    }
+
+    [Fact]
     public void Joined_namespaces_are_shared_with_another_container()
     {
         var first = _s.NewBundle("sleep", "1000");

@@ -44,4 +44,36 @@ public sealed unsafe class ZonePlanUnitTests
             Assert.Equal(0, none.Plan->DumpableForMaps);
         }
     }
+
+    [Fact]
+    public void With_time_offsets_the_plan_carries_a_retained_close_on_exec_procfs_fd_and_none_otherwise()
+    {
+        using (var timed = new ZonePlanBuilder())
+        {
+            timed.SetNamespaces([new NamespaceRequest(Sys.CLONE_NEWTIME, null)]);
+            timed.SetTimeOffsets("monotonic 5 0\n", fdFloor: 10);
+            timed.SetSync(childEnd: 40, parentEnd: 41);
+            timed.SetExec(30, ["ocirun", "init"], [], [40]);
+            timed.RetainOnly(5);
+            int fd = timed.Plan->ProcFd;
+            Assert.True(fd >= 10, $"proc fd {fd} below the floor");
+            Assert.Equal(Sys.PROC_SUPER_MAGIC, Sys.FsType(fd));
+            Assert.Equal(1L, Sys.Fast(Nr.fcntl, fd, Sys.F_GETFD) & Sys.FD_CLOEXEC);
+            var retained = new List<int>();
+            for (int i = 0; i < timed.Plan->RetainCount; i++) retained.Add(timed.Plan->Retain[i]);
+            Assert.Contains(fd, retained); // else the zone's close_range would close it before the write
+            // The zone reads "self" from it: it must name this process, in a pid namespace where it has a number.
+            Assert.Equal(Environment.ProcessId.ToString(), Sys.ReadLinkAt(fd, "self"));
+        }
+        using (var plain = new ZonePlanBuilder())
+        {
+            plain.SetNamespaces([new NamespaceRequest(Sys.CLONE_NEWNS, null)]);
+            plain.SetTimeOffsets(null);
+            plain.SetSync(childEnd: 40, parentEnd: 41);
+            plain.SetExec(30, ["ocirun", "init"], [], [40]);
+            plain.RetainOnly(5);
+            Assert.Equal(-1, plain.Plan->ProcFd);
+            Assert.Equal(0, plain.Plan->TimeOffsetsLength);
+        }
+    }
 }
