@@ -25,13 +25,20 @@ public sealed class NetDevicesTests : IDisposable
         try { _s.Dispose(); }
         finally
         {
-            // Whichever end still exists takes the other with it.
-            if (Exists(_a)) Ip($"link del {_a}");
-            if (Exists(_b)) Ip($"link del {_b}");
+            // Whichever end still exists takes the other with it. The kernel also destroys the pair, asynchronously,
+            // when the namespace holding one end goes: an end seen a moment ago may be gone by the time we delete it.
+            foreach (var dev in new[] { _a, _b })
+                if (Exists(dev)) DeleteIfPresent(dev);
         }
     }
 
     private static bool Exists(string dev) => Directory.Exists($"/sys/class/net/{dev}");
+
+    private static void DeleteIfPresent(string dev)
+    {
+        try { Ip($"link del {dev}"); }
+        catch (InvalidOperationException e) when (e.Message.Contains("Cannot find device")) { }
+    }
 
     private static string Ip(string args)
     {
