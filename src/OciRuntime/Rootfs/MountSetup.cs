@@ -95,8 +95,7 @@ internal static class MountSetup
                 }
                 mounted = -1;
             }
-            if (opts.RecursiveSet != 0 || opts.RecursiveClear != 0) MountAttr.Set(mounted, m.Destination, opts.RecursiveSet, opts.RecursiveClear);
-            if (opts.Propagation.Count > 0) FdMount.Propagate(mounted, opts.Propagation);
+            ApplyToMount(mounted, m.Destination, opts);
         }
         finally
         {
@@ -162,6 +161,13 @@ internal static class MountSetup
         return string.IsNullOrEmpty(data) ? ctx : data + "," + ctx;
     }
 
+    /// <summary>What every mount takes after it is attached, through its own fd: recursive attributes, then propagation.</summary>
+    private static void ApplyToMount(int mountFd, string destination, ParsedMountOptions opts)
+    {
+        if (opts.RecursiveSet != 0 || opts.RecursiveClear != 0) MountAttr.Set(mountFd, destination, opts.RecursiveSet, opts.RecursiveClear);
+        if (opts.Propagation.Count > 0) FdMount.Propagate(mountFd, opts.Propagation);
+    }
+
     private static void BindMount(RootfsDir root, Mount m, ParsedMountOptions opts, string bundle, int detached)
     {
         string source = m.Source ?? throw new RuntimeError("bind mount needs a source");
@@ -182,8 +188,7 @@ internal static class MountSetup
             // MS_BIND ignores the other flags: they take a remount of the bind, keeping what the kernel locked.
             ulong extra = opts.Flags & ~(Sys.MS_BIND | Sys.MS_REC | Sys.MS_REMOUNT);
             if (extra != 0 || opts.Cleared != 0) FdMount.RemountBind(mount, extra, opts.Cleared);
-            if (opts.RecursiveSet != 0 || opts.RecursiveClear != 0) MountAttr.Set(mount, m.Destination, opts.RecursiveSet, opts.RecursiveClear);
-            if (opts.Propagation.Count > 0) FdMount.Propagate(mount, opts.Propagation);
+            ApplyToMount(mount, m.Destination, opts);
         }
         finally
         {

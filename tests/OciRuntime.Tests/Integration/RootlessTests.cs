@@ -69,16 +69,22 @@ public sealed class RootlessTests : IDisposable
     private Bundle RootlessBundle(string script)
     {
         var u = TestUser.Value;
-        var b = _s.NewBundle();
-        Exec.Capture("chown", $"{u.Uid}:{u.Gid}", b.Dir);
+        return SpecWrittenByUser(_s, u.Uid, u.Gid, args => AsUser(args)).Shell(script);
+    }
+
+    /// <summary>A bundle owned by the user, whose config.json is what `ocirun spec --rootless` wrote as that user
+    /// (terminal off); the rootless attack tests start from the same.</summary>
+    internal static Bundle SpecWrittenByUser(Sandbox s, uint uid, uint gid, Func<IEnumerable<string>, RunResult> asUser)
+    {
+        var b = s.NewBundle();
+        Exec.Capture("chown", $"{uid}:{gid}", b.Dir);
         File.Delete(Path.Join(b.Dir, "config.json"));
-        var spec = AsUser(["spec", "--rootless", "--bundle", b.Dir]);
+        var spec = asUser(["spec", "--rootless", "--bundle", b.Dir]);
         Assert.True(spec.ExitCode == 0, spec.ToString());
         var written = JsonNode.Parse(File.ReadAllText(Path.Join(b.Dir, "config.json")))!.AsObject();
         b.Config.Clear();
         foreach (var (k, v) in written.ToList()) { written.Remove(k); b.Config[k] = v; }
         b.Process["terminal"] = false;
-        b.Shell(script);
         return b;
     }
 

@@ -51,15 +51,7 @@ public sealed class RootlessCgroupMountTests : IDisposable
         Exec.Capture("chown", $"{_user.Uid}:{_user.Gid}", _xdg);
         Directory.CreateDirectory(_hostCgroup);
 
-        var b = _s.NewBundle();
-        Exec.Capture("chown", $"{_user.Uid}:{_user.Gid}", b.Dir);
-        File.Delete(Path.Join(b.Dir, "config.json"));
-        var spec = AsUser(["spec", "--rootless", "--bundle", b.Dir]);
-        Assert.True(spec.ExitCode == 0, spec.ToString());
-        var written = JsonNode.Parse(File.ReadAllText(Path.Join(b.Dir, "config.json")))!.AsObject();
-        b.Config.Clear();
-        foreach (var (k, v) in written.ToList()) { written.Remove(k); b.Config[k] = v; }
-        b.Process["terminal"] = false;
+        var b = RootlessTests.SpecWrittenByUser(_s, _user.Uid, _user.Gid, AsUser);
         if (!cgroupNamespace) b.WithoutNamespace("cgroup");
         if (!b.Config["mounts"]!.AsArray().Any(m => (string?)m!["type"] == "cgroup"))
             b.AddMount(MountJson.Mount("/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", "ro"));
