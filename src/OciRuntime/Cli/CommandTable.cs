@@ -50,6 +50,8 @@ internal static class CommandTable
     };
 
     /// <summary>The first argument that is neither a global option nor the value of one.</summary>
+    // Native/sealed_exec.c finds the subcommand the same way before .NET starts (to re-exec create, run and exec
+    // from a sealed image): a global option with a value added here must be added there too.
     internal static string? CommandName(string[] args)
     {
         for (int i = 0; i < args.Length; i++)
