@@ -11,7 +11,8 @@ namespace OciRuntime.Launch;
 //   - calls only Sys.Fast (a [SuppressGCTransition] raw system call), never a libc wrapper that may take a
 //     lock or malloc, never anything that can raise an exception;
 //   - reads only the unmanaged ZonePlan prepared by the parent before the clone;
-//   - ends in execve of init or in exit_group, reporting a failure as (step, errno) on the sync socket.
+//   - ends in execve (of the user process when it runs a setup program, Setup/ProgramInterpreter.cs, else of
+//     `ocirun init`) or in exit_group, reporting a failure as (step, errno) on the sync socket.
 // Keep it short. Anything that can be done by the parent before the clone, or by init after execve, belongs there.
 internal static unsafe class ForkSafe
 {
@@ -94,6 +95,9 @@ internal static unsafe class ForkSafe
                 Sys.Fast(Nr.exit_group, 0);
             }
         }
+
+        // The setup program: the container is built here, by this process, and it ends in the user's execve.
+        if (p->Program != null) Setup.ProgramInterpreter.Run(p->Program);
 
         for (int i = 0; i < p->KeepCount; i++)
         {

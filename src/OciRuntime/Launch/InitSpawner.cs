@@ -37,6 +37,7 @@ internal static class InitSpawner
         var owned = new List<int>();
         int Own(int fd) { owned.Add(fd); return fd; }
         int childPid = -1, containerPid = -1;
+        Setup.SetupProgram? program = null;
         // CVE-2024-21626: a descriptor our caller leaked to us (a host directory, say) must not reach init, where
         // process.cwd "/proc/self/fd/N" or a process joining the container could use it. Only the preserved ones pass.
         Sys.CloseRangeCloexec((uint)low);
@@ -59,19 +60,30 @@ internal static class InitSpawner
             // after `start`) at others. The handshake costs a cgroup migration in series, only with a limit.
             if (spec.Linux?.Resources?.Memory?.Limit is > 0) zone.Plan->WaitForGo = 1;
             var plan = req.Plan with { LastCap = lastCap, FifoFd = fifoFd, ConsoleSocketFd = consoleFd, UnshareCgroupNamespace = zone.InitUnsharesCgroup, IdMapMountFds = idmapFds };
-            int planFd = Own(Sys.DupCloexecAbove(Own(WritePlan(plan, spec)), low));
             // exec joins the container's time namespace, whose offsets froze when init entered it (a write: EACCES).
             zone.SetTimeOffsets(req.Plan.Exec ? null : TimeOffsetsText(spec), low);
             zone.SetSync(childEnd, parentEnd);
-            var env = new List<string> { $"_OCIRUN_SYNC={childEnd}", $"_OCIRUN_PLAN={planFd}" };
-            var keep = new List<int> { childEnd, planFd };
-            if (fifoFd >= 0) keep.Add(fifoFd);
-            if (consoleFd >= 0) keep.Add(consoleFd);
-            if (idmapFds is not null) keep.AddRange(idmapFds.Where(fd => fd >= 0));
-            // Joining a running container (exec, or namespaces shared with one): init stays non-dumpable from its
-            // first instruction until it execs the user process, as runc init does (Native/sealed_exec.c reads this).
-            if (req.Plan.Exec || zone.Plan->JoinCount > 0) env.Add("_OCIRUN_NONDUMPABLE=1");
-            zone.SetExec(execFd, ["ocirun", "init"], env, keep);
+            // The setup program, run by the zone itself; `ocirun init` only where the compiler cannot express the spec.
+            program = Setup.SetupCompiler.TryCompile(plan, spec, out string? fallback);
+            if (program is not null)
+            {
+                zone.SetProgram(program);
+                if (req.Timer.Enabled) System.Console.Error.Write($"ocirun: setup program, {program.Count} operations:\n{program.Print()}");
+            }
+            else
+            {
+                if (req.Timer.Enabled) System.Console.Error.WriteLine($"ocirun: no setup program ({fallback}): starting ocirun init");
+                int planFd = Own(Sys.DupCloexecAbove(Own(WritePlan(plan, spec)), low));
+                var env = new List<string> { $"_OCIRUN_SYNC={childEnd}", $"_OCIRUN_PLAN={planFd}" };
+                var keep = new List<int> { childEnd, planFd };
+                if (fifoFd >= 0) keep.Add(fifoFd);
+                if (consoleFd >= 0) keep.Add(consoleFd);
+                if (idmapFds is not null) keep.AddRange(idmapFds.Where(fd => fd >= 0));
+                // Joining a running container (exec, or namespaces shared with one): init stays non-dumpable from its
+                // first instruction until it execs the user process, as runc init does (Native/sealed_exec.c reads this).
+                if (req.Plan.Exec || zone.Plan->JoinCount > 0) env.Add("_OCIRUN_NONDUMPABLE=1");
+                zone.SetExec(execFd, ["ocirun", "init"], env, keep);
+            }
             zone.RetainOnly(low);
             req.Timer.Mark("plan");
 
@@ -102,12 +114,15 @@ internal static class InitSpawner
                 var msg = sync.Receive();
                 if (msg.IsEmpty)
                     throw new RuntimeError("container init exited during setup" + ExitDescription(childPid, containerPid));
-                if (msg[0] <= 4 && msg.Length == 16)
+                if (SyncProtocol.IsZoneMessage(msg))
                 {
-                    var kind = (ZoneMessage)BinaryPrimitives.ReadInt32LittleEndian(msg);
-                    int a = BinaryPrimitives.ReadInt32LittleEndian(msg[4..]);
-                    int b = BinaryPrimitives.ReadInt32LittleEndian(msg[8..]);
-                    int c = BinaryPrimitives.ReadInt32LittleEndian(msg[12..]);
+                    var (kind, a, b, c) = SyncProtocol.Read(msg);
+                    if (program is not null && kind is >= ZoneMessage.Hooks and <= ZoneMessage.Ready)
+                    {
+                        if (AnswerProgram(req, callbacks, sync, program, kind, msg, containerPid) is { } done && (!awaitExec || AwaitExec(sync, program)))
+                            return done;
+                        continue;
+                    }
                     switch (kind)
                     {
                         case ZoneMessage.Hello:
@@ -125,6 +140,8 @@ internal static class InitSpawner
                             break;
                         case ZoneMessage.Failed:
                             throw new RuntimeError(ZoneFailure((ZoneStep)a, b, c));
+                        case ZoneMessage.OpFailed when program is not null:
+                            throw new RuntimeError(program.Describe(a, b, c));
                     }
                     continue;
                 }
@@ -197,6 +214,75 @@ internal static class InitSpawner
             }
             throw;
         }
+        finally
+        {
+            program?.Dispose();
+        }
+    }
+
+    /// <summary>Answers a request of the setup program; returns the container's pid once it reports Ready.</summary>
+    private static int? AnswerProgram(Request req, ISpawnCallbacks callbacks, SyncChannel sync, Setup.SetupProgram program,
+        ZoneMessage kind, ReadOnlySpan<byte> msg, int containerPid)
+    {
+        try
+        {
+            switch (kind)
+            {
+                case ZoneMessage.CgroupJoined:
+                    // OnChild has run (before the loop, or at Hello): the process is in its cgroup.
+                    SyncProtocol.Send(sync.Fd, ZoneMessage.Done);
+                    return null;
+                case ZoneMessage.Hooks:
+                    SyncProtocol.Send(sync.Fd, ZoneMessage.Done, Encoding.UTF8.GetBytes(callbacks.OnParentHooks(containerPid)));
+                    return null;
+                case ZoneMessage.Limits:
+                    callbacks.OnLimits(containerPid);
+                    SyncProtocol.Send(sync.Fd, ZoneMessage.Done);
+                    return null;
+                case ZoneMessage.SeccompFd:
+                    if (sync.ReceivedFds.Count != 1)
+                        throw new RuntimeError($"linux.seccomp: the container's process sent {sync.ReceivedFds.Count} descriptors for the notify fd, expected 1");
+                    int notifyFd = sync.ReceivedFds[0];
+                    sync.ReceivedFds.Clear();
+                    try { Security.SeccompListener.ForwardFd(notifyFd, req.Spec, req.Plan.Id, req.Plan.Bundle, containerPid, req.Plan.Exec); }
+                    finally { Sys.Close(notifyFd); }
+                    SyncProtocol.Send(sync.Fd, ZoneMessage.Done);
+                    return null;
+                case ZoneMessage.Ready:
+                    AddProgramPhases(req.Timer, program, msg[SyncProtocol.HeaderSize..]);
+                    req.Timer.Mark("setup");
+                    return containerPid;
+            }
+            return null;
+        }
+        catch (Exception) when (kind != ZoneMessage.Ready)
+        {
+            try { SyncProtocol.Send(sync.Fd, ZoneMessage.ParentFailed); } catch (SyscallException) { }
+            throw;
+        }
+    }
+
+    /// <summary>exec: the socket closes at execve (close-on-exec); a Failed message before that is the cause.</summary>
+    private static bool AwaitExec(SyncChannel sync, Setup.SetupProgram program)
+    {
+        var after = sync.Receive();
+        if (!after.IsEmpty && SyncProtocol.IsZoneMessage(after) && SyncProtocol.Read(after) is { Kind: ZoneMessage.OpFailed } f)
+            throw new RuntimeError(program.Describe(f.A, f.B, f.C));
+        return true;
+    }
+
+    /// <summary>The zone's marks as phases: each the time since the mark before it.</summary>
+    private static void AddProgramPhases(PhaseTimer timer, Setup.SetupProgram program, ReadOnlySpan<byte> marks)
+    {
+        int n = Math.Min(marks.Length / 8, program.Marks.Count);
+        long first = n > 0 ? BinaryPrimitives.ReadInt64LittleEndian(marks) : 0, last = first;
+        for (int i = 1; i < n; i++)
+        {
+            long t = BinaryPrimitives.ReadInt64LittleEndian(marks[(i * 8)..]);
+            timer.Add("zone." + program.Marks[i], (t - last) / 1e6);
+            last = t;
+        }
+        if (n > 1) timer.Add("zone.total", (last - first) / 1e6);
     }
 
     private static void OnHello(Spec spec, int childPid)

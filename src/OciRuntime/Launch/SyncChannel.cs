@@ -16,12 +16,16 @@ internal sealed class SyncChannel(int fd) : IDisposable
     private readonly byte[] _buffer = new byte[64 * 1024];
     public int Fd { get; private set; } = fd;
 
+    /// <summary>Descriptors that came with the last message (SCM_RIGHTS); the receiver takes them out.</summary>
+    public List<int> ReceivedFds { get; } = [];
+
     /// <summary>Reads one message; an empty span means the other side closed.</summary>
     public ReadOnlySpan<byte> Receive()
     {
-        long n = Sys.Read(Fd, _buffer);
-        if (n < 0) throw new SyscallException("read sync socket", (int)-n);
-        return _buffer.AsSpan(0, (int)n);
+        foreach (int fd in ReceivedFds) Sys.Close(fd);
+        ReceivedFds.Clear();
+        int n = Sys.RecvWithFds(Fd, _buffer, ReceivedFds);
+        return _buffer.AsSpan(0, n);
     }
 
     public void Send(byte kind, string text = "")

@@ -9,7 +9,7 @@ namespace OciRuntime.Launch;
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct ZonePlan
 {
-    public const int MaxFds = 16;
+    public const int MaxFds = 16, MaxRetain = 256;
 
     /// <summary>Namespaces created by clone itself (the common, fastest case: one fork).</summary>
     public ulong CloneFlags;
@@ -40,7 +40,7 @@ internal unsafe struct ZonePlan
     /// <summary>Every descriptor the zone holds on to until execve (sync, joins, the binary, the kept ones), in
     /// ascending order; with <see cref="CloseFrom"/> it tells the zone what to close before it joins anything.</summary>
     public int RetainCount;
-    public fixed int Retain[2 * MaxFds + 4];
+    public fixed int Retain[MaxRetain];
     /// <summary>The first descriptor that may be closed: 0-2 and the preserved ones (--preserve-fds) lie below.</summary>
     public int CloseFrom;
     /// <summary>The parent writes uid/gid maps at the handshake: /proc/[pid]/uid_map of a non-dumpable process is
@@ -59,6 +59,9 @@ internal unsafe struct ZonePlan
 
     public ulong SavedSignalMask;
 
+    /// <summary>The setup program the zone runs in place of exec'ing `ocirun init` (null: the init fallback).</summary>
+    public Setup.ZoneState* Program;
+
     /// <summary>Scratch space for messages to the parent: kind, a, b, c.</summary>
     public fixed int Message[4];
 }
@@ -72,8 +75,16 @@ internal enum ZoneMessage
     Go = 2,
     /// <summary>The pid (in the parent's pid namespace) of the process that becomes the container.</summary>
     ChildPid = 3,
-    /// <summary>A step failed: a = step, b = errno, c = detail (namespace flag).</summary>
+    /// <summary>A step failed: a = step (or the program's operation index), b = errno, c = detail.</summary>
     Failed = 4,
+    /// <summary>Program requests (a = operation index); the parent answers Done or ParentFailed. SyncProtocol.cs.</summary>
+    Hooks = 5, Limits = 6, CgroupJoined = 7, SeccompFd = 8,
+    /// <summary>The program's setup is done: a = number of marks, payload = the marks (ns, CLOCK_MONOTONIC).</summary>
+    Ready = 9,
+    /// <summary>Parent to zone: the request is done (payload: its answer); or the parent failed and reports it.</summary>
+    Done = 10, ParentFailed = 11,
+    /// <summary>An operation of the program failed: a = its index, b = errno, c = the routine's detail.</summary>
+    OpFailed = 12,
 }
 
 /// <summary>Which step of the zone failed; the parent turns it into words.</summary>

@@ -114,11 +114,22 @@ internal sealed unsafe class ZonePlanBuilder : IDisposable
         var keep = new SortedSet<int> { Plan->SyncFd, Plan->ExecFd, Plan->ProcFd };
         for (int i = 0; i < Plan->JoinCount; i++) keep.Add(Plan->JoinFds[i]);
         for (int i = 0; i < Plan->KeepCount; i++) keep.Add(Plan->KeepFds[i]);
+        if (Plan->Program != null) foreach (int fd in _programFds) keep.Add(fd);
         keep.RemoveWhere(fd => fd < 0);
+        if (keep.Count > ZonePlan.MaxRetain) throw new InvalidOperationException("too many descriptors for the zone");
         int n = 0;
         foreach (int fd in keep) Plan->Retain[n++] = fd;
         Plan->RetainCount = n;
         Plan->CloseFrom = closeFrom;
+    }
+
+    private readonly List<int> _programFds = [];
+
+    /// <summary>Runs <paramref name="program"/> in the zone instead of exec'ing init; its input descriptors stay open.</summary>
+    public void SetProgram(Setup.SetupProgram program)
+    {
+        Plan->Program = program.Seal(Plan->SyncFd);
+        _programFds.AddRange(program.InputFds);
     }
 
     private byte** StringArray(IReadOnlyList<string> items)

@@ -22,16 +22,22 @@ internal static class SeccompListener
         {
             if (n == 0 || fds.Count != 1)
                 throw new RuntimeError($"linux.seccomp: container init sent {fds.Count} descriptors for the notify fd, expected 1");
-            var s = spec.Linux?.Seccomp;
-            string path = s?.ListenerPath is { Length: > 0 } p ? p
-                : throw new RuntimeError("linux.seccomp.listenerPath: required when a rule uses SCMP_ACT_NOTIFY");
-            var state = StateOf(spec, id, bundle, processPid, exec);
-            Send(path, OciJson.Serialize(state), fds[0]);
+            ForwardFd(fds[0], spec, id, bundle, processPid, exec);
         }
         finally
         {
             foreach (int fd in fds) Sys.Close(fd);
         }
+    }
+
+    /// <summary>Passes the notify fd the container's process sent to linux.seccomp.listenerPath.</summary>
+    internal static void ForwardFd(int notifyFd, Spec spec, string id, string bundle, int processPid, bool exec)
+    {
+        var s = spec.Linux?.Seccomp;
+        string path = s?.ListenerPath is { Length: > 0 } p ? p
+            : throw new RuntimeError("linux.seccomp.listenerPath: required when a rule uses SCMP_ACT_NOTIFY");
+        var state = StateOf(spec, id, bundle, processPid, exec);
+        Send(path, OciJson.Serialize(state), notifyFd);
     }
 
     internal static ContainerProcessState StateOf(Spec spec, string id, string bundle, int processPid, bool exec) => new()

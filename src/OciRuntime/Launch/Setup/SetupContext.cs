@@ -1,0 +1,34 @@
+using OciSpec;
+
+namespace OciRuntime.Launch.Setup;
+
+/// <summary>
+/// What every compiler reads and the slots they share. The orchestrator (<see cref="SetupCompiler"/>) makes it;
+/// each family compiler appends its operations to <see cref="P"/> in the order the orchestrator calls it.
+/// </summary>
+internal sealed class SetupContext(InitPlan plan, Spec spec, SetupProgram program)
+{
+    public InitPlan Plan { get; } = plan;
+    public Spec Spec { get; } = spec;
+    public SetupProgram P { get; } = program;
+    public Linux Linux { get; } = spec.Linux ?? new Linux();
+    public OciSpec.Process Process { get; } = spec.Process ?? throw new RuntimeError("process: missing");
+    public bool MountNs { get; } = Namespaces.Has(spec, NamespaceKind.Mount);
+    public bool UserNs { get; } = Namespaces.Has(spec, NamespaceKind.User);
+
+    /// <summary>The verified procfs every /proc write goes beneath (CoreRoutines.OpenProc); closed by the process
+    /// compiler after the last write, before anything of the user's runs.</summary>
+    public int ProcSlot { get; set; } = -1;
+    /// <summary>The rootfs as an O_PATH directory fd, once the mount compiler has opened it (mount namespace).</summary>
+    public int RootSlot { get; set; } = -1;
+    /// <summary>Without a mount namespace: the host's /proc, held from before the chroot, for the exec FIFO.</summary>
+    public int HostProcSlot { get; set; } = -1;
+    /// <summary>The parent's state documents for hooks run in the container ("creating\ncreated"), filled by the
+    /// Hooks request; its length lands in <see cref="StateLenSlot"/>.</summary>
+    public unsafe byte* StateBuffer { get; set; }
+    public int StateBufferSize { get; set; }
+    public int StateLenSlot { get; set; } = -1;
+}
+
+/// <summary>The compiler cannot express this spec yet: create falls back to `ocirun init` (named in --debug).</summary>
+internal sealed class NotCompiled(string what) : Exception(what);
