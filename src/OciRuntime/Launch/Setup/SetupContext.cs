@@ -28,6 +28,11 @@ internal sealed class SetupContext(InitPlan plan, Spec spec, SetupProgram progra
     public unsafe byte* StateBuffer { get; set; }
     public int StateBufferSize { get; set; }
     public int StateLenSlot { get; set; } = -1;
+
+    // Start family: the memfd the hooks run in the container write their output to (the parent's, so that it
+    // can word a failure), made with the first such hook.
+    public int HookOutputSlot { get; set; } = -1;
+    public int HookOutputFd { get; set; } = -1;
 }
 
 /// <summary>The compiler cannot express this spec yet: create falls back to `ocirun init` (named in --debug).</summary>
