@@ -31,7 +31,8 @@ internal static class Scheduling
             SetAffinity(pid, process.ExecCPUAffinity.Initial, "process.execCPUAffinity.initial");
     }
 
-    internal static unsafe void SetScheduler(Scheduler s)
+    /// <summary>The policy and flag values of process.scheduler (shared with the setup program's compiler).</summary>
+    internal static (int Policy, ulong Flags) PolicyOf(Scheduler s)
     {
         if (!SchedulingNames.Policies.TryGetValue(s.Policy ?? "", out int policy))
             throw new RuntimeError($"process.scheduler.policy: unknown scheduling policy \"{s.Policy}\"");
@@ -42,6 +43,12 @@ internal static class Scheduling
                 throw new RuntimeError($"process.scheduler.flags: unknown scheduler flag \"{f}\"");
             flags |= bit;
         }
+        return (policy, flags);
+    }
+
+    internal static unsafe void SetScheduler(Scheduler s)
+    {
+        var (policy, flags) = PolicyOf(s);
         // struct sched_attr (SCHED_ATTR_SIZE_VER0 = 48 bytes; the util clamps of VER1 stay zero).
         byte* attr = stackalloc byte[56];
         new Span<byte>(attr, 56).Clear();
@@ -61,17 +68,24 @@ internal static class Scheduling
         }
     }
 
-    internal static void SetIoPriority(LinuxIOPriority io)
+    /// <summary>ioprio_set's value for process.ioPriority.</summary>
+    internal static long IoPriorityOf(LinuxIOPriority io)
     {
         if (!SchedulingNames.IOPriorityClasses.TryGetValue(io.Class ?? "", out int cls))
             throw new RuntimeError($"process.ioPriority.class: unknown I/O priority class \"{io.Class}\"");
-        long value = ((long)cls << IOPRIO_CLASS_SHIFT) | (uint)io.Priority;
+        return ((long)cls << IOPRIO_CLASS_SHIFT) | (uint)io.Priority;
+    }
+
+    internal static void SetIoPriority(LinuxIOPriority io)
+    {
+        long value = IoPriorityOf(io);
         long r = Sys.Fast(Nr.ioprio_set, IOPRIO_WHO_PROCESS, 0, value);
         if (r < 0)
             throw new RuntimeError($"process.ioPriority: ioprio_set {io.Class} {io.Priority}: {SyscallException.Describe((int)-r)}");
     }
 
-    internal static unsafe void SetMemoryPolicy(LinuxMemoryPolicy mp)
+    /// <summary>set_mempolicy's mode (with its flags) and node mask for linux.memoryPolicy.</summary>
+    internal static (int Mode, ulong[] Mask) MemoryPolicyOf(LinuxMemoryPolicy mp)
     {
         if (!SchedulingNames.MemoryPolicyModes.TryGetValue(mp.Mode ?? "", out int mode))
             throw new RuntimeError($"linux.memoryPolicy.mode: unknown memory policy mode \"{mp.Mode}\"");
@@ -81,7 +95,12 @@ internal static class Scheduling
                 throw new RuntimeError($"linux.memoryPolicy.flags: unknown memory policy flag \"{f}\"");
             mode |= bit;
         }
-        ulong[] mask = string.IsNullOrEmpty(mp.Nodes) ? [] : ParseList(mp.Nodes, "linux.memoryPolicy.nodes");
+        return (mode, string.IsNullOrEmpty(mp.Nodes) ? [] : ParseList(mp.Nodes, "linux.memoryPolicy.nodes"));
+    }
+
+    internal static unsafe void SetMemoryPolicy(LinuxMemoryPolicy mp)
+    {
+        var (mode, mask) = MemoryPolicyOf(mp);
         fixed (ulong* p = mask)
         {
             // maxnode counts bits plus one (the kernel decrements it first); a null mask for "no nodes".

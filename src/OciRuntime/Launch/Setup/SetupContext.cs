@@ -28,6 +28,23 @@ internal sealed class SetupContext(InitPlan plan, Spec spec, SetupProgram progra
     public unsafe byte* StateBuffer { get; set; }
     public int StateBufferSize { get; set; }
     public int StateLenSlot { get; set; } = -1;
+
+    // Process family (ProcessCompiler): `exec --user NAME` ids looked up in the container, and the user process
+    // that Finish resolved and Exec runs.
+    /// <summary>Slots of the looked-up uid, gid and count of supplementary groups (in <see cref="GroupBuffer"/>);
+    /// -1 when the ids are the config's numbers.</summary>
+    public int UidSlot { get; set; } = -1;
+    public int GidSlot { get; set; } = -1;
+    public int GroupCountSlot { get; set; } = -1;
+    public unsafe uint* GroupBuffer { get; set; }
+    /// <summary>The path PATH lookup found, argv and envp (HOME filled in by the zone when the config has none).</summary>
+    public unsafe byte* ExecPath { get; set; }
+    public unsafe byte** ExecArgv { get; set; }
+    public unsafe byte** ExecEnvp { get; set; }
+    /// <summary>What the lookup returned: 0 args[0] itself, k+1 the k-th PATH entry; <see cref="ExecPathOf"/> turns
+    /// it back into the path for the parent's words.</summary>
+    public int ExecFoundSlot { get; set; } = -1;
+    public Func<int, string>? ExecPathOf { get; set; }
 }
 
 /// <summary>The compiler cannot express this spec yet: create falls back to `ocirun init` (named in --debug).</summary>
