@@ -14,7 +14,7 @@ namespace OciRuntime.Launch.Setup;
 /// </summary>
 internal static class PathCompiler
 {
-    private const uint DirMode = 0x1ed, PlaceholderMode = 0x1a4, DefaultDeviceMode = 0x1b6;
+    private const uint DirMode = 0x1ed, DefaultDeviceMode = 0x1b6;
     private const long MoveEmpty = Sys.MOVE_MOUNT_F_EMPTY_PATH | Sys.MOVE_MOUNT_T_EMPTY_PATH;
 
     /// <summary>A device to make, from the defaults or linux.devices[i] (<paramref name="Field"/> names it).</summary>
@@ -26,7 +26,7 @@ internal static class PathCompiler
         if (c.RootSlot < 0) throw new NotCompiled("path: Dev without the root fd of the mount family");
         var p = c.P;
         int dev = p.Slot("dev");
-        p.Routine(PathRoutines.MkdirAll, "", "create /dev in rootfs", Arg.Slot(c.RootSlot), p.StrArg("dev"), DirMode).Into(dev);
+        Resolve(c, "", "/dev", asFile: false).Into(dev);
 
         // Modes are the config's exactly: the umask is 0 while the nodes and their directories are made.
         int umask = p.Slot("umask");
@@ -35,14 +35,18 @@ internal static class PathCompiler
         foreach (var node in Nodes(c.Linux.Devices))
         {
             string dir = System.IO.Path.GetDirectoryName(node.Path) ?? "/dev", name = System.IO.Path.GetFileName(node.Path);
+            if (c.UserNs)
+            {
+                BindFromHost(c, node);
+                continue;
+            }
             int parent = dev;
             if (Normalize(dir) != "/dev")
             {
                 parent = p.Slot("device-dir");
-                p.Routine(PathRoutines.MkdirAll, node.Field, $"create {dir} in rootfs", Arg.Slot(c.RootSlot), p.StrArg(Rel(dir)), DirMode).Into(parent);
+                Resolve(c, node.Field, dir, asFile: false).Into(parent);
             }
-            if (c.UserNs) BindFromHost(c, node, parent, name);
-            else MakeNode(c, node, parent, name, replaced);
+            MakeNode(c, node, parent, name, replaced);
             if (parent != dev) p.Syscall(node.Field, "close", Nr.close, Arg.Slot(parent));
         }
         p.Syscall("", "umask", Nr.umask, Arg.Slot(umask));
@@ -52,7 +56,7 @@ internal static class PathCompiler
         // /dev/ptmx points into the container's devpts instance (mounted with newinstance,ptmxmode), unless the
         // image or a mount already put something there.
         int ptmx = p.Slot("ptmx-exists");
-        p.Routine(PathRoutines.Exists, "", "look up /dev/ptmx", Arg.Slot(c.RootSlot), p.StrArg("dev/ptmx")).Into(ptmx);
+        p.Routine(MountRoutines.Exists, "", "look up /dev/ptmx", Arg.Slot(c.RootSlot), p.StrArg("dev/ptmx")).Into(ptmx);
         Symlink(c, dev, "pts/ptmx", "ptmx").Unless(ptmx);
         p.Syscall("", "close /dev", Nr.close, Arg.Slot(dev));
     }
@@ -92,20 +96,26 @@ internal static class PathCompiler
         p.Syscall(n.Field, $"chown {n.Path}", Nr.fchownat, Arg.Slot(parent), nameArg, n.Uid, n.Gid, Sys.AT_SYMLINK_NOFOLLOW);
     }
 
-    /// <summary>Inside a user namespace mknod is not allowed: an empty file, then the host's node bound onto it by
-    /// fd (the host path is still the zone's view before pivot_root).</summary>
-    private static void BindFromHost(SetupContext c, DeviceNode n, int parent, string name)
+    /// <summary>Inside a user namespace mknod is not allowed: an empty file (made with its directories, resolved
+    /// inside the root), then the host's node bound onto that fd (the host path is still the zone's view before
+    /// pivot_root).</summary>
+    private static void BindFromHost(SetupContext c, DeviceNode n)
     {
         var p = c.P;
-        p.Syscall(n.Field, $"create {n.Path}", Nr.mknodat, Arg.Slot(parent), p.StrArg(name), Sys.S_IFREG | PlaceholderMode, 0).Tolerate(Errno.EEXIST);
         int target = p.Slot("device"), tree = p.Slot("host-device");
-        p.Routine(PathRoutines.OpenAt2, n.Field, $"open {n.Path}", Arg.Slot(c.RootSlot), p.StrArg(Rel(n.Path)), Sys.O_PATH, (long)PathRoutines.InRoot).Into(target);
+        Resolve(c, n.Field, n.Path, asFile: true).Into(target);
         string bind = $"bind {n.Path} from the host";
         p.Syscall(n.Field, bind, Nr.open_tree, Sys.AT_FDCWD, p.StrArg(n.Path), Sys.OPEN_TREE_CLONE | Sys.O_CLOEXEC).Into(tree);
         p.Syscall(n.Field, bind, Nr.move_mount, Arg.Slot(tree), p.StrArg(""), Arg.Slot(target), p.StrArg(""), MoveEmpty);
         p.Syscall(n.Field, "close", Nr.close, Arg.Slot(tree));
         p.Syscall(n.Field, "close", Nr.close, Arg.Slot(target));
     }
+
+    /// <summary>RootfsDir.MkdirAll as the mount family's routine: the path (a directory, or an empty file when
+    /// <paramref name="asFile"/>) made where missing, resolved inside the root; an O_PATH fd of it.</summary>
+    private static OpRef Resolve(SetupContext c, string field, string path, bool asFile) =>
+        c.P.Routine(MountRoutines.Resolve, field, $"create {path} in rootfs", Arg.Slot(c.RootSlot), c.P.StrArg(Rel(path)), asFile ? 1 : 0, DirMode)
+            .Words(MountRoutines.ResolveWords);
 
     /// <summary>A link the image already has is kept (as DevSetup's symlink, which ignored its failure).</summary>
     private static OpRef Symlink(SetupContext c, int dev, string target, string name) =>

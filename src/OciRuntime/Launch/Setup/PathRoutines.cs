@@ -3,29 +3,22 @@ using OciRuntime.Interop;
 namespace OciRuntime.Launch.Setup;
 
 /// <summary>
-/// Zone routines for /dev, maskedPaths and readonlyPaths: the parts that depend on what the container's tree holds
-/// (is the destination there, is it a directory, what is /dev/null). Everything is reached by descriptor from a root
-/// fd, resolved with openat2 inside that root, and the mount lands on the descriptor that was resolved.
+/// Zone routines for maskedPaths and readonlyPaths: the parts that depend on what the container's tree holds (is
+/// the destination there, is it a directory, what is /dev/null). Everything is reached by descriptor from the
+/// root fd, resolved with openat2 inside that root, and the mount lands on the descriptor that was resolved. /dev
+/// needs no routine of its own: its directories are the mount family's Resolve.
 /// Allocation-free (ForkSafe.cs rules): raw system calls, stack and scratch buffers, no managed objects.
 /// </summary>
 internal static unsafe class PathRoutines
 {
-    /// <summary>a0: root fd, a1: path relative to it, a2: mode. Makes every missing directory of the path (a
-    /// dangling symlink on the way: what it points to, inside the root, as RootfsDir.MkdirAll does); result: an
-    /// O_PATH fd of the directory. Detail: 1 open, 2 mkdir, 3 a symlink loop or a path too long.</summary>
-    public const int MkdirAll = OpKind.PathFirst + 0;
-    /// <summary>a0: dir fd, a1: path, a2: open flags, a3: resolve flags. openat2 retried on EAGAIN; fd or -errno.</summary>
-    public const int OpenAt2 = OpKind.PathFirst + 1;
-    /// <summary>a0: root fd, a1: path. 1 if the path opens inside the root (symlinks followed within it), else 0.</summary>
-    public const int Exists = OpKind.PathFirst + 2;
     /// <summary>a0: root fd, a1: path. A read-only recursive clone of the destination moved back onto it; 0 when
     /// the destination does not exist. Detail: <see cref="ReadOnlyStep"/>.</summary>
-    public const int ReadOnly = OpKind.PathFirst + 3;
+    public const int ReadOnly = OpKind.PathFirst + 0;
     /// <summary>a0: root fd, a1: path, a2: the number of the slot that caches /dev/null's fd (-1 until the first
     /// file mask opens it). A directory gets an empty read-only tmpfs, anything else a bind of /dev/null, proven
     /// char 1:3 and reached without symlinks; 0 when the destination does not exist. Detail: <see cref="MaskStep"/>
     /// in the low 4 bits; for a wrong /dev/null also its type (bits 4-7: S_IFMT >> 12), major (8-19), minor (20-31).</summary>
-    public const int Mask = OpKind.PathFirst + 4;
+    public const int Mask = OpKind.PathFirst + 1;
 
     /// <summary>Sub-steps of <see cref="ReadOnly"/>, reported as the detail.</summary>
     internal enum ReadOnlyStep { Open = 1, Clone, SetAttr, Move }
@@ -33,104 +26,14 @@ internal static unsafe class PathRoutines
     /// <summary>Sub-steps of <see cref="Mask"/>, reported in the detail's low 4 bits.</summary>
     internal enum MaskStep { Open = 1, Stat, Tmpfs, NullOpen, NullStat, NullWrong, Bind }
 
-    internal const ulong InRoot = Sys.RESOLVE_IN_ROOT | Sys.RESOLVE_NO_MAGICLINKS;
-    private const ulong InRootNoSymlinks = InRoot | Sys.RESOLVE_NO_SYMLINKS;
-    private const int PathMax = 4096, MaxLinks = 40;
+    private const ulong InRoot = ZoneLib.InRoot, InRootNoSymlinks = ZoneLib.InRoot | Sys.RESOLVE_NO_SYMLINKS;
 
     internal static long Run(ZoneState* z, SetupOp* op, long* a) => op->Kind switch
     {
-        MkdirAll => MakeDirectories(z, a[0], (byte*)a[1], a[2]),
-        OpenAt2 => ZoneLib.Openat2(a[0], (byte*)a[1], a[2], (ulong)a[3]),
-        Exists => PathExists(a[0], (byte*)a[1]),
         ReadOnly => MakeReadOnly(z, a[0], (byte*)a[1]),
         Mask => MaskPath(z, a[0], (byte*)a[1], (int)a[2]),
         _ => -Errno.ENOSYS,
     };
-
-    private static long PathExists(long root, byte* path)
-    {
-        long fd = ZoneLib.Openat2(root, path, Sys.O_PATH, InRoot);
-        if (fd < 0) return 0;
-        Sys.Fast(Nr.close, fd);
-        return 1;
-    }
-
-    /// <summary>RootfsDir.MkdirAll for directories, without allocation: each prefix is resolved from the root (a
-    /// symlink, even one swapped in meanwhile, is followed only inside it), a missing component is made with mkdirat
-    /// relative to its parent's fd, and a dangling symlink restarts the walk at what it points to.</summary>
-    private static long MakeDirectories(ZoneState* z, long root, byte* path, long mode)
-    {
-        byte* cur = z->Scratch, next = z->Scratch + PathMax, link = z->Scratch + 2 * PathMax;
-        if (ZoneLib.Append(cur, 0, PathMax, path) < 0) { z->Detail = 3; return -Errno.ENAMETOOLONG; }
-        byte* dot = stackalloc byte[2] { (byte)'.', 0 };
-        for (int links = 0; ; links++)
-        {
-            if (links > MaxLinks) { z->Detail = 3; return -Errno.ELOOP; }
-            long fd = ZoneLib.Openat2(root, cur[0] == 0 ? dot : cur, Sys.O_PATH, InRoot);
-            if (fd >= 0) return fd;
-            if (fd != -Errno.ENOENT) { z->Detail = 1; return fd; }
-
-            long parent = ZoneLib.Openat2(root, dot, Sys.O_PATH, InRoot);
-            if (parent < 0) { z->Detail = 1; return parent; }
-            int n = ZoneLib.Strlen(cur), i = 0;
-            bool restart = false;
-            while (i < n)
-            {
-                while (i < n && cur[i] == '/') i++;
-                if (i >= n) break;
-                int start = i;
-                while (i < n && cur[i] != '/') i++;
-                byte save = cur[i];
-                cur[i] = 0; // cur is now the prefix, cur + start its last component
-                long nx = ZoneLib.Openat2(root, cur, Sys.O_PATH, InRoot);
-                if (nx == -Errno.ENOENT)
-                {
-                    long r = Sys.Fast(Nr.mkdirat, parent, (long)(cur + start), mode);
-                    if (r < 0 && r != -Errno.EEXIST)
-                    {
-                        Sys.Fast(Nr.close, parent);
-                        z->Detail = 2;
-                        return r;
-                    }
-                    nx = ZoneLib.Openat2(root, cur, Sys.O_PATH, InRoot);
-                    if (nx == -Errno.ENOENT && r == -Errno.EEXIST)
-                    {
-                        long len = Sys.Fast(Nr.readlinkat, parent, (long)(cur + start), (long)link, PathMax - 1);
-                        if (len > 0)
-                        {
-                            // A dangling symlink: walk again along what it points to, then the rest of the path.
-                            link[len] = 0;
-                            cur[i] = save;
-                            if (!Rewrite(cur, start, i, link, next)) { Sys.Fast(Nr.close, parent); z->Detail = 3; return -Errno.ENAMETOOLONG; }
-                            Sys.Fast(Nr.close, parent);
-                            restart = true;
-                            break;
-                        }
-                    }
-                }
-                cur[i] = save;
-                Sys.Fast(Nr.close, parent);
-                if (nx < 0) { z->Detail = 1; return nx; }
-                parent = nx;
-            }
-            if (!restart) return parent;
-        }
-    }
-
-    /// <summary>cur becomes the link's target (after cur[0..start) when relative) followed by cur[end..].</summary>
-    private static bool Rewrite(byte* cur, int start, int end, byte* link, byte* next)
-    {
-        int n = 0;
-        if (link[0] != '/')
-        {
-            for (int k = 0; k < start; k++) next[n++] = cur[k];
-            next[n] = 0;
-        }
-        n = ZoneLib.Append(next, n, PathMax, link);
-        n = ZoneLib.Append(next, n, PathMax, cur + end);
-        if (n < 0) return false;
-        return ZoneLib.Append(cur, 0, PathMax, next) >= 0;
-    }
 
     /// <summary>PathMasks.ReadOnly for one entry: the destination opened once, cloned with every mount under it,
     /// made read-only and moved back onto the same fd.</summary>
