@@ -78,6 +78,77 @@ public sealed class CrashHalfwayTests(ITestOutputHelper output) : IDisposable
         Assert.True(leftBehind > 0, "never interrupted create after its state was saved");
     }
 
+    /// <summary>
+    /// The container's own process killed while it runs its setup (the setup program's operations, or `ocirun
+    /// init` where the spec falls back to it), at seeded random moments after it appears: `create` fails in one
+    /// line or has finished, and afterwards nothing is left that `delete --force` cannot remove.
+    /// </summary>
+    [Fact]
+    public void Setup_process_killed_at_random_operations_leaves_nothing_that_delete_force_cannot_remove()
+    {
+        var b = _s.NewBundle("sleep", "100");
+        b.Save();
+        var before = Rel.InitProcesses();
+        var rng = new Random(20);
+        int iterations = 0, failed = 0, finished = 0, notSeen = 0;
+        for (int i = 0; i < 60; i++)
+        {
+            string id = _s.NewId();
+            var psi = new System.Diagnostics.ProcessStartInfo(RuntimeBinary.Path)
+            {
+                UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true,
+            };
+            foreach (var a in new[] { "--root", _s.Root, "create", "--bundle", b.Dir, id }) psi.ArgumentList.Add(a);
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            var stderr = p.StandardError.ReadToEndAsync();
+            int zone = FirstChild(p.Id, 2000);
+            if (zone > 0)
+            {
+                double delay = rng.NextDouble() * 3.0;
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                while (sw.Elapsed.TotalMilliseconds < delay) Thread.SpinWait(20);
+                try { System.Diagnostics.Process.GetProcessById(zone).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
+            }
+            else notSeen++;
+            p.WaitForExit();
+            string err = stderr.Result;
+            iterations++;
+            if (p.ExitCode == 0) finished++;
+            else
+            {
+                failed++;
+                Assert.True(err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length == 1, $"not one line: {err}");
+                Assert.DoesNotContain("   at ", err);
+            }
+            var del = _s.Oci("delete", "--force", id);
+            Assert.True(del.ExitCode == 0, $"iteration {i}: " + del);
+            var residue = Residue.Find(_s.Root, [id], b.Dir);
+            Assert.True(residue.Count == 0, $"iteration {i}: " + string.Join("; ", residue));
+            var left = Rel.NewInits(before);
+            Assert.True(left.Count == 0, $"iteration {i}: setup process left running: {string.Join(',', left)}");
+        }
+        output.WriteLine($"iterations {iterations}: create failed {failed}, finished before the kill {finished}, setup process not seen {notSeen}");
+        Assert.True(failed > 0, "the kill never interrupted a setup");
+    }
+
+    /// <summary>The first child of <paramref name="pid"/>'s main thread, polled until it appears (0: none in time).</summary>
+    private static int FirstChild(int pid, int timeoutMs)
+    {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        string path = $"/proc/{pid}/task/{pid}/children";
+        while (sw.ElapsedMilliseconds < timeoutMs)
+        {
+            try
+            {
+                string text = File.ReadAllText(path).Trim();
+                if (text.Length > 0 && int.TryParse(text.Split(' ')[0], out int child)) return child;
+            }
+            catch (IOException) { return 0; }
+            Thread.SpinWait(20);
+        }
+        return 0;
+    }
+
     [Fact]
     public void Delete_killed_at_any_moment_is_finished_by_the_next_delete_force()
     {

@@ -18,7 +18,10 @@ internal static class Rel
             if (!int.TryParse(Path.GetFileName(proc), out int pid)) continue;
             try
             {
-                if (File.ReadAllText(Path.Join(proc, "cmdline")) == "ocirun\0init\0") set.Add(pid);
+                // `ocirun init` (the fallback), or a container's process still running its setup program (a clone of
+                // the CLI named by the zone; see SetupCompiler.ProcessName).
+                if (File.ReadAllText(Path.Join(proc, "cmdline")) == "ocirun\0init\0" ||
+                    File.ReadAllText(Path.Join(proc, "comm")).Trim() == "ocirun:setup") set.Add(pid);
             }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }

@@ -36,10 +36,21 @@ internal static class SetupCompiler
         }
     }
 
+    /// <summary>What `ps` shows for a container's process until its execve (a clone of the CLI keeps the CLI's
+    /// command line; the name tells it from the CLI, as "runc:[2:INIT]" does for runc).</summary>
+    internal const string ProcessName = "ocirun:setup";
+
+    private static void Name(SetupContext c)
+    {
+        const long PR_SET_NAME = 15;
+        c.P.Syscall("", "name the setup process", Nr.prctl, PR_SET_NAME, c.P.StrArg(ProcessName));
+    }
+
     private static void CompileCreate(SetupContext c)
     {
         var p = c.P;
         p.Mark("start");
+        Name(c);
         // 0. the cgroup namespace, rooted at the container's cgroup once the parent has put us there.
         if (c.Plan.UnshareCgroupNamespace)
         {
@@ -109,6 +120,7 @@ internal static class SetupCompiler
     {
         var p = c.P;
         p.Mark("start");
+        Name(c);
         ProcessCompiler.ExecUser(c);
         if (c.Process.Terminal) p.Syscall("process.terminal", "setsid", Nr.setsid);
         OpenProc(c);
