@@ -6,4 +6,5 @@ internal static class Errno
         EAGAIN = 11, ENOMEM = 12, EACCES = 13, EBUSY = 16, EEXIST = 17, ENOTDIR = 20, EISDIR = 21, EINVAL = 22,
         ENOSPC = 28, EROFS = 30, EPIPE = 32, ERANGE = 34, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40, EXDEV = 18,
         EOPNOTSUPP = 95, ESTALE = 116;
+    internal const int ENAMETOOLONG = 36;
 }
