@@ -26,16 +26,21 @@ internal sealed class ContainerDeleter(StateStore store)
                 DeleteWreck(id, force, warnings);
                 return;
         }
-        Container c;
+        ContainerLock lck;
         // A concurrent delete may remove it while we wait for the lock: --force then succeeds as if it was never there.
-        try { c = Container.Open(store, id, locked: true, knownCgroup, known); }
+        try { lck = store.Lock(id); }
+        catch (ContainerNotFound) when (force) { return; }
+        using var _ = lck;
+        Container c;
+        // The lock stays held for an entry without a record too: a create that claims the id meanwhile must not
+        // find its new directory removed under it.
+        try { c = Container.OpenLocked(store, lck, knownCgroup, known); }
         catch (DamagedState e) when (force || e.Damage == Damage.NoRecord)
         {
             DeleteWithoutRecord(id, force, warnings);
             return;
         }
         catch (ContainerNotFound) when (force) { return; }
-        using var _ = c;
         c.Require(force ? Operation.ForceDelete : Operation.Delete);
         var rec = c.Record;
         var poststop = rec.Complete ? PoststopHooks(c, force, warnings) : null;

@@ -63,6 +63,15 @@ internal sealed class Container : IDisposable
         }
     }
 
+    /// <summary>An existing container under a lock <paramref name="held"/> by the caller, who keeps it (and
+    /// releases it) whatever this throws: delete goes on under it with an entry that holds no record.</summary>
+    internal static Container OpenLocked(StateStore store, ContainerLock held, ICgroupManager? knownCgroup = null, Spec? knownConfig = null)
+    {
+        var c = new Container(store, held.Id, null, store.Load(held.Id)) { _knownCgroup = knownCgroup, _config = knownConfig };
+        c.Reprobe();
+        return c;
+    }
+
     /// <summary>For a pass over every entry (list): the record read relative to <see cref="StateStore.OpenRoot"/>'s
     /// descriptor, unlocked. The id comes from the directory, so it is not validated again.</summary>
     internal static Container Peek(StateStore store, string id, int rootFd)
