@@ -18,7 +18,7 @@ internal sealed record ExecOptions(
 internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
 {
     /// <summary><paramref name="opened"/>: the container when the caller opened it already (exec's flags take
-    /// the stored process as their base), so its config is parsed once.</summary>
+    /// the stored process as their base), so its config is parsed once; it is disposed here.</summary>
     internal int Exec(ExecOptions o, Container? opened = null)
     {
         using var binary = SelfBinary.Prepare(store.Root);

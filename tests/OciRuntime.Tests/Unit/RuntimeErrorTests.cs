@@ -4,6 +4,7 @@ namespace OciRuntime.Tests.Unit;
 
 /// <summary>RuntimeError keeps the errno and the config field as data, with its text built from them; the errno
 /// comes through from the framework's own file-system exceptions, made here by the real kernel.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class RuntimeErrorTests
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace OciRuntime.Tests.Unit;
 /// allowed where runc exits 0, refused with runc's words (at the start of the message, where engines find them)
 /// where runc exits non-zero. The expectations are written out here, not read from the table under test.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class TransitionTableTests
 {
     private const string Id = "ocirun-test-t";
