@@ -136,12 +136,23 @@ internal sealed unsafe class MountEntryCompiler
         bool recursive = e.Opts.IsRecursiveBind || (e.Opts.Flags & Sys.MS_REC) != 0;
         int tree;
         if (idmapFd >= 0) tree = _p.InputFd($"mounts[{e.Index}] idmapped tree", idmapFd);
-        else if (e.WantsIdMap) throw new NotCompiled("mount: an idmapped mount without a user namespace");
         else
         {
+            if (e.WantsIdMap && e.M.UidMappings is not { Count: > 0 })
+                throw new NotCompiled("mount: an idmapped mount without mappings of its own or a user namespace");
             tree = _p.Slot($"mounts[{e.Index}] tree");
             _p.Syscall(e.Field, $"open_tree {source}", Nr.open_tree, Sys.AT_FDCWD, _p.StrArg(source),
-                Sys.OPEN_TREE_CLONE | Sys.O_CLOEXEC | (recursive ? Sys.AT_RECURSIVE : 0)).Into(tree);
+                Sys.OPEN_TREE_CLONE | Sys.O_CLOEXEC | (recursive || e.Opts.RecursiveIdMap ? Sys.AT_RECURSIVE : 0)).Into(tree);
+            if (e.WantsIdMap)
+            {
+                // No user namespace of the container's: the parent made none (IdMapped.PrepareInParent), so the zone,
+                // in the host's, makes one with the mount's mappings (IdMapped.Clone).
+                var uids = e.M.UidMappings!;
+                var gids = e.M.GidMappings ?? uids;
+                _p.Routine(MountRoutines.IdMap, e.Field, $"idmap {source}", Arg.Slot(_c.ProcSlot), Arg.Slot(tree),
+                    _p.StrArg(IdMapWriter.Format(uids)), _p.StrArg(IdMapWriter.Format(gids)), e.Opts.RecursiveIdMap ? 1 : 0)
+                    .Words((errno, d) => IdMapRoutine.Words(source, errno, d));
+            }
         }
         Attach(e.Field, tree, target, source);
         // MS_BIND ignores the other flags: they go on the bind through its fd, keeping what the kernel locked.

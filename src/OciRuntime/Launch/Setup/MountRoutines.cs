@@ -42,6 +42,10 @@ internal static unsafe class MountRoutines
     /// fd's /proc/self/fd link (the "remount" option).</summary>
     public const int Remount = OpKind.MountFirst + 8;
 
+    /// <summary>a0: procfs fd, a1: detached tree, a2: uid_map text, a3: gid_map text, a4: 1 for a recursive
+    /// idmap. MOUNT_ATTR_IDMAP with a user namespace holding the mount's own mappings (IdMapRoutine).</summary>
+    public const int IdMap = OpKind.MountFirst + 9;
+
     internal const int CreateFailed = 1000, OpenFailed = 2000;
 
     internal static long Run(ZoneState* z, SetupOp* op, long* a) => op->Kind switch
@@ -55,6 +59,7 @@ internal static unsafe class MountRoutines
         CopyUp => TmpCopyUpRoutine.Copy(z, a[0], a[1]),
         SourceKind => SourceIs((byte*)a[0], a[1]),
         Remount => RemountFd(z, a[0], a[1], (byte*)a[2]),
+        IdMap => IdMapRoutine.Run(z, a[0], a[1], (byte*)a[2], (byte*)a[3], a[4]),
         _ => -Errno.ENOSYS,
     };
 

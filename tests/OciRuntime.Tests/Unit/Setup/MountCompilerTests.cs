@@ -196,6 +196,21 @@ public sealed unsafe class MountCompilerTests : IDisposable
         }
         using (var p = new SetupProgram())
         {
+            var m = M("/x", "bind", "/tmp", "rbind") with
+            {
+                UidMappings = [new LinuxIDMapping { ContainerID = 0, HostID = 1000, Size = 1 }],
+                GidMappings = [new LinuxIDMapping { ContainerID = 0, HostID = 2000, Size = 1 }],
+            };
+            var c = Context(SpecWith([m]), p);
+            MountCompiler.PrepareRoot(c);
+            int from = p.Count;
+            MountCompiler.Mounts(c);
+            var steps = Steps(p, from);
+            Assert.Equal(steps.IndexOf("open_tree /tmp") + 1, steps.IndexOf("idmap /tmp"));
+            Assert.Contains("\"0 1000 1\n\"", p.Info[from + steps.IndexOf("idmap /tmp")].Call);
+        }
+        using (var p = new SetupProgram())
+        {
             var c = Context(SpecWith([M("/x", "tmpfs", "tmpfs", "idmap")]), p);
             MountCompiler.PrepareRoot(c);
             var e = Assert.Throws<RuntimeError>(() => MountCompiler.Mounts(c));
