@@ -47,7 +47,7 @@ public sealed unsafe class MountCompilerTests : IDisposable
         using var p = new SetupProgram();
         var c = Context(SpecWith(), p);
         MountCompiler.PrepareRoot(c);
-        Assert.Equal(["mount / with propagation 0x84000", "bind the rootfs onto itself", "open rootfs"], Steps(p));
+        Assert.Equal(["time before-root", "mount / with propagation 0x84000", "bind the rootfs onto itself", "open rootfs"], Steps(p));
         Assert.True(c.RootSlot >= 0);
         Assert.Null(MountCompiler.ParentToMakePrivate("/b/rootfs", Sys.MS_SLAVE | Sys.MS_REC, false, () => throw new InvalidOperationException("read")));
     }
