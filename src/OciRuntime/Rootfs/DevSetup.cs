@@ -10,10 +10,10 @@ namespace OciRuntime.Rootfs;
 /// </summary>
 internal static class DevSetup
 {
-    private static readonly (string Name, long Major, long Minor)[] Defaults =
+    internal static readonly (string Name, long Major, long Minor)[] Defaults =
         [("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0)];
 
-    private static readonly (string Name, string Target)[] Links =
+    internal static readonly (string Name, string Target)[] Links =
         [("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")];
 
     internal static bool NeedsSetup(IReadOnlyList<OciSpec.Mount> mounts) =>
