@@ -12,6 +12,10 @@ namespace OciRuntime.Launch;
 internal static class ExecGate
 {
     internal const byte Released = (byte)'0', Failed = (byte)'E';
+    /// <summary>The setup program's failure after the gate is 'E' + its words + "\x01errno\x01detail"
+    /// (ProgramInterpreter.Fail); this detail says the words are whole, no errno to add.</summary>
+    internal const int WholeText = 1 << 30;
+    private const byte Separator = 1;
 
     /// <summary>Init side: blocks until `start`; returns the write end (close-on-exec).</summary>
     internal static int WaitForStart(int fifoPathFd, int hostProcFd = -1)
@@ -29,6 +33,18 @@ internal static class ExecGate
     }
 
     private static string RootfsProc(int fd) => $"/proc/self/fd/{fd}";
+
+    /// <summary>What follows 'E': `ocirun init`'s message as it is, or the setup program's words, errno and
+    /// detail, made into one line (errno in runc's words: docker picks the exit code of a failed exec from them).</summary>
+    internal static string Words(ReadOnlySpan<byte> failure)
+    {
+        int second = failure.LastIndexOf(Separator);
+        int first = second > 0 ? failure[..second].LastIndexOf(Separator) : -1;
+        if (first < 0 || !int.TryParse(failure[(first + 1)..second], out int errno) || !int.TryParse(failure[(second + 1)..], out int detail))
+            return Encoding.UTF8.GetString(failure);
+        string text = Encoding.UTF8.GetString(failure[..first]);
+        return detail == WholeText ? text : $"{text}: {ExecTarget.ErrnoText(errno)}";
+    }
 
     internal static void ReportFailure(int fifoWriteFd, string message) =>
         Sys.Write(fifoWriteFd, Encoding.UTF8.GetBytes("E" + message));
@@ -77,7 +93,7 @@ internal static class ExecGate
             var text = received.ToArray();
             if (text.Length == 0) return "container init exited before start";
             int err = Array.IndexOf(text, Failed);
-            return err >= 0 ? Encoding.UTF8.GetString(text, err + 1, text.Length - err - 1) : null;
+            return err >= 0 ? Words(text.AsSpan(err + 1)) : null;
         }
         finally
         {

@@ -54,10 +54,12 @@ internal static unsafe class ProcessCompiler
         q->NameIsUid = uint.TryParse(parts[0], out uint uid) ? 1 : 0;
         q->Uid = uid;
         q->Gid = user.Gid;
+        q->Passwd = p.Str("/etc/passwd");
+        q->Group = p.Str("/etc/group");
         if (parts.Length == 2 && parts[1].Length > 0)
         {
             if (uint.TryParse(parts[1], out uint gid)) q->Gid = gid;
-            else q->Group = p.Str(parts[1]);
+            else q->GroupName = p.Str(parts[1]);
         }
         var preset = user.AdditionalGids ?? [];
         q->GroupCap = preset.Count + 256;
@@ -134,7 +136,7 @@ internal static unsafe class ProcessCompiler
         byte** texts = c.Plan.Exec ? null : ErrnoTexts.Build(p);
         var pathOf = c.ExecPathOf!;
         p.Routine(ProcessRoutines.Exec, "", "process.args[0]", Arg.Ptr(c.ExecPath, "path"), Arg.Ptr(c.ExecArgv, "argv"),
-                Arg.Ptr(c.ExecEnvp, "envp"), Arg.Slot(c.ExecFoundSlot), Arg.Ptr(texts, "errno-texts"), p.StrArg("process.args[0]: exec "))
+                Arg.Ptr(c.ExecEnvp, "envp"), Arg.Slot(c.ExecFoundSlot), texts == null ? 0 : Arg.Ptr(texts, "errno-texts"), p.StrArg("process.args[0]: exec "))
             .Words((e, d) => $"exec {pathOf(d)}: {ExecTarget.ErrnoText(e)}");
     }
 
@@ -152,7 +154,7 @@ internal static unsafe class ProcessCompiler
         {
             Arg uid = c.UidSlot >= 0 ? Arg.Slot(c.UidSlot) : (long)c.Process.User.Uid;
             p.Routine(ProcessRoutines.SetHome, "process.env", "HOME from /etc/passwd", uid, Arg.Ptr(c.ExecEnvp + env.Count, "envp[HOME]"),
-                Arg.Ptr(p.Buffer(PathMax + 8), "home"), PathMax + 8);
+                Arg.Ptr(p.Buffer(PathMax + 8), "home"), PathMax + 8, p.StrArg("/etc/passwd"));
         }
 
         string name = args[0];

@@ -16,8 +16,8 @@ internal static unsafe class ProcessRoutines
     /// <summary>a0: args[0], a1: the PATH value (0 when args[0] holds a '/': taken as it is), a2: buffer for the
     /// path found, a3: its size. Result: 0 for args[0] itself, k+1 for the k-th PATH entry. Detail 1: not found.</summary>
     public const int FindExecutable = OpKind.ProcessFirst + 1;
-    /// <summary>a0: uid, a1: the envp entry to fill, a2: buffer, a3: its size. Sets "HOME=" from the container's
-    /// /etc/passwd, "/" when the uid is not there (runc's rule). Never fails.</summary>
+    /// <summary>a0: uid, a1: the envp entry to fill, a2: buffer, a3: its size, a4: the passwd file ("/etc/passwd").
+    /// Sets "HOME=" from the container's passwd file, "/" when the uid is not there (runc's rule). Never fails.</summary>
     public const int SetHome = OpKind.ProcessFirst + 2;
     /// <summary>The working directory lies inside the root (CVE-2024-21626). Detail 1: it does not.</summary>
     public const int CheckCwd = OpKind.ProcessFirst + 3;
@@ -39,7 +39,7 @@ internal static unsafe class ProcessRoutines
     {
         DropBounding => DropBoundingSet(z, (ulong)a[0], a[1]),
         FindExecutable => Find(z, (byte*)a[0], (byte*)a[1], (byte*)a[2], (int)a[3]),
-        SetHome => Home(z, (uint)a[0], (byte**)a[1], (byte*)a[2], (int)a[3]),
+        SetHome => Home(z, (uint)a[0], (byte**)a[1], (byte*)a[2], (int)a[3], (byte*)a[4]),
         CheckCwd => CwdInsideRoot(z),
         Exec => ExecNow(z, a),
         LookupUser => Lookup(z, (UserQuery*)a[0], (int)a[1], (int)a[2], (int)a[3]),
@@ -98,11 +98,11 @@ internal static unsafe class ProcessRoutines
         return -Errno.ENOENT;
     }
 
-    private static long Home(ZoneState* z, uint uid, byte** entry, byte* buf, int cap)
+    private static long Home(ZoneState* z, uint uid, byte** entry, byte* buf, int cap, byte* passwd)
     {
         int n = ZoneLib.Append(buf, 0, cap, Text.Home);
         int at = n;
-        long fd = Sys.Fast(Nr.openat, Sys.AT_FDCWD, (long)Text.Passwd, Sys.O_RDONLY | Sys.O_CLOEXEC);
+        long fd = Sys.Fast(Nr.openat, Sys.AT_FDCWD, (long)passwd, Sys.O_RDONLY | Sys.O_CLOEXEC);
         bool found = false;
         if (fd >= 0)
         {
@@ -202,7 +202,7 @@ internal static unsafe class ProcessRoutines
         byte* name = stackalloc byte[256];
         name[0] = 0;
         int nameLen = 0;
-        long fd = Sys.Fast(Nr.openat, Sys.AT_FDCWD, (long)Text.Passwd, Sys.O_RDONLY | Sys.O_CLOEXEC);
+        long fd = Sys.Fast(Nr.openat, Sys.AT_FDCWD, (long)q->Passwd, Sys.O_RDONLY | Sys.O_CLOEXEC);
         bool found = false;
         if (fd >= 0)
         {
@@ -235,10 +235,10 @@ internal static unsafe class ProcessRoutines
         if (!found && q->NameIsUid == 0) { z->Detail = 1; return -Errno.ENOENT; }
 
         int count = q->PresetCount;
-        bool groupFound = q->Group == null;
-        if (q->Group != null || nameLen > 0)
+        bool groupFound = q->GroupName == null;
+        if (q->GroupName != null || nameLen > 0)
         {
-            fd = Sys.Fast(Nr.openat, Sys.AT_FDCWD, (long)Text.Group, Sys.O_RDONLY | Sys.O_CLOEXEC);
+            fd = Sys.Fast(Nr.openat, Sys.AT_FDCWD, (long)q->Group, Sys.O_RDONLY | Sys.O_CLOEXEC);
             if (fd >= 0)
             {
                 var lines = new LineReader(fd, z->Scratch, ZoneState.ScratchSize);
@@ -248,7 +248,7 @@ internal static unsafe class ProcessRoutines
                     if (len == 0 || line[0] == '#') continue;
                     if (!Field(line, len, 0, out byte* f0, out int l0) || !Field(line, len, 2, out byte* f2, out int l2)) continue;
                     long g = ZoneLib.ParseNumber(f2, l2);
-                    if (!groupFound && ZoneLib.Equal(f0, l0, q->Group) && g >= 0 && g <= uint.MaxValue)
+                    if (!groupFound && ZoneLib.Equal(f0, l0, q->GroupName) && g >= 0 && g <= uint.MaxValue)
                     {
                         gid = (uint)g;
                         groupFound = true;
@@ -318,8 +318,6 @@ internal static unsafe class ProcessRoutines
     /// <summary>Constant C strings of the routines (static data: no allocation).</summary>
     private static class Text
     {
-        internal static byte* Passwd => P("/etc/passwd\0"u8);
-        internal static byte* Group => P("/etc/group\0"u8);
         internal static byte* Home => P("HOME=\0"u8);
         internal static byte* ErrnoWord => P("errno \0"u8);
 
@@ -337,7 +335,9 @@ internal unsafe struct UserQuery
     /// <summary>The user name, or the uid as text when <see cref="NameIsUid"/> (then only its name is looked up).</summary>
     public byte* Name;
     /// <summary>A group name to look up in /etc/group, or null (the gid is <see cref="Gid"/>).</summary>
-    public byte* Group;
+    public byte* GroupName;
+    /// <summary>The container's files: "/etc/passwd" and "/etc/group" (other paths in unit tests).</summary>
+    public byte* Passwd, Group;
     public int NameIsUid;
     public uint Uid, Gid;
     /// <summary>The supplementary groups: the preset ones (--additional-gids), then those listing the user.</summary>

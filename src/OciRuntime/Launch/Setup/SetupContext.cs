@@ -45,6 +45,11 @@ internal sealed class SetupContext(InitPlan plan, Spec spec, SetupProgram progra
     /// it back into the path for the parent's words.</summary>
     public int ExecFoundSlot { get; set; } = -1;
     public Func<int, string>? ExecPathOf { get; set; }
+
+    // Start family: the memfd the hooks run in the container write their output to (the parent's, so that it
+    // can word a failure), made with the first such hook.
+    public int HookOutputSlot { get; set; } = -1;
+    public int HookOutputFd { get; set; } = -1;
 }
 
 /// <summary>The compiler cannot express this spec yet: create falls back to `ocirun init` (named in --debug).</summary>

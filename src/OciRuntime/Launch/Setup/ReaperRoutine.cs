@@ -1,0 +1,91 @@
+using OciRuntime.Interop;
+
+namespace OciRuntime.Launch.Setup;
+
+/// <summary>
+/// `--init` in the zone (InitReaper's semantics, without a second runtime): after the gate the zone forks. The
+/// child goes on with the program to the user's execve; the parent stays as the container's pid 1, forwards
+/// every signal InitReaper forwards to the child, reaps every child the kernel gives it (orphans included) and
+/// exits with the user process's status (128+n when killed by signal n).
+///
+/// The forwarded signals are blocked since before the gate (a namespace's pid 1 without a handler would drop
+/// them), so they queue for the signalfd. Pid 1 keeps stdio and the signalfd, nothing else, and touches only its
+/// stack from then on: what it holds for the container's lifetime is the clone's pages it never writes again.
+/// </summary>
+internal static unsafe class ReaperRoutine
+{
+    private const long NrSetpgid = 109, NrSignalfd4 = 289, TIOCSPGRP = 0x5410;
+
+    internal static long Run(ZoneState* z, bool terminal, ulong mask)
+    {
+        long pid = Sys.Fast(Nr.clone, Sys.SIGCHLD, 0, 0, 0, 0);
+        if (pid < 0) return pid;
+        if (pid == 0)
+        {
+            // The user's process: its own process group (the terminal's foreground one, so ^C reaches it), then
+            // nothing blocked for it; the program goes on to execve.
+            Sys.Fast(NrSetpgid, 0, 0);
+            if (terminal)
+            {
+                int self = (int)Sys.Fast(Nr.getpid);
+                Sys.Fast(Nr.ioctl, 0, TIOCSPGRP, (long)&self); // SIGTTOU is still blocked here
+            }
+            ulong none = 0;
+            Sys.Fast(Nr.rt_sigprocmask, Sys.SIG_SETMASK, (long)&none, 0, 8);
+            return 0;
+        }
+
+        // Pid 1. `start` reads the FIFO to its end: the child's copy closes at its execve (or carries its error).
+        Sys.Fast(Nr.close, z->FifoFd);
+        z->FifoFd = -1;
+        long sfd = Sys.Fast(NrSignalfd4, -1, (long)&mask, 8, Sys.O_CLOEXEC);
+        if (sfd >= 0)
+        {
+            if (sfd > 3) Sys.Fast(Nr.close_range, 3, sfd - 1, 0);
+            Sys.Fast(Nr.close_range, sfd + 1, uint.MaxValue, 0);
+        }
+        else Sys.Fast(Nr.close_range, 3, uint.MaxValue, 0);
+        Loop(sfd, pid);
+        return 0;
+    }
+
+    private static void Loop(long sfd, long child)
+    {
+        const int InfoSize = 128; // struct signalfd_siginfo
+        byte* info = stackalloc byte[InfoSize * 16];
+        int status = 0;
+        while (true)
+        {
+            long n = sfd >= 0 ? Sys.Fast(Nr.read, sfd, (long)info, InfoSize * 16) : 0;
+            if (n == -Errno.EINTR) continue;
+            if (n <= 0)
+            {
+                // No signalfd: blocking waits only (signals stay queued, not forwarded).
+                while (true)
+                {
+                    long r = Sys.Fast(Nr.wait4, -1, (long)&status, Sys.__WALL, 0);
+                    if (r == child) Sys.Fast(Nr.exit_group, ExitCode(status));
+                    if (r == -Errno.ECHILD) Sys.Fast(Nr.exit_group, 1);
+                }
+            }
+            for (long off = 0; off + InfoSize <= n; off += InfoSize)
+            {
+                int sig = *(int*)(info + off);
+                if (sig != Sys.SIGCHLD)
+                {
+                    Sys.Fast(Nr.kill, child, sig);
+                    continue;
+                }
+                while (true)
+                {
+                    long r = Sys.Fast(Nr.wait4, -1, (long)&status, Sys.WNOHANG | Sys.__WALL, 0);
+                    if (r <= 0) break;
+                    if (r == child) Sys.Fast(Nr.exit_group, ExitCode(status));
+                }
+            }
+        }
+    }
+
+    /// <summary>The shell's convention (Sys.ExitCodeOf): the exit status, or 128 + the signal.</summary>
+    private static int ExitCode(int status) => (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+}
