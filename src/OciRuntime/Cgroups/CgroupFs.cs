@@ -28,8 +28,7 @@ internal static class CgroupFs
 
     internal static RuntimeError WriteError(string dir, string file, string value, string? field, int errno)
     {
-        string what = field is null ? "" : field + ": ";
-        return new RuntimeError($"{what}write {value.Replace("\n", "\\n")} to {System.IO.Path.Join(dir, file)}: {SyscallException.Describe(errno)}");
+        return new RuntimeError(field, $"write {value.Replace("\n", "\\n")} to {System.IO.Path.Join(dir, file)}", errno);
     }
 
     internal static string? TryRead(string dir, string file)
@@ -73,7 +72,7 @@ internal static class CgroupFs
                 Thread.Sleep(attempt < 20 ? 2 : 25);
                 continue;
             }
-            throw new RuntimeError($"remove cgroup {dir}: {SyscallException.Describe((int)-r)}");
+            throw new RuntimeError(null, $"remove cgroup {dir}", (int)-r);
         }
     }
 

@@ -45,7 +45,7 @@ internal sealed class V1Manager : ICgroupManager
             try { Directory.CreateDirectory(dir); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new RuntimeError($"linux.cgroupsPath: create {dir}: {CgroupFs.CleanMessage(e)}");
+                throw RuntimeError.FromIo("linux.cgroupsPath", $"create {dir}", e);
             }
             if (h.Controllers.Contains("cpuset")) InheritCpuset(h.MountPoint, dir);
         }

@@ -33,7 +33,7 @@ internal sealed class V2Manager(string mountPoint, string path) : ICgroupManager
         try { Directory.CreateDirectory(d); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeError($"linux.cgroupsPath: create {d}: {CgroupFs.CleanMessage(e)}");
+            throw RuntimeError.FromIo("linux.cgroupsPath", $"create {d}", e);
         }
     }
 

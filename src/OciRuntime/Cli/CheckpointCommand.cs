@@ -73,12 +73,10 @@ internal static class CheckpointCommand
         {
             string cid = r.GetValue(id)!;
             var store = g.Store();
-            StateStore.ValidateId(cid);
-            using (store.Lock(cid))
+            using (var container = Container.Open(store, cid, locked: true))
             {
-                var (rec, _, status) = ContainerCgroup.Open(store, cid);
-                if (status is not (LifecycleStatus.Running or LifecycleStatus.Paused))
-                    throw new RuntimeError($"container {cid} is {status.ToSpec()}, not running");
+                container.Require(Operation.Checkpoint);
+                var rec = container.Record;
                 var (args, _, work) = f.Criu(r, Path.Join(Environment.CurrentDirectory, "checkpoint"));
                 var criu = new List<string> { r.GetValue(preDump) ? "pre-dump" : "dump", "--tree", rec.Pid.ToString(), "--root", rec.Rootfs,
                     "--log-file", "dump.log" };

@@ -22,15 +22,14 @@ internal static class EventsCommand
         c.SetHandler(globals, (r, g, _) =>
         {
             var every = ResourceUpdate.ParseDuration(r.GetValue(interval)!, "--interval");
-            var store = g.Store();
-            var cc = ContainerCgroup.Open(store, r.GetValue(id)!);
-            if (cc.Status == LifecycleStatus.Stopped) throw new RuntimeError($"container with id {cc.Record.Id} is not running");
+            using var container = Container.Open(g.Store(), r.GetValue(id)!);
+            container.Require(Operation.Events);
             if (r.GetValue(stats))
             {
-                Emit(new CgroupEvent { Type = "stats", Id = cc.Record.Id, Data = cc.Cgroup.Stats() });
+                Emit(new CgroupEvent { Type = "stats", Id = container.Id, Data = container.Cgroup.Stats() });
                 return 0;
             }
-            Stream(store, cc, every);
+            Stream(container, every);
             return 0;
         });
         return c;
@@ -42,9 +41,9 @@ internal static class EventsCommand
         Console.Out.Flush();
     }
 
-    private static void Stream(StateStore store, ContainerCgroup cc, TimeSpan every)
+    private static void Stream(Container cc, TimeSpan every)
     {
-        string id = cc.Record.Id;
+        string id = cc.Id;
         using var oom = cc.Cgroup.WatchOom();
         var next = DateTime.UtcNow;
         while (true)
@@ -52,7 +51,7 @@ internal static class EventsCommand
             var now = DateTime.UtcNow;
             if (now >= next)
             {
-                if (cc.Reprobe(store) == LifecycleStatus.Stopped || !cc.Cgroup.Exists())
+                if (cc.Reprobe() == LifecycleStatus.Stopped || !cc.Cgroup.Exists())
                 {
                     if (oom is not null && oom.Check(out _)) Emit(new CgroupEvent { Type = "oom", Id = id });
                     return;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using OciRuntime.Cgroups;
 using OciRuntime.Launch;
+using OciRuntime.State;
 using OciSpec;
 
 namespace OciRuntime.Cli;
@@ -40,6 +41,7 @@ internal static class ExecCommand
             string cid = r.GetValue(id)!;
             var store = g.Store();
             OciSpec.Process p;
+            Container? container = null;
             if (r.GetValue(process) is { } file)
             {
                 try { p = OciJson.ParseProcess(File.ReadAllBytes(file), file); }
@@ -49,7 +51,10 @@ internal static class ExecCommand
             {
                 var args = r.GetValue(command) ?? [];
                 if (args.Length == 0) throw new RuntimeError("exec: a command is required (or --process)");
-                var config = ContainerConfig.Load(store, cid)?.Process ?? throw new ContainerNotFound(cid);
+                // The flags change the container's own process: its config is read here, once, and the
+                // executor gets the opened container with it.
+                container = Container.Open(store, cid);
+                var config = container.Config().Process ?? throw new RuntimeError($"container {cid}: its config has no process");
                 p = config with
                 {
                     Args = [.. args],
@@ -66,7 +71,7 @@ internal static class ExecCommand
             int preserveFds = r.GetValue(preserve);
             if (preserveFds < 0) throw new RuntimeError($"--preserve-fds: must not be negative, got {preserveFds}");
             return new ContainerExecutor(store, timer).Exec(new ExecOptions(cid, p, r.GetValue(console), r.GetValue(detach),
-                r.GetValue(pidFile), preserveFds, r.GetValue(ignorePaused), SubCgroup.Parse(r.GetValue(cgroup))));
+                r.GetValue(pidFile), preserveFds, r.GetValue(ignorePaused), SubCgroup.Parse(r.GetValue(cgroup))), container);
         }, failureCode: ExecFailed);
         return c;
     }

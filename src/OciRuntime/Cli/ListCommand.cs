@@ -23,7 +23,7 @@ internal static class ListCommand
             {
                 foreach (var id in store.ListIds().Order(StringComparer.Ordinal))
                 {
-                    try { views.Add(StateCommand.Describe(store, store.Load(id, rootFd), rootFd)); }
+                    try { views.Add(Container.Peek(store, id, rootFd).View()); }
                     catch (RuntimeError e) when (e is DamagedState or ContainerNotFound)
                     {
                         // A damaged or half-written entry is listed as stopped (nothing of it can run), never a crash:

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using OciRuntime.Cgroups;
+using OciRuntime.State;
 
 namespace OciRuntime.Cli;
 
@@ -20,8 +21,9 @@ internal static class PsCommand
         c.TreatUnmatchedTokensAsErrors = false;
         c.SetHandler(globals, (r, g, _) =>
         {
-            var cc = ContainerCgroup.Open(g.Store(), r.GetValue(id)!);
-            var pids = cc.Cgroup.Pids().Distinct().Order().ToList();
+            using var container = Container.Open(g.Store(), r.GetValue(id)!);
+            container.Require(Operation.Ps);
+            var pids = container.Cgroup.Pids().Distinct().Order().ToList();
             if (r.GetValue(format) == "json")
             {
                 Console.Out.Write(JsonSerializer.Serialize(pids, CgroupJsonContext.Default.ListInt32) + "\n");

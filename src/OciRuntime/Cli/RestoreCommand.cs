@@ -38,18 +38,16 @@ internal static class RestoreCommand
                 throw new RuntimeError($"--image-path: {images} holds no checkpoint (no inventory.img)");
             RestoreFlags.Check(r.GetValue(detach), r.GetValue(consoleSocket), r.GetValue(noPivot));
             string pidPath = Path.Join(work, "restore.pid");
-            using var lck = store.CreateNew(cid);
+            using var entry = Container.Claim(store, cid);
             ICgroupManager? cgroup = null;
             try
             {
                 cgroup = CgroupManagerFactory.Create(spec.Linux?.CgroupsPath, cid);
-                var record = new ContainerRecord
+                entry.SaveFirst(new ContainerRecord
                 {
                     Id = cid, Bundle = dir, Rootfs = rootfs, Created = DateTimeOffset.UtcNow, Owner = Environment.UserName,
                     Annotations = spec.Annotations, CgroupPath = cgroup.Path,
-                };
-                store.Save(record);
-                StateStore.WriteAtomic(Path.Join(store.DirOf(cid), StateStore.ConfigFile), OciJson.Serialize(spec));
+                }, spec);
                 cgroup.Create();
                 var criu = new List<string> { "restore", "--root", rootfs, "--restore-detached", "--restore-sibling",
                     "--pidfile", pidPath, "--log-file", "restore.log" };
@@ -57,15 +55,12 @@ internal static class RestoreCommand
                 Criu.Run(r.GetValue(globals.Criu), "restore", criu, Path.Join(work, "restore.log"));
                 int pid = int.Parse(File.ReadAllText(pidPath).Trim());
                 cgroup.Apply(pid);
-                ProcStat.TryRead(pid, out _, out ulong start);
-                store.Save(record with { Pid = pid, PidStartTime = start, Complete = true });
-                if (r.GetValue(pidFile) is { } pf) StateStore.WriteAtomic(Path.GetFullPath(pf), System.Text.Encoding.ASCII.GetBytes(pid.ToString()));
+                entry.Complete(pid);
+                PidFile.Write(r.GetValue(pidFile), pid);
             }
             catch
             {
-                try { cgroup?.KillAll(Interop.Sys.SIGKILL); } catch (Exception) { }
-                try { cgroup?.Destroy(); } catch (Exception) { }
-                try { store.Remove(cid); } catch (Exception) { }
+                entry.Rollback(cgroup, rootfs);
                 throw;
             }
             return 0;

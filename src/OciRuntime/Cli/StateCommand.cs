@@ -1,5 +1,4 @@
 using System.CommandLine;
-using OciRuntime.Cgroups;
 using OciRuntime.State;
 
 namespace OciRuntime.Cli;
@@ -13,16 +12,11 @@ internal static class StateCommand
         c.Add(id);
         c.SetHandler(globals, (r, g, _) =>
         {
-            string cid = r.GetValue(id)!;
-            StateStore.ValidateId(cid);
-            var store = g.Store();
-            var view = Describe(store, store.Load(cid));
-            Console.Out.WriteLine(StateViewJson.Format(view, indented: true));
+            using var container = Container.Open(g.Store(), r.GetValue(id)!);
+            container.Require(Operation.State);
+            Console.Out.WriteLine(StateViewJson.Format(container.View(), indented: true));
             return 0;
         });
         return c;
     }
-
-    internal static StateView Describe(StateStore store, ContainerRecord rec, int rootFd = -1) =>
-        StateView.Of(rec, StatusProbe.Probe(store, rec, () => CgroupManagerFactory.Create(rec.CgroupPath, rec.Id), rootFd));
 }

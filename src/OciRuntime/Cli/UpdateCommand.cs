@@ -1,6 +1,5 @@
 using System.CommandLine;
 using OciRuntime.Cgroups;
-using OciRuntime.Launch;
 using OciRuntime.State;
 using OciSpec;
 
@@ -65,19 +64,12 @@ internal static class UpdateCommand
                 };
             }
 
-            var store = g.Store();
-            using var lck = store.Lock(cid);
-            var cc = ContainerCgroup.Open(store, cid);
-            if (cc.Status is LifecycleStatus.Stopped or LifecycleStatus.Creating)
-                throw new ContainerNotRunning(cid, cc.Status);
-            var spec = ContainerConfig.Load(store, cid);
-            var merged = ResourceUpdate.Merge(spec?.Linux?.Resources, update);
-            cc.Cgroup.Update(ResourceUpdate.Delta(update, merged));
-            if (spec is not null)
-            {
-                spec = spec with { Linux = (spec.Linux ?? new Linux()) with { Resources = merged } };
-                StateStore.WriteAtomic(Path.Join(store.DirOf(cid), StateStore.ConfigFile), OciJson.Serialize(spec));
-            }
+            using var container = Container.Open(g.Store(), cid, locked: true);
+            container.Require(Operation.Update);
+            var spec = container.Config();
+            var merged = ResourceUpdate.Merge(spec.Linux?.Resources, update);
+            container.Cgroup.Update(ResourceUpdate.Delta(update, merged));
+            container.SaveConfig(spec with { Linux = (spec.Linux ?? new Linux()) with { Resources = merged } });
             return 0;
         });
         return c;

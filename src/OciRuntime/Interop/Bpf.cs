@@ -3,7 +3,6 @@ namespace OciRuntime.Interop;
 /// <summary>bpf(2), just what cgroup v2 device programs need: load, attach, query, detach.</summary>
 internal static unsafe partial class Sys
 {
-    internal const long NrBpf = 321;
     internal const int BPF_PROG_LOAD = 5, BPF_PROG_ATTACH = 8, BPF_PROG_DETACH = 9, BPF_PROG_GET_FD_BY_ID = 13, BPF_PROG_QUERY = 16;
     internal const uint BPF_PROG_TYPE_CGROUP_DEVICE = 15, BPF_CGROUP_DEVICE = 6, BPF_F_ALLOW_MULTI = 2;
 
@@ -28,12 +27,12 @@ internal static unsafe partial class Sys
             *(uint*)(attr + 28) = (uint)log.Length;
             *(ulong*)(attr + 32) = (ulong)plog;
             "ocirun_dev"u8.CopyTo(new Span<byte>(attr + 48, 16));
-            r = Fast(NrBpf, BPF_PROG_LOAD, (long)attr, 128);
+            r = Fast(Nr.bpf, BPF_PROG_LOAD, (long)attr, 128);
             if (r == -Errno.ENOSPC || r == -Errno.EINVAL && log[0] == 0)
             {
                 // Some kernels refuse the log buffer; retry without it.
                 *(uint*)(attr + 24) = 0; *(uint*)(attr + 28) = 0; *(ulong*)(attr + 32) = 0;
-                r = Fast(NrBpf, BPF_PROG_LOAD, (long)attr, 128);
+                r = Fast(Nr.bpf, BPF_PROG_LOAD, (long)attr, 128);
             }
         }
         if (r < 0)
@@ -52,7 +51,7 @@ internal static unsafe partial class Sys
         *(uint*)(attr + 4) = (uint)progFd;
         *(uint*)(attr + 8) = attachType;
         *(uint*)(attr + 12) = flags;
-        return Fast(NrBpf, BPF_PROG_ATTACH, (long)attr, 32);
+        return Fast(Nr.bpf, BPF_PROG_ATTACH, (long)attr, 32);
     }
 
     internal static long BpfDetach(int cgroupFd, int progFd, uint attachType)
@@ -62,7 +61,7 @@ internal static unsafe partial class Sys
         *(uint*)(attr + 0) = (uint)cgroupFd;
         *(uint*)(attr + 4) = (uint)progFd;
         *(uint*)(attr + 8) = attachType;
-        return Fast(NrBpf, BPF_PROG_DETACH, (long)attr, 32);
+        return Fast(Nr.bpf, BPF_PROG_DETACH, (long)attr, 32);
     }
 
     /// <summary>Ids of the programs attached directly to the cgroup for <paramref name="attachType"/>.</summary>
@@ -77,7 +76,7 @@ internal static unsafe partial class Sys
             *(uint*)(attr + 4) = attachType;
             *(ulong*)(attr + 16) = (ulong)p;
             *(uint*)(attr + 24) = (uint)ids.Length;
-            r = Fast(NrBpf, BPF_PROG_QUERY, (long)attr, 64);
+            r = Fast(Nr.bpf, BPF_PROG_QUERY, (long)attr, 64);
         }
         count = (int)*(uint*)(attr + 24);
         return r;
@@ -88,6 +87,6 @@ internal static unsafe partial class Sys
         byte* attr = stackalloc byte[16];
         new Span<byte>(attr, 16).Clear();
         *(uint*)attr = id;
-        return Fast(NrBpf, BPF_PROG_GET_FD_BY_ID, (long)attr, 16);
+        return Fast(Nr.bpf, BPF_PROG_GET_FD_BY_ID, (long)attr, 16);
     }
 }

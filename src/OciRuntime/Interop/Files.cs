@@ -92,7 +92,7 @@ internal static unsafe partial class Sys
         while (total < bytes.Length)
         {
             long n;
-            fixed (byte* p = bytes) n = Fast(17 /* pread64 */, fd, (long)(p + total), bytes.Length - total, total);
+            fixed (byte* p = bytes) n = Fast(Nr.pread64, fd, (long)(p + total), bytes.Length - total, total);
             Check(n, $"read {what}");
             if (n == 0) throw new SyscallException($"read {what}: ended early", Errno.EIO);
             total += (int)n;

@@ -76,6 +76,6 @@ internal static unsafe partial class Sys
     /// <summary>poll(2); returns the count of ready descriptors, 0 on timeout, or -errno.</summary>
     internal static long Poll(Span<PollFd> fds, int timeoutMs)
     {
-        fixed (PollFd* p = fds) return Blocking(7 /* poll */, (long)p, fds.Length, timeoutMs);
+        fixed (PollFd* p = fds) return Blocking(Nr.poll, (long)p, fds.Length, timeoutMs);
     }
 }

@@ -29,6 +29,6 @@ internal static unsafe partial class Sys
 
     internal static long AccessAt(int dirFd, string path, int mode)
     {
-        fixed (byte* p = CString.Into(path, stackalloc byte[CString.StackSize])) return Fast(269 /* faccessat */, dirFd, (long)p, mode, 0);
+        fixed (byte* p = CString.Into(path, stackalloc byte[CString.StackSize])) return Fast(Nr.faccessat, dirFd, (long)p, mode, 0);
     }
 }

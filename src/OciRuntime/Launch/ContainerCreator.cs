@@ -1,4 +1,3 @@
-using System.Text;
 using OciRuntime.Cgroups;
 using OciRuntime.Cli;
 using OciRuntime.Hooks;
@@ -51,8 +50,7 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
             spec = spec with { Process = spec.Process with { Env = [.. spec.Process.Env ?? [], $"LISTEN_FDS={listen}", "LISTEN_PID=1"] } };
         }
 
-        Rootless.EnsureRoot(store.Root);
-        using var lck = store.CreateNew(o.Id);
+        using var entry = Container.Claim(store, o.Id);
         ICgroupManager? cgroup = null, hostCgroup = null;
         OomWatcher? oom = null;
         int consoleFd = -1, fifoFd = -1, terminalFd = -1;
@@ -65,23 +63,16 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
                 Id = o.Id, Bundle = bundle, Rootfs = rootfs, Created = DateTimeOffset.UtcNow,
                 Owner = Owner(), Annotations = spec.Annotations, CgroupPath = cgroup.Path, UseInit = useInit,
             };
-            // Saved before anything else exists, so `delete --force` can clean up after a crash at any point.
-            store.Save(record);
-            StateStore.WriteAtomic(Path.Join(store.DirOf(o.Id), StateStore.ConfigFile), OciJson.Serialize(spec));
+            entry.SaveFirst(record, spec);
             cgroup.Create();
             // Even without linux.resources the default device rules apply, as runc does.
             cgroup.Set(spec.Linux?.Resources ?? new LinuxResources());
             timer.Mark("cgroup");
 
-            string fifo = Path.Join(store.DirOf(o.Id), StateStore.FifoFile);
-            Sys.Check(Sys.Mknod(fifo, Sys.S_IFIFO | 0x180, 0), $"mkfifo {fifo}");
-            // 0622 (umask would drop it at mknod): init may have become another user, or mapped root, before it
-            // opens the FIFO through /proc/self/fd; the state directory (0700) still keeps everyone else out.
-            Sys.Check(Sys.Chmod(fifo, 0x192), $"chmod {fifo}");
-            fifoFd = Sys.Open(fifo, Sys.O_PATH);
+            fifoFd = entry.MakeFifo();
             // No mount namespace: init mounts in the runtime's namespace; listed first so delete can take them off.
             if (!Namespaces.Has(spec, NamespaceKind.Mount) && spec.Mounts is { Count: > 0 })
-                Rootfs.HostMounts.Record(store.DirOf(o.Id), spec.Mounts);
+                Rootfs.HostMounts.Record(entry.Dir, spec.Mounts);
             if (o.ConsoleSocket is not null) consoleFd = Sys.ConnectUnix(o.ConsoleSocket);
             else if (spec.Process!.Terminal && attached) (terminalFd, consoleFd) = Pty.AttachedTerminal.SocketPair();
 
@@ -95,14 +86,12 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
                 SeccompProgram = seccomp is null ? null : SeccompSetup.Serialize(seccomp), SeccompFlags = seccomp?.FilterFlags ?? 0,
             };
             var rdt = resctrl is null ? null : new Resctrl.IntelRdt(resctrl, spec.Linux!.IntelRdt!, o.Id);
-            var callbacks = new Callbacks(spec, cgroup, o.Id, bundle, rdt, store.DirOf(o.Id));
+            var callbacks = new Callbacks(spec, cgroup, o.Id, bundle, rdt, entry.Dir);
             oom = SetupOom.Watch(cgroup, spec.Linux?.Resources?.Memory?.Limit);
             int pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, fifoFd, consoleFd, timer, binary), callbacks);
             callbacks.MoveNetDevices(pid);
-            ProcStat.TryRead(pid, out _, out ulong start);
-            record = record with { Pid = pid, PidStartTime = start, Complete = true };
-            store.Save(record);
-            if (o.PidFile is not null) StateStore.WriteAtomic(Path.GetFullPath(o.PidFile), Encoding.ASCII.GetBytes(pid.ToString()));
+            record = entry.Complete(pid);
+            PidFile.Write(o.PidFile, pid);
             timer.Mark("state");
             return new Created(record, spec, terminalFd, hostCgroup);
         }
@@ -110,11 +99,7 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
         {
             // Asked before the cgroup goes: its counters say whether the OOM killer ended init.
             var oomError = SetupOom.Explain(oom, e, spec.Linux?.Resources?.Memory?.Limit);
-            try { cgroup?.KillAll(Sys.SIGKILL); } catch (Exception) { }
-            try { cgroup?.Destroy(); } catch (Exception) { }
-            try { Resctrl.IntelRdt.Remove(store.DirOf(o.Id)); } catch (Exception) { }
-            try { Rootfs.HostMounts.Remove(store.DirOf(o.Id), rootfs); } catch (Exception) { }
-            try { store.Remove(o.Id); } catch (Exception) { }
+            entry.Rollback(cgroup, rootfs);
             Sys.Close(terminalFd);
             if (oomError is not null) throw oomError;
             throw;

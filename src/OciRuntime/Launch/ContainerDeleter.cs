@@ -31,32 +31,46 @@ internal sealed class ContainerDeleter(StateStore store)
         try { lck = store.Lock(id); }
         catch (ContainerNotFound) when (force) { return; }
         using var _ = lck;
-        ContainerRecord rec;
-        try { rec = store.Load(id); }
+        Container c;
+        // The lock stays held for an entry without a record too: a create that claims the id meanwhile must not
+        // find its new directory removed under it.
+        try { c = Container.OpenLocked(store, lck, knownCgroup, known); }
         catch (DamagedState e) when (force || e.Damage == Damage.NoRecord)
         {
             DeleteWithoutRecord(id, force, warnings);
             return;
         }
         catch (ContainerNotFound) when (force) { return; }
-        var cgroup = knownCgroup ?? CgroupManagerFactory.Create(rec.CgroupPath, id);
-        var status = StatusProbe.Probe(store, rec, () => cgroup);
-        if (status is LifecycleStatus.Created or LifecycleStatus.Running or LifecycleStatus.Paused or LifecycleStatus.Creating && !force)
-            throw new RuntimeError($"cannot delete container {id} that is not stopped: {status.ToSpec()} (use --force)");
+        c.Require(force ? Operation.ForceDelete : Operation.Delete);
+        var rec = c.Record;
+        var poststop = rec.Complete ? PoststopHooks(c, force, warnings) : null;
 
-        if (status != LifecycleStatus.Stopped || cgroup.Exists()) Kill(rec, cgroup);
+        if (c.Status != LifecycleStatus.Stopped || c.Cgroup.Exists()) Kill(rec, c.Cgroup);
 
-        var spec = known ?? ContainerConfig.Load(store, id);
-        if (rec.Complete && spec?.Hooks?.Poststop is { Count: > 0 } poststop)
+        if (poststop is { Count: > 0 })
         {
             string stopped = HookState.Json(id, OciSpec.ContainerStatus.Stopped, 0, rec.Bundle, rec.Annotations);
             foreach (var e in HookRunner.RunAllCollectingErrors("poststop", poststop, stopped))
                 warnings.WriteLine($"ocirun delete: warning: {e}");
         }
-        cgroup.Destroy();
-        Resctrl.IntelRdt.Remove(store.DirOf(id));
-        Rootfs.HostMounts.Remove(store.DirOf(id), rec.Rootfs);
-        store.Remove(id);
+        c.Cgroup.Destroy();
+        c.RemoveEntry();
+    }
+
+    /// <summary>The poststop hooks of the config copy, read before anything is changed. A damaged copy stops a
+    /// plain delete with the file named; --force goes on without the hooks and says so.</summary>
+    private static List<OciSpec.Hook>? PoststopHooks(Container c, bool force, TextWriter warnings)
+    {
+        try { return c.Config().Hooks?.Poststop; }
+        catch (DamagedState e) when (force)
+        {
+            warnings.WriteLine($"ocirun delete: warning: {e.Message}: its poststop hooks are not run");
+            return null;
+        }
+        catch (DamagedState e)
+        {
+            throw new RuntimeError($"{e.Message}; `delete --force {c.Id}` removes the container without running its poststop hooks");
+        }
     }
 
     /// <summary>
@@ -68,7 +82,10 @@ internal sealed class ContainerDeleter(StateStore store)
     {
         try
         {
-            var spec = ContainerConfig.Load(store, id);
+            OciSpec.Spec? spec;
+            // Only the cgroup path is wanted here (no record, so no hooks ran or will): a damaged copy is a missing one.
+            try { spec = Container.ReadConfig(store, id); }
+            catch (DamagedState) { spec = null; }
             var cgroup = spec is null && !force ? null : CgroupManagerFactory.Create(spec?.Linux?.CgroupsPath, id);
             if (cgroup is not null && cgroup.Exists())
             {

@@ -1,4 +1,3 @@
-using System.Text;
 using OciRuntime.Cgroups;
 using OciRuntime.Cli;
 using OciRuntime.Interop;
@@ -18,16 +17,14 @@ internal sealed record ExecOptions(
 /// </summary>
 internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
 {
-    internal int Exec(ExecOptions o)
+    /// <summary><paramref name="opened"/>: the container when the caller opened it already (exec's flags take
+    /// the stored process as their base), so its config is parsed once; it is disposed here.</summary>
+    internal int Exec(ExecOptions o, Container? opened = null)
     {
         using var binary = SelfBinary.Prepare(store.Root);
-        var (rec, cgroup, status) = ContainerCgroup.Open(store, o.Id);
-        // runc's words, with the id after them (conformance/ShimContract.md).
-        if (status == LifecycleStatus.Paused && !o.IgnorePaused)
-            throw new RuntimeError($"cannot exec in a paused container (use --ignore-paused to override): {o.Id}");
-        if (status is not (LifecycleStatus.Running or LifecycleStatus.Created or LifecycleStatus.Paused))
-            throw new RuntimeError($"cannot exec in a {status.ToSpec()} container: {o.Id}");
-        var config = ContainerConfig.Load(store, o.Id) ?? throw new RuntimeError($"container {o.Id}: its config.json copy is missing");
+        using var container = opened ?? Container.Open(store, o.Id);
+        container.Require(o.IgnorePaused ? Operation.ExecIgnoringPause : Operation.Exec);
+        var (rec, cgroup, config) = (container.Record, container.Cgroup, container.Config());
         var errors = SpecValidator.ValidateProcess(o.Process, "process");
         if (errors.Count > 0) throw new RuntimeError(errors[0].ToString());
         if (o.Process.Args is not { Count: > 0 }) throw new RuntimeError("process.args: must not be empty");
@@ -68,7 +65,7 @@ internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
             Sys.Close(consoleFd);
         }
         using var terminal = terminalFd >= 0 ? Pty.AttachedTerminal.Attach(terminalFd) : null;
-        if (o.PidFile is not null) StateStore.WriteAtomic(Path.GetFullPath(o.PidFile), Encoding.ASCII.GetBytes(pid.ToString()));
+        PidFile.Write(o.PidFile, pid);
         if (o.Detach) return 0;
 
         using var forwarding = ForegroundProcess.ForwardSignals(() => pid, terminal is not null);

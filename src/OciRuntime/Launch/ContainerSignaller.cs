@@ -1,4 +1,3 @@
-using OciRuntime.Cgroups;
 using OciRuntime.Interop;
 using OciRuntime.State;
 
@@ -9,28 +8,25 @@ internal sealed class ContainerSignaller(StateStore store)
 {
     internal void Kill(string id, int signal, bool all)
     {
-        var (rec, cgroup, status) = ContainerCgroup.Open(store, id);
+        using var c = Container.Open(store, id);
+        var (rec, status) = (c.Record, c.Status);
+        // runtime.md: signalling a container that is neither created nor running MUST generate an error. The
+        // words are runc's (ErrNotRunning): containerd's shim (checkKillError) and podman match them.
+        c.Require(all ? Operation.SignalAll : Operation.Signal);
         if (all)
         {
             // --all sweeps the cgroup whatever the state, as runc does: containerd's shim sends `kill --all <id> KILL`
             // after the init of a container sharing its pod's pid namespace has exited, to reap what is left, and
             // treats any failure as an unrecorded exit (the CRI then shows the container running forever).
             // A stopped container whose cgroup is already gone has nothing left to sweep.
-            if (status == LifecycleStatus.Stopped && !cgroup.Exists()) return;
-            cgroup.KillAll(signal);
+            if (status == LifecycleStatus.Stopped && !c.Cgroup.Exists()) return;
+            c.Cgroup.KillAll(signal);
         }
-        else
-        {
-            // runtime.md: signalling a container that is neither created nor running MUST generate an error. The
-            // words are runc's (ErrNotRunning): containerd's shim (checkKillError) and podman match them.
-            if (status is LifecycleStatus.Stopped or LifecycleStatus.Creating)
-                throw new ContainerNotRunning(id, status);
-            SignalInit(id, rec.Pid, rec.PidStartTime, signal);
-        }
+        else SignalInit(id, rec.Pid, rec.PidStartTime, signal);
         // A frozen v1 cgroup holds even SIGKILL until it is thawed: `podman kill` of a paused container waited
         // forever for the exit. runc thaws after a SIGKILL too, and after every --all: the leftovers of a paused
         // container whose init has exited (stopped, yet frozen) die only then.
-        if (signal == Sys.SIGKILL && (status == LifecycleStatus.Paused || all && cgroup.IsFrozen())) cgroup.Thaw();
+        if (signal == Sys.SIGKILL && (status == LifecycleStatus.Paused || all && c.Cgroup.IsFrozen())) c.Cgroup.Thaw();
     }
 
     private static void SignalInit(string id, int pid, ulong startTime, int signal)

@@ -1,4 +1,3 @@
-using System.Text;
 using OciRuntime.Cgroups;
 using OciRuntime.Hooks;
 using OciRuntime.State;
@@ -13,20 +12,14 @@ internal sealed class ContainerStarter(StateStore store, PhaseTimer timer)
     /// has them already (`run`), saving a re-parse.</summary>
     internal void Start(string id, TextWriter warnings, Spec? known = null, ICgroupManager? knownCgroup = null)
     {
-        StateStore.ValidateId(id);
-        using var lck = store.Lock(id);
-        var (rec, cgroup, status) = ContainerCgroup.Open(store, id, knownCgroup);
-        // runc's words for each state (conformance/ShimContract.md).
-        if (status != LifecycleStatus.Created)
-            throw new RuntimeError(status switch
-            {
-                LifecycleStatus.Running => $"cannot start an already running container: {id}",
-                LifecycleStatus.Stopped => $"cannot start a container that has stopped: {id}",
-                _ => $"cannot start a container in the {status.ToSpec()} state: {id}",
-            });
-        string fifo = Path.Join(store.DirOf(id), StateStore.FifoFile);
-        string? error = ExecGate.Release(fifo, rec.Pid);
-        File.Delete(fifo);
+        using var c = Container.Open(store, id, locked: true, knownCgroup, known);
+        c.Require(Operation.Start);
+        var rec = c.Record;
+        // Read before init is released: a damaged copy is refused while nothing has changed yet, never a
+        // start that quietly skips the poststart hooks.
+        var spec = c.Config();
+        string? error = ExecGate.Release(c.FifoPath, rec.Pid);
+        c.RemoveFifo();
         timer.Mark("exec");
         if (error is not null)
         {
@@ -34,8 +27,7 @@ internal sealed class ContainerStarter(StateStore store, PhaseTimer timer)
             throw new RuntimeError(error);
         }
 
-        var spec = known ?? ContainerConfig.Load(store, id);
-        if (spec?.Hooks?.Poststart is { Count: > 0 } poststart)
+        if (spec.Hooks?.Poststart is { Count: > 0 } poststart)
         {
             string running = HookState.Json(id, OciSpec.ContainerStatus.Running, rec.Pid, rec.Bundle, rec.Annotations);
             // runtime-spec 1.3 (lifecycle step 9): a failing poststart hook is an error that stops the container;
@@ -43,7 +35,7 @@ internal sealed class ContainerStarter(StateStore store, PhaseTimer timer)
             try { HookRunner.RunAll("poststart", poststart, running); }
             catch (RuntimeError)
             {
-                PoststartFailure.Stop(rec.Pid, rec.PidStartTime, cgroup);
+                PoststartFailure.Stop(rec.Pid, rec.PidStartTime, c.Cgroup);
                 throw;
             }
         }
@@ -60,15 +52,5 @@ internal sealed class ContainerStarter(StateStore store, PhaseTimer timer)
     {
         for (int i = 0; i < 200 && ProcStat.TryRead(pid, out _, out ulong t, out int parent) && t == startTime && parent != Environment.ProcessId; i++)
             Thread.Sleep(5);
-    }
-}
-
-/// <summary>The config a container was created with (a copy in its state directory).</summary>
-internal static class ContainerConfig
-{
-    internal static Spec? Load(StateStore store, string id)
-    {
-        try { return OciJson.ParseSpec(File.ReadAllBytes(Path.Join(store.DirOf(id), StateStore.ConfigFile))); }
-        catch (Exception e) when (e is IOException or SpecFormatException) { return null; }
     }
 }

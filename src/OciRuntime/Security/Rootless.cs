@@ -43,23 +43,9 @@ internal static class Rootless
                           r.HugepageLimits is { Count: > 0 } || r.Network is not null || r.Rdma is { Count: > 0 } ||
                           r.Unified is { Count: > 0 });
 
+    /// <summary>Why the cgroup could not be made, from the errno the error carries.</summary>
     private static string Reason(RuntimeError e) =>
-        e.InnerException is UnauthorizedAccessException || e.Message.Contains("UnauthorizedAccess", StringComparison.Ordinal) ||
-        e.Message.Contains("denied", StringComparison.OrdinalIgnoreCase) ? "permission denied" : e.Message;
-
-    /// <summary>The state root of an unprivileged caller, made here so a missing /run/user/UID gets a useful message.</summary>
-    internal static void EnsureRoot(string root)
-    {
-        if (!Active || Directory.Exists(root)) return;
-        try
-        {
-            Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new RuntimeError($"--root: cannot create {root} as uid {Sys.GetEuid()} (permission denied or no such parent): set XDG_RUNTIME_DIR to a directory of yours, or pass --root");
-        }
-    }
+        e.Errno is Errno.EACCES or Errno.EPERM ? "permission denied" : e.Message;
 
     private sealed class RootlessCgroup(ICgroupManager inner, LinuxResources? resources) : ICgroupManager
     {

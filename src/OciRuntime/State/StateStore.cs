@@ -27,6 +27,9 @@ internal sealed class StateStore(string root)
 
     private static string Truncate(string s) => s.Length > 64 ? s[..64] + "..." : s;
 
+    /// <summary>rwx------ (0700), written as bits, owner/group/other: the root and every entry.</summary>
+    private const int DirMode = 0b111_000_000;
+
     /// <summary>Creates the container's directory; fails if the id is taken. Returns the held lock.</summary>
     public ContainerLock CreateNew(string id)
     {
@@ -35,7 +38,7 @@ internal sealed class StateStore(string root)
         long r;
         unsafe
         {
-            fixed (byte* p = CString.Of(dir)) r = Sys.Fast(Nr.mkdir, (long)p, 0x1c0);
+            fixed (byte* p = CString.Of(dir)) r = Sys.Fast(Nr.mkdir, (long)p, DirMode);
         }
         if (r == -Errno.EEXIST) throw new RuntimeError($"container \"{id}\" already exists{WhyTaken(id)}");
         Sys.Check(r, $"mkdir {dir}");
@@ -94,7 +97,17 @@ internal sealed class StateStore(string root)
         }
     }
 
-    private void EnsureRoot() => MakeRoot(Root);
+    /// <summary>The root for a new container: made if missing, and an unusable one said in one line (a rootless
+    /// caller's /run/user/UID may not exist).</summary>
+    private void EnsureRoot()
+    {
+        try { MakeRoot(Root); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string hint = Security.Rootless.Active ? " (set XDG_RUNTIME_DIR to a directory of yours, or pass --root)" : "";
+            throw RuntimeError.FromIo("--root", $"cannot create {Root} as uid {Sys.GetEuid()}{hint}", e);
+        }
+    }
 
     /// <summary>Makes <paramref name="root"/> 0700 if it is missing: the one way --root comes to exist, whoever
     /// needs it first (the state store, the binary's overlay, the seccomp cache).</summary>
@@ -222,10 +235,11 @@ internal sealed class StateStore(string root)
 
 internal enum EntryKind { Missing, Directory, NotDirectory }
 
-/// <summary>What is wrong with an entry: state.json unreadable, missing, or the entry not a directory at all.</summary>
-internal enum Damage { Unreadable, NoRecord, NotDirectory }
+/// <summary>What is wrong with an entry: state.json unreadable or missing, the entry not a directory at all, or
+/// the config copy unreadable.</summary>
+internal enum Damage { Unreadable, NoRecord, NotDirectory, Config }
 
-/// <summary>state.json exists but cannot be read.</summary>
+/// <summary>An entry that is not a whole container (<see cref="Damage"/> says how).</summary>
 internal sealed class DamagedState(string id, Damage damage, string message) : RuntimeError(message)
 {
     public string Id { get; } = id;

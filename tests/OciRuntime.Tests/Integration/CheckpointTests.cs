@@ -57,7 +57,7 @@ public sealed class CheckpointTests : IDisposable
         var r = _s.Oci("checkpoint", "--image-path", _images, id);
         Directory.Delete(_images, true);
         Assert.NotEqual(0, r.ExitCode);
-        Assert.Contains("created", r.Stderr);
+        Assert.Contains($"container not running: {id} is created", r.Stderr);
     }
 
     [Fact]
