@@ -72,6 +72,23 @@ public sealed class ProcessTests : IDisposable
         Assert.Contains($"process.args[0]: exec: \"{path}\": {why}", r.Stderr);
     }
 
+    /// <summary>An executable the kernel refuses only at execve (after `start` opened the gate): the words name the
+    /// path PATH lookup found inside the container, which only the container's process knows.</summary>
+    [Theory]
+    [InlineData("#!/ocirun-test-no-interpreter\n", "no such file or directory")]
+    [InlineData("\u007fELF-not-really", "exec format error")]
+    public void An_executable_execve_refuses_fails_start_naming_the_path_found_in_path(string content, string why)
+    {
+        var b = _s.NewBundle("ocirun-test-refused");
+        b.Process["env"] = new System.Text.Json.Nodes.JsonArray("PATH=/ocirun-test-none:/bin");
+        string file = Path.Join(b.Rootfs, "bin", "ocirun-test-refused");
+        File.WriteAllText(file, content);
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var r = _s.Run(b);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains($"process.args[0]: exec /bin/ocirun-test-refused: {why}", r.Stderr);
+    }
+
     [Fact]
     public void Default_capabilities_match_the_config_and_nothing_more()
     {
