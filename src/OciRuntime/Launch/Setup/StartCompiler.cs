@@ -37,7 +37,11 @@ internal static class StartCompiler
         p.AfterGate();
         Hooks(c, "startContainer", c.Spec.Hooks?.StartContainer, document: 1);
         if (c.Plan.UseInit)
-            p.Routine(StartRoutines.Reaper, "--init", "fork the container's process", c.Process.Terminal ? 1 : 0, (long)InitReaper.BlockedMask);
+            unsafe
+            {
+                p.Routine(StartRoutines.Reaper, "--init", "fork the container's process", c.Process.Terminal ? 1 : 0,
+                    (long)InitReaper.BlockedMask, Arg.Ptr(ReaperRoutine.ArgumentArea(p), "argument-area"));
+            }
         ProcessCompiler.Exec(c);
     }
 

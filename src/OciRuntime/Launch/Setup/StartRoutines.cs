@@ -15,7 +15,8 @@ internal static unsafe class StartRoutines
     /// <summary>a0: <see cref="HookCall"/>*, a1: the output memfd, a2: the state documents, a3: their length.
     /// Runs one hook in the container (HookRoutine).</summary>
     public const int Hook = OpKind.StartFirst + 1;
-    /// <summary>a0: 1 with a terminal, a1: the mask the reaper reads through its signalfd. --init: forks; the child
+    /// <summary>a0: 1 with a terminal, a1: the mask the reaper reads through its signalfd, a2: the argument and
+    /// environment areas to overwrite (ReaperRoutine.ArgumentArea). --init: forks; the child
     /// returns 0 and goes on with the program (to execve), the parent becomes pid 1's reaper and never returns.</summary>
     public const int Reaper = OpKind.StartFirst + 2;
     /// <summary>a0: root fd, a1: procfs fd. Opens /dev/pts/ptmx O_PATH in the root, proves it a devpts ptmx,
@@ -39,7 +40,7 @@ internal static unsafe class StartRoutines
         {
             case Gate: return WaitForStart(z, a[0], a[1]);
             case Hook: return HookRoutine.Run(z, (HookCall*)a[0], a[1], (byte*)a[2], a[3]);
-            case Reaper: return ReaperRoutine.Run(z, a[0] != 0, (ulong)a[1]);
+            case Reaper: return ReaperRoutine.Run(z, a[0] != 0, (ulong)a[1], (long*)a[2]);
             case OpenPtmx: return ConsoleRoutines.OpenPtmx(z, a[0], a[1]);
             case BindConsole: return ConsoleRoutines.BindConsole(z, a[0], a[1]);
             case SendMaster: return ConsoleRoutines.SendMaster(z, a[0], a[1]);

@@ -76,7 +76,7 @@ public sealed unsafe class StartCompilerTests
         Assert.Equal("hooks.startContainer[1]", info[3].Step);
         Assert.StartsWith("start.1(/bin/h1, ", info[3].Call);
         Assert.Equal("--init", info[4].Field);
-        Assert.Equal($"start.2(1, 0x{InitReaper.BlockedMask:x})", info[4].Call); // 1: a terminal (the child takes the foreground)
+        Assert.Equal($"start.2(1, 0x{InitReaper.BlockedMask:x}, argument-area)", info[4].Call); // 1: a terminal (the child takes the foreground)
         Assert.StartsWith("process.4(", info[^1].Call); // the child goes on to execve
     }
 
