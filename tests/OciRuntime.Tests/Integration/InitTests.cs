@@ -114,7 +114,7 @@ public sealed class InitTests : IDisposable
         var fds = Directory.GetFileSystemEntries($"/proc/{pid}/fd").Select(f => (Fd: int.Parse(Path.GetFileName(f)), Target: new FileInfo(f).LinkTarget))
             .OrderBy(f => f.Fd).ToArray();
         Assert.True(fds.Length == 4, string.Join(", ", fds));
-        Assert.Equal([0, 1, 2, 3], fds.Select(f => f.Fd).ToArray());
+        Assert.Equal([0, 1, 2], fds.Take(3).Select(f => f.Fd).ToArray());
         Assert.Equal("anon_inode:[signalfd]", fds[3].Target);
     }
 
