@@ -20,6 +20,8 @@ internal static class MountCompiler
         if (SpecNamespaces.Find(c.Spec, NamespaceKind.Mount) is { Path.Length: > 0 })
             throw new NotCompiled("mount: a joined mount namespace (its mount table is not the runtime's)");
         var p = c.P;
+        // --debug's phases: what came before (the cgroup join, the procfs) apart from the root's own cost.
+        p.Mark("before-root");
         string rootfs = c.Plan.Rootfs;
         ulong propagation = RootPropagation(c.Linux.RootfsPropagation);
         p.Syscall("linux.rootfsPropagation", $"mount / with propagation 0x{propagation:x}", Nr.mount, 0, p.StrArg("/"), 0, (long)propagation, 0);

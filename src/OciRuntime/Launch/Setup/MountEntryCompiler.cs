@@ -63,7 +63,7 @@ internal sealed unsafe class MountEntryCompiler
         if (e.Type is "cgroup" or "cgroup2") { Cgroup(e); return; }
         if (opts.IsBind || e.Type == "bind") { Bind(e, idmapFd); return; }
         if (e.WantsIdMap) throw new RuntimeError($"idmapped mounts are only supported for bind mounts, not type {e.Type}");
-        if ((opts.Flags & Sys.MS_REMOUNT) != 0) throw new NotCompiled("mount: the remount option");
+        if ((opts.Flags & Sys.MS_REMOUNT) != 0) { Remount(e); return; }
 
         // A tmpfs without mode= over a directory the image has takes that directory's mode (MountSetup.WithModeOf).
         int existed = -1;
@@ -97,23 +97,62 @@ internal sealed unsafe class MountEntryCompiler
         Close(e.Field, target);
     }
 
+    /// <summary>"remount": the flags of what an earlier mount put there change (runc passes it straight to
+    /// mount(2)), through the destination's fd, which resolved through that mount and so is its root.</summary>
+    private void Remount(Entry e)
+    {
+        int target = e.Type is "proc" or "sysfs" ? ResolveOrdinary(e) : Resolve(e, asFile: false);
+        CheckProc(e, target, mayBeProc: e.Type == "proc");
+        ulong flags = e.Opts.Flags & ~(Sys.MS_BIND | Sys.MS_REC);
+        Arg data = e.Opts.Data is { } d ? _p.StrArg(d) : 0;
+        _p.Routine(MountRoutines.Remount, e.Field, $"remount {e.Dest}", Arg.Slot(target), (long)flags, data);
+        ApplyToMount(e, target);
+        Close(e.Field, target);
+    }
+
     private void Bind(Entry e, int idmapFd)
     {
         string source = e.M.Source ?? throw new RuntimeError("bind mount needs a source");
         if (!source.StartsWith('/')) source = Path.Join(_c.Plan.Bundle, source);
-        bool isDir = Directory.Exists(source);
-        if (!isDir && !File.Exists(source)) throw new RuntimeError($"source {source}: no such file or directory");
-        int target = Resolve(e, asFile: !isDir);
-        CheckProc(e, target, mayBeProc: IsProcfs(source));
+        int target;
+        string rootfs = _c.Plan.Rootfs.TrimEnd('/');
+        if (source == rootfs || source.StartsWith(rootfs + "/", StringComparison.Ordinal))
+        {
+            // Inside the rootfs, earlier mounts may have made or covered the source: it is looked at in the zone.
+            int isFile = _p.Slot($"mounts[{e.Index}] source is a file"), isProc = _p.Slot($"mounts[{e.Index}] source is procfs");
+            var src = _p.StrArg(source);
+            _p.Routine(MountRoutines.SourceKind, e.Field, $"source {source}", src, 0).Into(isFile).Words(MountRoutines.SourceWords);
+            _p.Routine(MountRoutines.SourceKind, e.Field, $"source {source}", src, 1).Into(isProc).Words(MountRoutines.SourceWords);
+            target = Resolve(e, Arg.Slot(isFile));
+            CheckProc(e, target, Arg.Slot(isProc));
+        }
+        else
+        {
+            bool isDir = Directory.Exists(source);
+            if (!isDir && !File.Exists(source)) throw new RuntimeError($"source {source}: no such file or directory");
+            target = Resolve(e, asFile: !isDir);
+            CheckProc(e, target, mayBeProc: IsProcfs(source));
+        }
         bool recursive = e.Opts.IsRecursiveBind || (e.Opts.Flags & Sys.MS_REC) != 0;
         int tree;
         if (idmapFd >= 0) tree = _p.InputFd($"mounts[{e.Index}] idmapped tree", idmapFd);
-        else if (e.WantsIdMap) throw new NotCompiled("mount: an idmapped mount without a user namespace");
         else
         {
+            if (e.WantsIdMap && e.M.UidMappings is not { Count: > 0 })
+                throw new NotCompiled("mount: an idmapped mount without mappings of its own or a user namespace");
             tree = _p.Slot($"mounts[{e.Index}] tree");
             _p.Syscall(e.Field, $"open_tree {source}", Nr.open_tree, Sys.AT_FDCWD, _p.StrArg(source),
-                Sys.OPEN_TREE_CLONE | Sys.O_CLOEXEC | (recursive ? Sys.AT_RECURSIVE : 0)).Into(tree);
+                Sys.OPEN_TREE_CLONE | Sys.O_CLOEXEC | (recursive || e.Opts.RecursiveIdMap ? Sys.AT_RECURSIVE : 0)).Into(tree);
+            if (e.WantsIdMap)
+            {
+                // No user namespace of the container's: the parent made none (IdMapped.PrepareInParent), so the zone,
+                // in the host's, makes one with the mount's mappings (IdMapped.Clone).
+                var uids = e.M.UidMappings!;
+                var gids = e.M.GidMappings ?? uids;
+                _p.Routine(MountRoutines.IdMap, e.Field, $"idmap {source}", Arg.Slot(_c.ProcSlot), Arg.Slot(tree),
+                    _p.StrArg(IdMapWriter.Format(uids)), _p.StrArg(IdMapWriter.Format(gids)), e.Opts.RecursiveIdMap ? 1 : 0)
+                    .Words((errno, d) => IdMapRoutine.Words(source, errno, d));
+            }
         }
         Attach(e.Field, tree, target, source);
         // MS_BIND ignores the other flags: they go on the bind through its fd, keeping what the kernel locked.
@@ -231,10 +270,12 @@ internal sealed unsafe class MountEntryCompiler
         return tree;
     }
 
-    private int Resolve(Entry e, bool asFile)
+    private int Resolve(Entry e, bool asFile) => Resolve(e, asFile ? 1 : 0);
+
+    private int Resolve(Entry e, Arg asFile)
     {
         int s = _p.Slot($"mounts[{e.Index}] destination");
-        _p.Routine(MountRoutines.Resolve, e.DestField, "resolve in the rootfs", Arg.Slot(_root), _p.StrArg(Rel(e.Dest)), asFile ? 1 : 0, 0x1ed)
+        _p.Routine(MountRoutines.Resolve, e.DestField, "resolve in the rootfs", Arg.Slot(_root), _p.StrArg(Rel(e.Dest)), asFile, 0x1ed)
             .Into(s).Words(MountRoutines.ResolveWords);
         return s;
     }
@@ -262,10 +303,12 @@ internal sealed unsafe class MountEntryCompiler
     }
 
     /// <summary>runc's checkProcMount, in the zone on where the destination fd really lies.</summary>
-    private void CheckProc(Entry e, int target, bool mayBeProc)
+    private void CheckProc(Entry e, int target, bool mayBeProc) => CheckProc(e, target, mayBeProc ? 1 : 0);
+
+    private void CheckProc(Entry e, int target, Arg mayBeProc)
     {
         _allowList ??= Arg.Ptr(_p.Bytes(MountRoutines.AllowList(ProcMountRules.Allowed)), "proc-allow-list");
-        _p.Routine(MountRoutines.CheckProc, e.DestField, "check where it lies", Arg.Slot(_c.ProcSlot), Arg.Slot(_root), Arg.Slot(target), mayBeProc ? 1 : 0, _allowList.Value)
+        _p.Routine(MountRoutines.CheckProc, e.DestField, "check where it lies", Arg.Slot(_c.ProcSlot), Arg.Slot(_root), Arg.Slot(target), mayBeProc, _allowList.Value)
             .Words(MountRoutines.CheckProcWords);
     }
 

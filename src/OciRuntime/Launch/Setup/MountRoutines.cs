@@ -35,6 +35,17 @@ internal static unsafe class MountRoutines
     /// (TmpCopyUpRoutine). Detail: TmpCopyUpRoutine's steps.</summary>
     public const int CopyUp = OpKind.MountFirst + 6;
 
+    /// <summary>a0: host path of a bind source, a1: 0 for "is it not a directory", 1 for "is it on a procfs".
+    /// Result 1 or 0, or -errno (the source is missing).</summary>
+    public const int SourceKind = OpKind.MountFirst + 7;
+    /// <summary>a0: fd of the destination, a1: mount(2) flags with MS_REMOUNT, a2: data or 0. mount(2) through the
+    /// fd's /proc/self/fd link (the "remount" option).</summary>
+    public const int Remount = OpKind.MountFirst + 8;
+
+    /// <summary>a0: procfs fd, a1: detached tree, a2: uid_map text, a3: gid_map text, a4: 1 for a recursive
+    /// idmap. MOUNT_ATTR_IDMAP with a user namespace holding the mount's own mappings (IdMapRoutine).</summary>
+    public const int IdMap = OpKind.MountFirst + 9;
+
     internal const int CreateFailed = 1000, OpenFailed = 2000;
 
     internal static long Run(ZoneState* z, SetupOp* op, long* a) => op->Kind switch
@@ -46,6 +57,9 @@ internal static unsafe class MountRoutines
         Attach => AttachTree(z, a[0], a[1]),
         ModeOf => WriteMode(a[0], (byte*)a[1]),
         CopyUp => TmpCopyUpRoutine.Copy(z, a[0], a[1]),
+        SourceKind => SourceIs((byte*)a[0], a[1]),
+        Remount => RemountFd(z, a[0], a[1], (byte*)a[2]),
+        IdMap => IdMapRoutine.Run(z, a[0], a[1], (byte*)a[2], (byte*)a[3], a[4]),
         _ => -Errno.ENOSYS,
     };
 
@@ -78,6 +92,9 @@ internal static unsafe class MountRoutines
         5 => "mounted on another mount than the destination's",
         _ => SyscallException.Describe(errno),
     };
+
+    internal static string SourceWords(int errno, int detail) =>
+        errno == Errno.ENOENT ? "no such file or directory" : SyscallException.Describe(errno);
 
     internal static string CopyUpWords(int errno, int detail) => $"{TmpCopyUpRoutine.StepName(detail)}: {SyscallException.Describe(errno)}";
 
@@ -306,6 +323,29 @@ internal static unsafe class MountRoutines
             if (parent >= 0 && (ulong)parent != under) { z->Detail = 5; return -Errno.EXDEV; }
         }
         return 0;
+    }
+
+    private static long SourceIs(byte* path, long which)
+    {
+        if (which == 1)
+        {
+            long* st = stackalloc long[16]; // struct statfs: f_type first
+            long r = Sys.Fast(Nr.statfs, (long)path, (long)st);
+            return r < 0 ? r : st[0] == Sys.PROC_SUPER_MAGIC ? 1 : 0;
+        }
+        byte* sx = stackalloc byte[256];
+        const int STATX_TYPE = 1;
+        long s = Sys.Fast(Nr.statx, Sys.AT_FDCWD, (long)path, 0, STATX_TYPE, (long)sx);
+        if (s < 0) return s;
+        return (*(ushort*)(sx + 28) & Sys.S_IFMT) == Sys.S_IFDIR ? 0 : 1;
+    }
+
+    private static long RemountFd(ZoneState* z, long fd, long flags, byte* data)
+    {
+        byte* path = z->Scratch;
+        byte* prefix = stackalloc byte[15] { (byte)'/', (byte)'p', (byte)'r', (byte)'o', (byte)'c', (byte)'/', (byte)'s', (byte)'e', (byte)'l', (byte)'f', (byte)'/', (byte)'f', (byte)'d', (byte)'/', 0 };
+        if (ZoneLib.PathWithNumber(path, 64, prefix, fd) < 0) return -Errno.ENAMETOOLONG;
+        return Sys.Fast(Nr.mount, 0, (long)path, 0, flags, (long)data);
     }
 
     private static long WriteMode(long fd, byte* buf)

@@ -47,7 +47,7 @@ public sealed unsafe class MountCompilerTests : IDisposable
         using var p = new SetupProgram();
         var c = Context(SpecWith(), p);
         MountCompiler.PrepareRoot(c);
-        Assert.Equal(["mount / with propagation 0x84000", "bind the rootfs onto itself", "open rootfs"], Steps(p));
+        Assert.Equal(["time before-root", "mount / with propagation 0x84000", "bind the rootfs onto itself", "open rootfs"], Steps(p));
         Assert.True(c.RootSlot >= 0);
         Assert.Null(MountCompiler.ParentToMakePrivate("/b/rootfs", Sys.MS_SLAVE | Sys.MS_REC, false, () => throw new InvalidOperationException("read")));
     }
@@ -164,13 +164,50 @@ public sealed unsafe class MountCompilerTests : IDisposable
     }
 
     [Fact]
+    public void A_bind_of_a_source_inside_the_rootfs_is_looked_at_in_the_zone_after_the_earlier_mounts()
+    {
+        using var p = new SetupProgram();
+        var c = Context(SpecWith([M("/dst", "bind", "rootfs/made-by-an-earlier-mount", "rbind")]), p);
+        MountCompiler.PrepareRoot(c);
+        int from = p.Count;
+        MountCompiler.Mounts(c);
+        string src = $"{_dir}/rootfs/made-by-an-earlier-mount";
+        Assert.Equal([$"source {src}", $"source {src}", "resolve in the rootfs", "check where it lies", $"open_tree {src}"], Steps(p, from).Take(5));
+        Assert.Equal($"mounts[0] (/dst): source {src}: no such file or directory", p.Describe(from, Errno.ENOENT, 0));
+        Assert.Contains("$", p.Info[from + 2].Call.Split(", ")[2]); // asFile from the zone's look
+    }
+
+    [Fact]
     public void What_is_not_compiled_falls_back_and_what_is_wrong_is_refused_with_words()
     {
         using (var p = new SetupProgram())
         {
-            var c = Context(SpecWith([M("/x", "tmpfs", "tmpfs", "remount")]), p);
+            var c = Context(SpecWith([M("/x", "tmpfs", "tmpfs", "remount", "ro")]), p);
+            MountCompiler.PrepareRoot(c);
+            int from = p.Count;
+            MountCompiler.Mounts(c);
+            Assert.Equal(["resolve in the rootfs", "check where it lies", "remount /x", "close"], Steps(p, from));
+        }
+        using (var p = new SetupProgram())
+        {
+            var c = Context(SpecWith([M("/x", "bind", "/tmp", "idmap")]), p);
             MountCompiler.PrepareRoot(c);
             Assert.Throws<NotCompiled>(() => MountCompiler.Mounts(c));
+        }
+        using (var p = new SetupProgram())
+        {
+            var m = M("/x", "bind", "/tmp", "rbind") with
+            {
+                UidMappings = [new LinuxIDMapping { ContainerID = 0, HostID = 1000, Size = 1 }],
+                GidMappings = [new LinuxIDMapping { ContainerID = 0, HostID = 2000, Size = 1 }],
+            };
+            var c = Context(SpecWith([m]), p);
+            MountCompiler.PrepareRoot(c);
+            int from = p.Count;
+            MountCompiler.Mounts(c);
+            var steps = Steps(p, from);
+            Assert.Equal(steps.IndexOf("open_tree /tmp") + 1, steps.IndexOf("idmap /tmp"));
+            Assert.Contains("\"0 1000 1\n\"", p.Info[from + steps.IndexOf("idmap /tmp")].Call);
         }
         using (var p = new SetupProgram())
         {
