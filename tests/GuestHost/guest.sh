@@ -16,8 +16,12 @@ REPO=$(cd "$HERE/../.." && pwd)
 CACHE=${OCIRUN_GUEST_CACHE:-$REPO/.guest}
 # The kernel the guest boots: the ABI the meta package currently points at (linux-image-amd64 → linux-image-X-amd64).
 KFLAVOUR=amd64
+# The last line is criu's: the netlink diag modules it dumps sockets through, tun and veth it probes, nf_tables (and
+# what it needs) for its nftables probe.
 MODULES=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk
-         netfs fscache 9pnet 9pnet_virtio 9p overlay bfq)
+         netfs fscache 9pnet 9pnet_virtio 9p overlay bfq
+         tun veth unix_diag inet_diag tcp_diag udp_diag raw_diag netlink_diag af_packet_diag
+         crc32c_generic libcrc32c nfnetlink nf_tables x_tables nft_compat xt_mark)
 
 log() { echo "guest: $*" >&2; }
 
@@ -43,7 +47,9 @@ build() {
   local pkg kdir
   pkg=$(kernel_package)
   kdir=$CACHE/$pkg
-  if [ ! -f "$kdir/vmlinuz" ]; then
+  local m have=1
+  for m in "${MODULES[@]}"; do [ -f "$kdir/modules/$m.ko" ] || have=0; done
+  if [ ! -f "$kdir/vmlinuz" ] || [ $have = 0 ]; then
     log "fetching $pkg"
     rm -rf "$kdir.tmp" && mkdir -p "$kdir.tmp/deb"
     (cd "$kdir.tmp/deb" && apt-get download "$pkg" 2>&1 | grep -v unsandboxed >&2 || true)

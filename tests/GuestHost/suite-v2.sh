@@ -224,8 +224,64 @@ case_delete_removes_cgroup() {
   true
 }
 
+# --- checkpoint and restore (criu 3.17 on this 6.1 kernel) ----------------------------------------------------------
+# A counter the restored process must carry on from: it writes i to /tmp (a tmpfs criu saves) five times a second.
+# Its stdio is /dev/null, so nothing of the runtime's is held open. No network namespace: criu 3.17 cannot dump one
+# here ("Dumping netns links": -22 reported by netlink, for runc as for us).
+COUNTER='exec >/dev/null 2>&1 </dev/null; i=0; while true; do echo $i > /tmp/count; i=$((i+1)); sleep 0.2; done'
+NO_NETNS='.linux.namespaces |= map(select(.type != "network"))'
+need_criu() {
+  command -v criu > /dev/null || skip "no criu"
+  criu check > "$W/criu-check" 2>&1 || skip "criu check: $(grep Error "$W/criu-check" | tail -1)"
+}
+count() { rt exec "$ID" cat /tmp/count 2> "$ERR" || fail "exec cat /tmp/count: $(tail -1 "$ERR")"; }
+# restore_bg IMAGES: the container back from its images, detached.
+restore_bg() {
+  ( cd "$B" && rt restore -d --image-path "$1" --work-path "$B/work-restore" --bundle "$B" "$ID" ) > /dev/null 2> "$ERR" < /dev/null ||
+    fail "restore: $(grep -v '^$' "$ERR" | tail -1)"
+}
+
+case_checkpoint_restore() {
+  need_criu
+  bundle '{}' "$COUNTER" "$NO_NETNS"
+  run_bg
+  sleep 3
+  before=$(count)
+  ( cd "$B" && rt checkpoint --image-path "$B/img" --work-path "$B/work" "$ID" ) 2> "$ERR" || fail "checkpoint: $(tail -1 "$ERR")"
+  rt state "$ID" > /dev/null 2>&1 && fail "the container is still there after checkpoint"
+  [ -f "$B/work/dump.log" ] || fail "no dump.log in --work-path"
+  restore_bg "$B/img"
+  after=$(count)
+  # Started again, it would count from 0: 3 s of it is 15, below what it had before.
+  [ "$after" -ge "$before" ] || fail "restored at $after, below the $before it had counted: it started again"
+  sleep 1
+  later=$(count)
+  [ "$later" -gt "$after" ] || fail "not counting after restore ($after then $later)"
+}
+
+case_checkpoint_pre_dump() {
+  need_criu
+  bundle '{}' "$COUNTER" "$NO_NETNS"
+  run_bg
+  sleep 2
+  ( cd "$B" && rt checkpoint --pre-dump --image-path "$B/pre" --work-path "$B/work-pre" "$ID" ) 2> "$ERR" || fail "pre-dump: $(tail -1 "$ERR")"
+  [ -f "$B/work-pre/dump.log" ] || fail "no dump.log in the pre-dump's --work-path"
+  expect "status after pre-dump" "$(rt state "$ID" | jq -r .status)" running
+  before=$(count)
+  ( cd "$B" && rt checkpoint --leave-running --parent-path ../pre --image-path "$B/img" --work-path "$B/work" "$ID" ) 2> "$ERR" ||
+    fail "checkpoint --leave-running: $(tail -1 "$ERR")"
+  expect "status after --leave-running" "$(rt state "$ID" | jq -r .status)" running
+  [ -L "$B/img/parent" ] || fail "the dump did not link its pre-dump (no img/parent)"
+  a=$(count); sleep 1; b=$(count)
+  [ "$b" -gt "$a" ] || fail "not counting after --leave-running ($a then $b)"
+  rt kill "$ID" KILL; sleep 0.5; rt delete -f "$ID" 2> "$ERR" || fail "delete: $(tail -1 "$ERR")"
+  restore_bg "$B/img"
+  after=$(count)
+  [ "$after" -ge "$before" ] || fail "restored at $after, below the $before it had counted before the dump: it started again"
+}
+
 CASES="memory memory_unified oom cpu cpu_idle_burst cpu_burst_update cpuset pids io io_weight_without_bfq io_weight_unified hugetlb rdma misc unified_pids
-unified_bad_key devices freeze kill_all update events_stats delete_removes_cgroup"
+unified_bad_key devices freeze kill_all update events_stats delete_removes_cgroup checkpoint_restore checkpoint_pre_dump"
 [ -n "${GUEST_CASES:-}" ] && CASES=$GUEST_CASES
 
 run_all

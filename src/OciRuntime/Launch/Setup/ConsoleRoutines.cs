@@ -35,10 +35,10 @@ internal static unsafe class ConsoleRoutines
             z->Detail = PtmxNotDevpts;
             return -Errno.EPERM;
         }
-        // Reopened through this thread's fd directory of the verified procfs: the one magic link followed leads
-        // to the inode just proven, not to a path.
-        byte* fdDir = stackalloc byte[15];
-        Copy(fdDir, "thread-self/fd\0"u8);
+        // Reopened through our fd directory of the verified procfs: the one magic link followed leads to the
+        // inode just proven, not to a path. ("self", not "thread-self" as PtySetup: the zone has one thread.)
+        byte* fdDir = stackalloc byte[8];
+        Copy(fdDir, "self/fd\0"u8);
         long dir = CoreRoutines.OpenBeneath(z, proc, fdDir, Sys.O_PATH | Sys.O_DIRECTORY);
         if (dir < 0)
         {
@@ -166,7 +166,7 @@ internal static class ConsoleWords
         ConsoleRoutines.PtmxOpen => "open /dev/pts/ptmx: " + (errno == Errno.ELOOP ? "a symlink in the path"
             : errno == Errno.ENOENT ? "no devpts mounted at /dev/pts" : SyscallException.Describe(errno)),
         ConsoleRoutines.PtmxNotDevpts => "/dev/pts/ptmx is not the ptmx of a devpts mount: refusing to open it",
-        ConsoleRoutines.PtmxFdDir => "/dev/pts/ptmx: open /proc/thread-self/fd: " + SyscallException.Describe(errno),
+        ConsoleRoutines.PtmxFdDir => "/dev/pts/ptmx: open /proc/self/fd: " + SyscallException.Describe(errno),
         _ => "/dev/pts/ptmx: reopen: " + SyscallException.Describe(errno),
     };
 

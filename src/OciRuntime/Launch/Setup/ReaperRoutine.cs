@@ -14,9 +14,45 @@ namespace OciRuntime.Launch.Setup;
 /// </summary>
 internal static unsafe class ReaperRoutine
 {
-    private const long NrSetpgid = 109, NrSignalfd4 = 289, TIOCSPGRP = 0x5410;
+    private const long NrSetpgid = 109, NrSignalfd4 = 289, TIOCSPGRP = 0x5410, PR_SET_NAME = 15;
 
-    internal static long Run(ZoneState* z, bool terminal, ulong mask)
+    /// <summary>What `ps` shows for pid 1: "ocirun init", as the re-exec'd init did.</summary>
+    private static ReadOnlySpan<byte> Title => "ocirun\0init\0"u8;
+
+    /// <summary>Pid 1 is a clone of the CLI, whose command line (bundle, --root, the caller's paths) and
+    /// environment any process of the container could read in /proc/1: both are overwritten in place. a0..a3 of
+    /// <paramref name="area"/>: arg_start, arg_end, env_start, env_end (the parent's /proc/self/stat: the clone's
+    /// addresses are the same); null to leave them.</summary>
+    private static void Retitle(long* area)
+    {
+        if (area == null || area[1] - area[0] < Title.Length) return;
+        byte* args = (byte*)area[0];
+        long n = area[1] - area[0];
+        for (long i = 0; i < n; i++) args[i] = 0;
+        fixed (byte* t = Title)
+            for (int i = 0; i < Title.Length; i++) args[i] = t[i];
+        byte* env = (byte*)area[2];
+        for (long i = 0, m = area[3] - area[2]; i < m; i++) env[i] = 0;
+    }
+
+    /// <summary>The CLI's argument and environment areas (arg_start, arg_end, env_start, env_end: fields 48-51
+    /// of /proc/self/stat), for <see cref="Retitle"/>; null when they cannot be read.</summary>
+    internal static long* ArgumentArea(SetupProgram p)
+    {
+        string stat;
+        try { stat = File.ReadAllText("/proc/self/stat"); }
+        catch (IOException) { return null; }
+        // Fields after the command name (which may hold spaces) start at field 3.
+        var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        const int First = 48 - 3;
+        if (f.Length < First + 4) return null;
+        var area = (long*)p.Buffer(4 * sizeof(long));
+        for (int i = 0; i < 4; i++)
+            if (!long.TryParse(f[First + i], out area[i])) return null;
+        return area[0] > 0 && area[1] > area[0] && area[3] >= area[2] ? area : null;
+    }
+
+    internal static long Run(ZoneState* z, bool terminal, ulong mask, long* title)
     {
         long pid = Sys.Fast(Nr.clone, Sys.SIGCHLD, 0, 0, 0, 0);
         if (pid < 0) return pid;
@@ -38,13 +74,10 @@ internal static unsafe class ReaperRoutine
         // Pid 1. `start` reads the FIFO to its end: the child's copy closes at its execve (or carries its error).
         Sys.Fast(Nr.close, z->FifoFd);
         z->FifoFd = -1;
+        Sys.Fast(Nr.close_range, 3, uint.MaxValue, 0);
         long sfd = Sys.Fast(NrSignalfd4, -1, (long)&mask, 8, Sys.O_CLOEXEC);
-        if (sfd >= 0)
-        {
-            if (sfd > 3) Sys.Fast(Nr.close_range, 3, sfd - 1, 0);
-            Sys.Fast(Nr.close_range, sfd + 1, uint.MaxValue, 0);
-        }
-        else Sys.Fast(Nr.close_range, 3, uint.MaxValue, 0);
+        Retitle(title);
+        fixed (byte* name = "ocirun:init\0"u8) Sys.Fast(Nr.prctl, PR_SET_NAME, (long)name);
         Loop(sfd, pid);
         return 0;
     }

@@ -52,6 +52,9 @@ internal sealed class SetupContext(InitPlan plan, Spec spec, SetupProgram progra
     // can word a failure), made with the first such hook.
     public int HookOutputSlot { get; set; } = -1;
     public int HookOutputFd { get; set; } = -1;
+    /// <summary>The procfs the exec FIFO is reopened through at the gate: the container's /proc, proven before
+    /// Ready, or the host's (<see cref="HostProcSlot"/>) without a mount namespace.</summary>
+    public int GateProcSlot { get; set; } = -1;
 }
 
 /// <summary>The compiler cannot express this spec yet: create falls back to `ocirun init` (named in --debug).</summary>

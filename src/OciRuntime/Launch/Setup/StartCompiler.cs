@@ -32,12 +32,17 @@ internal static class StartCompiler
         // .NET's handlers are the clone's until here and everything is blocked; a created container must die by
         // `kill` while it waits. With --init the reaper's signals stay blocked, queued for its signalfd.
         p.Routine(CoreRoutines.ResetSignals, "", "reset signal dispositions", (long)(c.Plan.UseInit ? InitReaper.BlockedMask : 0));
-        p.Routine(StartRoutines.Gate, "", "wait for start on the exec fifo", Arg.Slot(fifo), c.HostProcSlot >= 0 ? Arg.Slot(c.HostProcSlot) : -1)
-            .Words(GateWords);
+        int proc = c.GateProcSlot >= 0 ? c.GateProcSlot : c.HostProcSlot;
+        if (proc < 0) throw new NotCompiled("start: the gate without a procfs (StartCompiler.HoldContainerProc)");
+        p.Routine(StartRoutines.Gate, "", "wait for start on the exec fifo", Arg.Slot(fifo), Arg.Slot(proc)).Words(GateWords);
         p.AfterGate();
         Hooks(c, "startContainer", c.Spec.Hooks?.StartContainer, document: 1);
         if (c.Plan.UseInit)
-            p.Routine(StartRoutines.Reaper, "--init", "fork the container's process", c.Process.Terminal ? 1 : 0, (long)InitReaper.BlockedMask);
+            unsafe
+            {
+                p.Routine(StartRoutines.Reaper, "--init", "fork the container's process", c.Process.Terminal ? 1 : 0,
+                    (long)InitReaper.BlockedMask, Arg.Ptr(ReaperRoutine.ArgumentArea(p), "argument-area"));
+            }
         ProcessCompiler.Exec(c);
     }
 
@@ -46,6 +51,8 @@ internal static class StartCompiler
     /// on /dev/console too. A terminal without a console socket shares the caller's stdio: nothing to do.</summary>
     internal static unsafe void Console(SetupContext c, bool bindConsole)
     {
+        // create: after pivot_root and the masks, before Ready: the one call of this family there.
+        if (bindConsole) HoldContainerProc(c);
         if (!c.Process.Terminal || c.Plan.ConsoleSocketFd < 0) return;
         if (c.ProcSlot < 0) throw new NotCompiled("start: a console without the procfs slot");
         var p = c.P;
@@ -71,6 +78,20 @@ internal static class StartCompiler
         p.Syscall(Terminal, "set controlling terminal", Nr.ioctl, 0, TIOCSCTTY, 0);
         foreach (int s in new[] { slave, master, root, sock }) p.Syscall(Terminal, "close", Nr.close, Arg.Slot(s));
     }
+
+    /// <summary>With a mount namespace, the container's /proc is what the gate reopens the exec FIFO through: held
+    /// (O_PATH, proven a procfs root) before Ready, so that a container without one fails `create` with words
+    /// rather than dying at the gate, or worse, running before `start` (StartRoutines.ContainerProc).</summary>
+    internal static void HoldContainerProc(SetupContext c)
+    {
+        if (!c.MountNs || c.GateProcSlot >= 0) return;
+        c.GateProcSlot = c.P.Slot("container-proc");
+        c.P.Routine(StartRoutines.ContainerProc, "", "mounts").Into(c.GateProcSlot).Words(ContainerProcWords);
+    }
+
+    private static string ContainerProcWords(int errno, int detail) => detail == 1
+        ? $"open /proc in the container: {SyscallException.Describe(errno)} (the exec fifo is reopened through /proc/self/fd: mount a procfs at /proc)"
+        : "/proc in the container is not a procfs (the exec fifo is reopened through /proc/self/fd: mount a procfs at /proc)";
 
     /// <summary>One operation per hook, so that each failure names its hooks.kind[i]. The output memfd is the
     /// parent's: it words a failure before the gate from it (the zone does after).</summary>
@@ -150,7 +171,6 @@ internal static class StartCompiler
 
     private static string GateWords(int errno, int detail) => detail switch
     {
-        1 => $"open /proc: {SyscallException.Describe(errno)}",
         2 => "/proc is not the root of a procfs",
         3 => $"open exec fifo: {SyscallException.Describe(errno)}",
         _ => $"write exec fifo: {SyscallException.Describe(errno)}",

@@ -6,16 +6,17 @@ namespace OciRuntime.Launch.Setup;
 /// Allocation-free (ForkSafe.cs rules).</summary>
 internal static unsafe class StartRoutines
 {
-    /// <summary>a0: the exec FIFO's O_PATH fd, a1: a procfs fd to reopen it through (the host's, held from before
-    /// a chroot) or -1 for the container's /proc. Blocks until `start` opens the FIFO for reading, writes "0",
+    /// <summary>a0: the exec FIFO's O_PATH fd, a1: the procfs fd to reopen it through (<see cref="ContainerProc"/>'s,
+    /// or the host's held from before a chroot); closed here. Blocks until `start` opens the FIFO for reading, writes "0",
     /// and keeps the write end (close-on-exec) as <see cref="ZoneState.FifoFd"/>: failures from here on go to
     /// `start`, and its end-of-file tells `start` that execve happened. Result: the write end.
-    /// Detail: 1 open /proc, 2 not the root of a procfs, 3 open the FIFO, 4 write.</summary>
+    /// Detail: 2 not the root of a procfs, 3 open the FIFO, 4 write.</summary>
     public const int Gate = OpKind.StartFirst + 0;
     /// <summary>a0: <see cref="HookCall"/>*, a1: the output memfd, a2: the state documents, a3: their length.
     /// Runs one hook in the container (HookRoutine).</summary>
     public const int Hook = OpKind.StartFirst + 1;
-    /// <summary>a0: 1 with a terminal, a1: the mask the reaper reads through its signalfd. --init: forks; the child
+    /// <summary>a0: 1 with a terminal, a1: the mask the reaper reads through its signalfd, a2: the argument and
+    /// environment areas to overwrite (ReaperRoutine.ArgumentArea). --init: forks; the child
     /// returns 0 and goes on with the program (to execve), the parent becomes pid 1's reaper and never returns.</summary>
     public const int Reaper = OpKind.StartFirst + 2;
     /// <summary>a0: root fd, a1: procfs fd. Opens /dev/pts/ptmx O_PATH in the root, proves it a devpts ptmx,
@@ -26,11 +27,14 @@ internal static unsafe class StartRoutines
     public const int BindConsole = OpKind.StartFirst + 4;
     /// <summary>a0: the console socket, a1: the master. Sends "/dev/pts/N" with the master (SCM_RIGHTS).</summary>
     public const int SendMaster = OpKind.StartFirst + 5;
+    /// <summary>After pivot_root: "/proc" O_PATH, proven the root of a procfs. Result: its fd, for the gate.
+    /// Detail: 1 open, 2 not a procfs.</summary>
+    public const int ContainerProc = OpKind.StartFirst + 6;
 
     internal static string NameOf(int kind) => kind switch
     {
         Gate => "exec-fifo-gate", Hook => "hook", Reaper => "init-reaper", OpenPtmx => "open-ptmx",
-        BindConsole => "bind-console", SendMaster => "send-pty-master", _ => "start." + (kind - OpKind.StartFirst),
+        BindConsole => "bind-console", SendMaster => "send-pty-master", ContainerProc => "container-proc", _ => "start." + (kind - OpKind.StartFirst),
     };
 
     internal static long Run(ZoneState* z, SetupOp* op, long* a)
@@ -39,25 +43,31 @@ internal static unsafe class StartRoutines
         {
             case Gate: return WaitForStart(z, a[0], a[1]);
             case Hook: return HookRoutine.Run(z, (HookCall*)a[0], a[1], (byte*)a[2], a[3]);
-            case Reaper: return ReaperRoutine.Run(z, a[0] != 0, (ulong)a[1]);
+            case Reaper: return ReaperRoutine.Run(z, a[0] != 0, (ulong)a[1], (long*)a[2]);
             case OpenPtmx: return ConsoleRoutines.OpenPtmx(z, a[0], a[1]);
             case BindConsole: return ConsoleRoutines.BindConsole(z, a[0], a[1]);
             case SendMaster: return ConsoleRoutines.SendMaster(z, a[0], a[1]);
+            case ContainerProc: return OpenContainerProc(z);
         }
         return -Errno.ENOSYS;
     }
 
-    private static long WaitForStart(ZoneState* z, long fifoPath, long hostProc)
+    /// <summary>The container's /proc, which "self" names us in. Proven a procfs root: without one (a config with
+    /// no /proc mount) the image's own directory tree would stand in for it, and a planted file at
+    /// /proc/self/fd/N would open without blocking, so the user process would run before `start`.</summary>
+    private static long OpenContainerProc(ZoneState* z)
     {
-        long proc = hostProc;
-        if (proc < 0)
-        {
-            // The container's /proc, after pivot_root: "self" there is this process. Proven a procfs root first:
-            // the rootfs could hold a directory tree that imitates one.
-            byte* slashProc = stackalloc byte[6] { (byte)'/', (byte)'p', (byte)'r', (byte)'o', (byte)'c', 0 };
-            proc = Sys.Fast(Nr.openat, Sys.AT_FDCWD, (long)slashProc, Sys.O_PATH | Sys.O_DIRECTORY | Sys.O_NOFOLLOW | Sys.O_CLOEXEC);
-            if (proc < 0) { z->Detail = 1; return proc; }
-        }
+        byte* slashProc = stackalloc byte[6] { (byte)'/', (byte)'p', (byte)'r', (byte)'o', (byte)'c', 0 };
+        long proc = Sys.Fast(Nr.openat, Sys.AT_FDCWD, (long)slashProc, Sys.O_PATH | Sys.O_DIRECTORY | Sys.O_NOFOLLOW | Sys.O_CLOEXEC);
+        if (proc < 0) { z->Detail = 1; return proc; }
+        if (ZoneLib.IsProcRoot(proc)) return proc;
+        Sys.Fast(Nr.close, proc);
+        z->Detail = 2;
+        return -Errno.EXDEV;
+    }
+
+    private static long WaitForStart(ZoneState* z, long fifoPath, long proc)
+    {
         if (!ZoneLib.IsProcRoot(proc))
         {
             Sys.Fast(Nr.close, proc);

@@ -49,11 +49,16 @@ public sealed unsafe class StartCompilerTests
     {
         using var p = new SetupProgram();
         var c = Context(p, Plan(), SpecOf("{\"process\":{\"args\":[\"true\"]}," + MountNs + "}"));
+        // The container's /proc is held (and proven) by the console step of create, before Ready.
+        StartCompiler.Console(c, bindConsole: true);
+        Assert.Equal(["start.6()"], Calls(p));
+        Assert.Equal("mounts", p.Info[0].Step);
+        int proc = c.GateProcSlot;
         int before = p.Count;
         Compile(() => StartCompiler.GateAndExec(c));
         var calls = Calls(p, before);
         Assert.Equal("reset-signals(0)", calls[0]);
-        Assert.Matches(@"^start\.0\(\$\d+, -1\)$", calls[1]); // the FIFO's slot; -1: the container's /proc
+        Assert.Matches($@"^start\.0\(\$\d+, \${proc}\)$", calls[1]); // the FIFO's slot, the container's /proc
         Assert.Contains(9, p.InputFds);
         Assert.Equal("wait for start on the exec fifo", p.Info[before + 1].Step);
         // Nothing of the start family's between the gate and the process family's execve without hooks or --init.
@@ -67,6 +72,7 @@ public sealed unsafe class StartCompilerTests
     {
         using var p = new SetupProgram();
         var c = Context(p, Plan(useInit: true), SpecOf("{\"process\":{\"args\":[\"true\"],\"terminal\":true}," + MountNs + "," + Hooks("startContainer", 2) + "}"));
+        StartCompiler.HoldContainerProc(c);
         int before = p.Count;
         Compile(() => StartCompiler.GateAndExec(c));
         var info = p.Info.Skip(before).ToArray();
@@ -76,7 +82,7 @@ public sealed unsafe class StartCompilerTests
         Assert.Equal("hooks.startContainer[1]", info[3].Step);
         Assert.StartsWith("start.1(/bin/h1, ", info[3].Call);
         Assert.Equal("--init", info[4].Field);
-        Assert.Equal($"start.2(1, 0x{InitReaper.BlockedMask:x})", info[4].Call); // 1: a terminal (the child takes the foreground)
+        Assert.Equal($"start.2(1, 0x{InitReaper.BlockedMask:x}, argument-area)", info[4].Call); // 1: a terminal (the child takes the foreground)
         Assert.StartsWith("process.4(", info[^1].Call); // the child goes on to execve
     }
 
@@ -112,7 +118,7 @@ public sealed unsafe class StartCompilerTests
         using var p = new SetupProgram();
         var c = Context(p, Plan(), SpecOf("{\"process\":{\"args\":[\"true\"],\"terminal\":true}," + MountNs + "}"));
         StartCompiler.CreateContainerHooks(c);
-        StartCompiler.Console(c, bindConsole: true);
+        StartCompiler.Console(c, bindConsole: false);
         Assert.Equal(0, p.Count);
         Assert.Equal(-1, c.HookOutputFd);
     }
@@ -126,17 +132,20 @@ public sealed unsafe class StartCompilerTests
         var c = Context(p, Plan(console: 12), SpecOf("{\"process\":{\"args\":[\"sh\"],\"terminal\":true,\"consoleSize\":{\"height\":31,\"width\":97}}," + MountNs + "}"));
         StartCompiler.Console(c, bindConsole);
         var steps = p.Info.Select(i => i.Field == "" ? "[" + i.Call[..i.Call.IndexOf('(')] + "]" : i.Step).ToList();
-        var expected = new List<string>
-        {
+        var expected = new List<string>();
+        if (bindConsole) expected.Add("[start.6]"); // create: the container's /proc held for the gate
+        expected.AddRange(
+        [
             "open /", "[start.3]", "unlock pty", "open the pty slave from its master (TIOCGPTPEER)", "set the console size",
-        };
+        ]);
         if (bindConsole) expected.Add("[start.4]");
         expected.AddRange(["[start.5]", "dup pty to stdio", "dup pty to stdio", "dup pty to stdio", "set controlling terminal", "close", "close", "close", "close"]);
         Assert.Equal(expected, steps);
         Assert.Contains(12, p.InputFds);
-        Assert.Contains("{31, 97}", p.Info[4].Call);
+        int at = bindConsole ? 1 : 0;
+        Assert.Contains("{31, 97}", p.Info[at + 4].Call);
         // The ptmx is reopened through the verified procfs of the program, not a path.
-        Assert.EndsWith($"${c.ProcSlot})", p.Info[1].Call);
+        Assert.EndsWith($"${c.ProcSlot})", p.Info[at + 1].Call);
     }
 
     [Fact]
