@@ -257,8 +257,9 @@ public sealed unsafe class MountCompilerTests : IDisposable
         using var q = new SetupProgram();
         var spec2 = SpecWith([M("/sys/fs/cgroup", "cgroup", "cgroup", "ro")]);
         var c2 = Context(spec2, q, cgroupPath: "/ctr");
+        c2.CgroupLayout = layout; // as the CLI hands it over: no second read of the mount table
         MountCompiler.PrepareRoot(c2);
-        new MountEntryCompiler(c2) { Layout = layout }.CompileAll(spec2.Mounts!);
+        MountCompiler.Mounts(c2);
         Assert.Contains($"open_tree {cpu}/ctr", Steps(q));
     }
 
