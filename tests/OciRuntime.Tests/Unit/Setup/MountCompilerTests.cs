@@ -290,6 +290,26 @@ public sealed unsafe class MountCompilerTests : IDisposable
     }
 
     [Fact]
+    public void Without_a_mount_namespace_the_mounts_are_made_under_a_rootfs_fd_of_their_own_and_none_means_no_operation()
+    {
+        using (var p = new SetupProgram())
+        {
+            var c = Context(SpecWith([M("/tmp", "tmpfs", "tmpfs", "mode=1777")], namespaces: ["pid"]), p);
+            MountCompiler.MountsWithoutNamespace(c);
+            var steps = Steps(p);
+            Assert.Equal($"open rootfs {_dir}/rootfs", steps[0]);
+            Assert.Equal(["resolve in the rootfs", "check where it lies", "fsopen tmpfs"], steps.Skip(1).Take(3));
+            Assert.Equal("close rootfs", steps[^1]);
+            Assert.Equal(-1, c.RootSlot); // the root's own slot stays for a mount namespace
+        }
+        using (var p = new SetupProgram())
+        {
+            MountCompiler.MountsWithoutNamespace(Context(SpecWith(namespaces: ["pid"]), p));
+            Assert.Equal(0, p.Count);
+        }
+    }
+
+    [Fact]
     public void The_root_is_made_read_only_by_fd_then_given_its_propagation()
     {
         using var p = new SetupProgram();
