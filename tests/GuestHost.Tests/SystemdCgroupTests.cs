@@ -5,12 +5,11 @@ namespace GuestHost.Tests;
 /// <summary>Boots the guest with systemd as pid 1 once and runs suite-systemd.sh there.</summary>
 public sealed class SystemdGuest() : IDisposable
 {
-    // Opt-in until the stall is understood: about half of ocirun's D-Bus connections to systemd stall in the handshake
-    // in this guest (a retry hides most, not all: a CI run failed on one), and runc and crun cannot reach systemd at
-    // all there (the hand-started dbus-daemon is not connected to it). A gate that fails at random is no gate.
+    // Runs by default (boot ~20 s, the suite ~3m50 with runc and crun beside ocirun). OCIRUN_GUEST_SYSTEMD=0 leaves
+    // it out, reported as skipped.
     public GuestSuite Suite { get; } = new("systemd", "suite-systemd.sh",
-        Environment.GetEnvironmentVariable("OCIRUN_GUEST_SYSTEMD") == "1" ? null
-            : "the systemd guest runs with OCIRUN_GUEST_SYSTEMD=1: ocirun's D-Bus handshake with systemd stalls intermittently there (issue #19)");
+        Environment.GetEnvironmentVariable("OCIRUN_GUEST_SYSTEMD") == "0"
+            ? "the systemd guest was left out (OCIRUN_GUEST_SYSTEMD=0)" : null);
     public void Dispose() { }
 }
 

@@ -8,8 +8,11 @@ internal static class CgroupManagerFactory
     /// <see cref="ICgroupManager.Path"/> afterwards (already resolved, so later commands find the same directories
     /// whatever cgroup they run in).
     /// </summary>
-    internal static ICgroupManager Create(string? cgroupsPath, string id) =>
-        Create(CgroupLayout.Detect(), cgroupsPath, id, () => CgroupPaths.OwnCgroups(File.ReadLines("/proc/self/cgroup")),
+    internal static ICgroupManager Create(string? cgroupsPath, string id) => Create(CgroupLayout.Detect(), cgroupsPath, id);
+
+    /// <summary>With a layout already read (create reads the mount table once: the cgroup mounts use it too).</summary>
+    internal static ICgroupManager Create(CgroupLayout layout, string? cgroupsPath, string id) =>
+        Create(layout, cgroupsPath, id, () => CgroupPaths.OwnCgroups(File.ReadLines("/proc/self/cgroup")),
             SystemdCgroupPath.Requested());
 
     /// <param name="systemd">--systemd-cgroup: a config's cgroupsPath is slice:prefix:name (a recorded one says so itself).</param>

@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+using OciRuntime.Interop;
 using Tmds.DBus.Protocol;
 
 namespace OciRuntime.Cgroups;
@@ -15,6 +17,8 @@ internal sealed class SystemdBus : IDisposable
     // Generous: a loaded host (or a guest in software emulation) can stall a fresh process for many seconds, and a
     // wait that gives up early leaves a half-made container to clean up.
     private static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(120);
+    // A healthy handshake takes well under a second even in the software-emulated guest; no retry: a stall is a bug.
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
     private readonly DBusConnection _conn;
     private readonly Dictionary<string, string> _finished = new();
@@ -30,32 +34,42 @@ internal sealed class SystemdBus : IDisposable
     /// systemd send JobRemoved to us).</summary>
     internal static SystemdBus Connect()
     {
-        // In the software-emulated guest about one connection in two never completes its handshake (not yet
-        // explained; a healthy one takes well under a second there): each attempt gets a growing wait and a new
-        // socket after it.
-        TimeSpan[] waits = [TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(40)];
-        for (int i = 0; ; i++)
+        var conn = new DBusConnection(new PrivateSocketOptions());
+        try
         {
-            var attempt = waits[i];
-            var conn = new DBusConnection("unix:path=" + PrivateSocket);
-            try
+            conn.ConnectAsync().AsTask().WaitAsync(ConnectTimeout).GetAwaiter().GetResult();
+            var bus = new SystemdBus(conn);
+            bus.WatchJobs();
+            bus.Send("Subscribe", "", (ref MessageWriter _) => { });
+            return bus;
+        }
+        catch (Exception e) when (e is not RuntimeError)
+        {
+            conn.Dispose();
+            string why = e is TimeoutException ? $"no answer in {ConnectTimeout.TotalSeconds:0} s" : e.Message;
+            throw new RuntimeError($"--systemd-cgroup: connect to systemd at {PrivateSocket}: {why}");
+        }
+        catch
+        {
+            conn.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The private socket, connected by us, with the handshake systemd's own clients use
+    /// (<see cref="SystemdAuthStream"/> says why).</summary>
+    private sealed class PrivateSocketOptions : DBusConnectionOptions
+    {
+        protected override ValueTask<SetupResult> SetupAsync(CancellationToken cancellationToken)
+        {
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try { socket.Connect(new UnixDomainSocketEndPoint(PrivateSocket)); }
+            catch { socket.Dispose(); throw; }
+            return new(new SetupResult
             {
-                conn.ConnectAsync().AsTask().WaitAsync(attempt).GetAwaiter().GetResult();
-                var bus = new SystemdBus(conn);
-                bus.WatchJobs();
-                bus.Send("Subscribe", "", (ref MessageWriter _) => { });
-                return bus;
-            }
-            catch (TimeoutException) when (i < waits.Length - 1)
-            {
-                conn.Dispose();
-            }
-            catch (Exception e) when (e is not RuntimeError)
-            {
-                conn.Dispose();
-                string why = e is TimeoutException ? $"no answer in {waits.Length} attempts ({waits.Sum(w => w.TotalSeconds):0} s)" : e.Message;
-                throw new RuntimeError($"--systemd-cgroup: connect to systemd at {PrivateSocket}: {why}");
-            }
+                ConnectionStream = new SystemdAuthStream(new NetworkStream(socket, ownsSocket: true)),
+                UserId = Sys.Fast(Nr.getuid).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
         }
     }
 

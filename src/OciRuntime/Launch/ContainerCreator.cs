@@ -52,11 +52,14 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
 
         using var entry = Container.Claim(store, o.Id);
         ICgroupManager? cgroup = null, hostCgroup = null;
+        CgroupLayout? layout = null;
         OomWatcher? oom = null;
         int consoleFd = -1, fifoFd = -1, terminalFd = -1;
         try
         {
-            hostCgroup = CgroupManagerFactory.Create(spec.Linux?.CgroupsPath, o.Id);
+            // The host's mount table, read once: the cgroup manager and the container's cgroup mounts both use it.
+            layout = CgroupLayout.Detect();
+            hostCgroup = CgroupManagerFactory.Create(layout, spec.Linux?.CgroupsPath, o.Id);
             cgroup = Rootless.Cgroup(hostCgroup, spec.Linux?.Resources);
             var record = new ContainerRecord
             {
@@ -88,7 +91,7 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
             var rdt = resctrl is null ? null : new Resctrl.IntelRdt(resctrl, spec.Linux!.IntelRdt!, o.Id);
             var callbacks = new Callbacks(spec, cgroup, o.Id, bundle, rdt, entry.Dir);
             oom = SetupOom.Watch(cgroup, spec.Linux?.Resources?.Memory?.Limit);
-            int pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, fifoFd, consoleFd, timer, binary), callbacks);
+            int pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, fifoFd, consoleFd, timer, binary) { CgroupLayout = layout }, callbacks);
             callbacks.MoveNetDevices(pid);
             record = entry.Complete(pid);
             PidFile.Write(o.PidFile, pid);

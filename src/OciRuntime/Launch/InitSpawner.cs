@@ -24,7 +24,11 @@ internal interface ISpawnCallbacks
 /// </summary>
 internal static class InitSpawner
 {
-    internal sealed record Request(Spec Spec, InitPlan Plan, int FifoPathFd, int ConsoleSocketFd, PhaseTimer Timer, SelfBinary.PendingBinary Binary);
+    internal sealed record Request(Spec Spec, InitPlan Plan, int FifoPathFd, int ConsoleSocketFd, PhaseTimer Timer, SelfBinary.PendingBinary Binary)
+    {
+        /// <summary>The host's cgroup mounts as create read them (null: read again where needed).</summary>
+        public CgroupLayout? CgroupLayout { get; init; }
+    }
 
     /// <summary>Starts init; returns the host pid of the container's process. Kills what it made on failure.</summary>
     internal static unsafe int Spawn(Request req, ISpawnCallbacks callbacks, bool awaitExec = false)
@@ -64,7 +68,7 @@ internal static class InitSpawner
             zone.SetTimeOffsets(req.Plan.Exec ? null : TimeOffsetsText(spec), low);
             zone.SetSync(childEnd, parentEnd);
             // The setup program, run by the zone itself; `ocirun init` only where the compiler cannot express the spec.
-            program = Setup.SetupCompiler.TryCompile(plan, spec, out string? fallback);
+            program = Setup.SetupCompiler.TryCompile(plan, spec, req.CgroupLayout, out string? fallback);
             if (program is not null)
             {
                 zone.SetProgram(program);

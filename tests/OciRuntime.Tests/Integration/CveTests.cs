@@ -132,8 +132,11 @@ public sealed class CveTests : IDisposable
         Assert.Equal(0, _s.Oci("create", "--bundle", b.Dir, id).ExitCode);
         var r = _s.Oci("exec", id, "sh", "-c", "for p in /proc/[0-9]*; do readlink $p/exe; done");
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains(SealedThroughOverlay, Lines(r.Stdout)); // init, waiting
+        // The container's process, waiting at the exec FIFO, is non-dumpable until its execve: from inside, its exe
+        // link is closed; from the host it names the sealed image.
         Assert.DoesNotContain(Lines(r.Stdout), l => l.Contains(Path.GetDirectoryName(RuntimeBinary.Path)!, StringComparison.Ordinal));
+        int pid = (int)JsonNode.Parse(_s.Oci("state", id).Stdout)!["pid"]!;
+        Assert.Equal(SealedThroughOverlay, new FileInfo($"/proc/{pid}/exe").LinkTarget);
         Assert.Equal(0, _s.Oci("delete", "--force", id).ExitCode);
     }
 

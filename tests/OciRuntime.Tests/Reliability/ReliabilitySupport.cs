@@ -21,12 +21,20 @@ internal static class Rel
                 // `ocirun init` (the fallback), or a container's process still running its setup program (a clone of
                 // the CLI named by the zone; see SetupCompiler.ProcessName).
                 if (File.ReadAllText(Path.Join(proc, "cmdline")) == "ocirun\0init\0" ||
-                    File.ReadAllText(Path.Join(proc, "comm")).Trim() == "ocirun:setup") set.Add(pid);
+                    (File.ReadAllText(Path.Join(proc, "comm")).Trim() == "ocirun:setup" && !IsZombie(proc))) set.Add(pid);
             }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
         }
         return set;
+    }
+
+    /// <summary>A zombie keeps its name (comm) but no command line: killed and not yet reaped, it runs nothing.</summary>
+    private static bool IsZombie(string proc)
+    {
+        string stat = File.ReadAllText(Path.Join(proc, "stat"));
+        int close = stat.LastIndexOf(')');
+        return close > 0 && close + 2 < stat.Length && stat[close + 2] is 'Z' or 'X';
     }
 
     /// <summary>`ocirun init` processes that were not there before, after giving orphans a moment to notice.</summary>

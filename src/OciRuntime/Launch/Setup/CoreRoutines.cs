@@ -142,7 +142,7 @@ internal static unsafe class CoreRoutines
         while (path[slash] != 0 && path[slash] != '/') slash++;
         byte* resolved = path;
         bool self = slash == 4 && path[0] == 's' && path[1] == 'e' && path[2] == 'l' && path[3] == 'f';
-        bool threadSelf = slash == 11 && path[0] == 't' && path[6] == 's' && path[10] == 'f';
+        bool threadSelf = slash == 11 && path[0] == 't' && path[6] == '-' && path[7] == 's' && path[10] == 'f';
         if (self || threadSelf)
         {
             byte save = path[slash];

@@ -128,15 +128,15 @@ internal static unsafe class ProcessCompiler
     /// <summary>Default signal dispositions and an empty mask, then execve of the target Finish resolved.</summary>
     internal static void Exec(SetupContext c)
     {
-        if (c.ExecPath == null) throw new InvalidOperationException("ProcessCompiler.Exec before Finish");
+        if (c.ExecPath == null) throw new NotCompiled("process: Exec without Finish (no resolved target)");
         var p = c.P;
         p.Routine(CoreRoutines.ResetSignals, "", "reset signal dispositions and mask", 0);
-        // After the gate (create) the zone words the failure itself into the exec FIFO; `exec` hears it on the
-        // sync socket and words it here.
-        byte** texts = c.Plan.Exec ? null : ErrnoTexts.Build(p);
+        // After the gate (create) the zone puts the path it found into the words `start` reads from the exec FIFO;
+        // `exec` hears the failure on the sync socket and words it here.
+        byte* words = c.Plan.Exec ? null : p.Buffer(ProcessRoutines.WordsSize);
         var pathOf = c.ExecPathOf!;
         p.Routine(ProcessRoutines.Exec, "", "process.args[0]", Arg.Ptr(c.ExecPath, "path"), Arg.Ptr(c.ExecArgv, "argv"),
-                Arg.Ptr(c.ExecEnvp, "envp"), Arg.Slot(c.ExecFoundSlot), texts == null ? 0 : Arg.Ptr(texts, "errno-texts"), p.StrArg("process.args[0]: exec "))
+                Arg.Ptr(c.ExecEnvp, "envp"), Arg.Slot(c.ExecFoundSlot), words == null ? 0 : Arg.Ptr(words, "words"), p.StrArg("process.args[0]: exec "))
             .Words((e, d) => $"exec {pathOf(d)}: {ExecTarget.ErrnoText(e)}");
     }
 
@@ -325,27 +325,5 @@ internal static unsafe class ProcessCompiler
     {
         byte[] b = Encoding.UTF8.GetBytes(name);
         c.P.Syscall(field, $"set \"{name}\"", nr, Arg.Ptr(c.P.Bytes(b), "\"" + name + "\""), b.Length);
-    }
-}
-
-/// <summary>Go's lower-case errno texts (ExecTarget.ErrnoText), laid out for the zone's exec failure after the gate.</summary>
-internal static unsafe class ErrnoTexts
-{
-    public const int Count = 134;
-
-    internal static byte** Build(SetupProgram p)
-    {
-        var table = (byte**)p.Buffer(Count * sizeof(byte*));
-        var blob = new List<byte>(Count * 24);
-        var offsets = new int[Count];
-        for (int e = 1; e < Count; e++)
-        {
-            offsets[e] = blob.Count;
-            blob.AddRange(Encoding.UTF8.GetBytes(ExecTarget.ErrnoText(e)));
-            blob.Add(0);
-        }
-        byte* text = p.Bytes(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(blob));
-        for (int e = 1; e < Count; e++) table[e] = text + offsets[e];
-        return table;
     }
 }

@@ -21,13 +21,15 @@ internal static unsafe class ProcessRoutines
     public const int SetHome = OpKind.ProcessFirst + 2;
     /// <summary>The working directory lies inside the root (CVE-2024-21626). Detail 1: it does not.</summary>
     public const int CheckCwd = OpKind.ProcessFirst + 3;
-    /// <summary>a0: path, a1: argv, a2: envp, a3: what FindExecutable returned (reported as Detail), a4: the
-    /// lower-case errno texts (<see cref="ErrnoTexts"/>) when a failure goes to the exec FIFO, else 0, a5: the
-    /// words before the path ("process.args[0]: exec "). Returns only on failure.</summary>
+    /// <summary>a0: path, a1: argv, a2: envp, a3: what FindExecutable returned (reported as Detail), a4: a buffer
+    /// of <see cref="WordsSize"/> for the words of a failure after the gate (else 0), a5: the words before the
+    /// path ("process.args[0]: exec "). Returns only on failure.</summary>
     public const int Exec = OpKind.ProcessFirst + 4;
     /// <summary>a0: a <see cref="UserQuery"/>, a1/a2/a3: the slots for uid, gid and the count of groups.
     /// Detail 1: no such user, 2: no such group.</summary>
     public const int LookupUser = OpKind.ProcessFirst + 5;
+
+    public const int WordsSize = 4096 + 64;
 
     internal static string NameOf(int kind) => kind switch
     {
@@ -175,23 +177,14 @@ internal static unsafe class ProcessRoutines
     {
         long r = Sys.Fast(Nr.execve, a[0], a[1], a[2]);
         z->Detail = (int)a[3];
-        byte** texts = (byte**)a[4];
-        if (z->FifoFd >= 0 && texts != null)
+        byte* words = (byte*)a[4];
+        if (z->FifoFd >= 0 && words != null)
         {
-            // After the gate `start` reads the words from the FIFO: runc's, with Go's lower-case errno text (docker
-            // picks a failed run's exit code from them: 127 "no such file or directory", 126 "permission denied").
-            byte* buf = z->Scratch;
-            const int Cap = ZoneState.ScratchSize;
-            int n = ZoneLib.AppendByte(buf, 0, Cap, (byte)'E');
-            n = ZoneLib.Append(buf, n, Cap, (byte*)a[5]);
-            n = ZoneLib.Append(buf, n, Cap, (byte*)a[0]);
-            n = ZoneLib.AppendByte(buf, n, Cap, (byte)':');
-            n = ZoneLib.AppendByte(buf, n, Cap, (byte)' ');
-            long e = -r;
-            if (e > 0 && e < ErrnoTexts.Count && texts[e] != null) n = ZoneLib.Append(buf, n, Cap, texts[e]);
-            else n = ZoneLib.AppendNumber(buf, ZoneLib.Append(buf, n, Cap, Text.ErrnoWord), Cap, e);
-            if (n > 0) ZoneLib.WriteAll(z->FifoFd, buf, n);
-            Sys.Fast(Nr.exit_group, 1);
+            // After the gate `start` reads the words from the FIFO and adds Go's lower-case errno text, as runc
+            // words it (docker picks a failed run's exit code from it: 127 "no such file or directory", 126
+            // "permission denied"). The path is the one PATH lookup found, known only here.
+            int n = ZoneLib.Append(words, 0, WordsSize, (byte*)a[5]);
+            if (ZoneLib.Append(words, n, WordsSize, (byte*)a[0]) > 0) z->FailText[z->Current] = words;
         }
         return r;
     }
@@ -319,7 +312,6 @@ internal static unsafe class ProcessRoutines
     private static class Text
     {
         internal static byte* Home => P("HOME=\0"u8);
-        internal static byte* ErrnoWord => P("errno \0"u8);
 
         // u8 literals live in the image's read-only data: the pointer stays valid, nothing is allocated.
         private static byte* P(ReadOnlySpan<byte> s)

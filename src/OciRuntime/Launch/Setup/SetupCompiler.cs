@@ -10,7 +10,7 @@ internal static class SetupCompiler
 {
     /// <summary>The program, or null with the reason when part of the spec is not compiled yet (the caller then
     /// starts `ocirun init`). OCIRUN_SETUP=init forces the fallback; OCIRUN_SETUP=program refuses it.</summary>
-    internal static SetupProgram? TryCompile(InitPlan plan, OciSpec.Spec spec, out string? reason)
+    internal static SetupProgram? TryCompile(InitPlan plan, OciSpec.Spec spec, Cgroups.CgroupLayout? layout, out string? reason)
     {
         string? mode = System.Environment.GetEnvironmentVariable("OCIRUN_SETUP");
         reason = null;
@@ -18,7 +18,7 @@ internal static class SetupCompiler
         var program = new SetupProgram();
         try
         {
-            var c = new SetupContext(plan, spec, program);
+            var c = new SetupContext(plan, spec, program) { CgroupLayout = layout };
             if (plan.Exec) CompileExec(c); else CompileCreate(c);
             return program;
         }

@@ -15,6 +15,8 @@ internal sealed class SetupContext(InitPlan plan, Spec spec, SetupProgram progra
     public OciSpec.Process Process { get; } = spec.Process ?? throw new RuntimeError("process: missing");
     public bool MountNs { get; } = Namespaces.Has(spec, NamespaceKind.Mount);
     public bool UserNs { get; } = Namespaces.Has(spec, NamespaceKind.User);
+    /// <summary>The host's cgroup mounts as create read them, or null (then read where a cgroup mount needs them).</summary>
+    public Cgroups.CgroupLayout? CgroupLayout { get; init; }
 
     /// <summary>The verified procfs every /proc write goes beneath (CoreRoutines.OpenProc); closed by the process
     /// compiler after the last write, before anything of the user's runs.</summary>

@@ -196,7 +196,7 @@ internal sealed unsafe class SetupProgram : IDisposable
         Nr.unshare => "unshare", Nr.ioctl => "ioctl", Nr.dup3 => "dup3", Nr.close_range => "close_range",
         Nr.sched_setattr => "sched_setattr", Nr.ioprio_set => "ioprio_set", Nr.set_mempolicy => "set_mempolicy",
         Nr.sched_setaffinity => "sched_setaffinity", Nr.execve => "execve", Nr.execveat => "execveat",
-        Nr.prlimit64 => "prlimit64", Nr.write => "write", Nr.fcntl => "fcntl", Nr.kill => "kill", Nr.getpid => "getpid",
+        Nr.prlimit64 => "prlimit64", Nr.write => "write", Nr.fcntl => "fcntl", Nr.kill => "kill", Nr.getpid => "getpid", Nr.unlinkat => "unlinkat",
         _ => "syscall" + nr,
     };
 

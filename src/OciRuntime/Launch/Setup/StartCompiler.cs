@@ -17,20 +17,12 @@ internal static class StartCompiler
     private const int HookWordsSize = 64 * 1024 + 4096;
 
     /// <summary>createContainer hooks: in the container's namespaces, before pivot_root, with the parent's first
-    /// state document. Without a mount namespace the host's /proc is also held here, before the chroot, for the
-    /// exec FIFO (unless the mount family holds it already).</summary>
-    internal static void CreateContainerHooks(SetupContext c)
-    {
+    /// state document.</summary>
+    internal static void CreateContainerHooks(SetupContext c) =>
         Hooks(c, "createContainer", c.Spec.Hooks?.CreateContainer, document: 0);
-        if (!c.MountNs && c.HostProcSlot < 0)
-        {
-            c.HostProcSlot = c.P.Slot("host-proc");
-            c.P.Syscall("", "open the host's /proc for the exec fifo", Nr.openat, Sys.AT_FDCWD, c.P.StrArg("/proc"),
-                Sys.O_PATH | Sys.O_DIRECTORY | Sys.O_NOFOLLOW | Sys.O_CLOEXEC).Into(c.HostProcSlot);
-        }
-    }
 
-    /// <summary>After Ready: default signals, the exec FIFO, startContainer hooks, then execve (the process
+    /// <summary>After Ready: default signals, the exec FIFO (reopened through the host's /proc that the mount family
+    /// held from before the chroot when there is no mount namespace, else through the container's), startContainer hooks, then execve (the process
     /// family's) or, with --init, the reaper's fork first.</summary>
     internal static void GateAndExec(SetupContext c)
     {

@@ -76,6 +76,8 @@ public sealed unsafe class ProcessCompilerTests : IDisposable
         Assert.Contains("close_range(5, 0xffffffff, 4)", p.Info[IndexOf(p, "mark descriptors close-on-exec")].Call);
         // Nothing of the user's may see the private procfs: it is closed before the first credential change.
         Assert.Contains("close($0)", p.Info[0].Call);
+        // create: a failed execve names the path it found in the words `start` reads from the exec FIFO.
+        Assert.Contains(", words, \"process.args[0]: exec \")", p.Info[^1].Call);
     }
 
     [Fact]
@@ -162,6 +164,7 @@ public sealed unsafe class ProcessCompilerTests : IDisposable
         Assert.Equal("process.args[0]: exec: \"sh\": executable file not found in $PATH", p.Describe(find, Errno.ENOENT, 1));
         Assert.Equal("process.args[0]: exec: \"sh\": permission denied", p.Describe(find, Errno.EACCES, 0));
         int exec = p.Count - 1;
+        Assert.Contains(", 0, \"process.args[0]: exec \")", p.Info[exec].Call); // exec: the parent words it
         // The detail is what the lookup found: the k-th PATH entry (an empty one is ".").
         Assert.Equal("process.args[0]: exec /bin/sh: exec format error", p.Describe(exec, Errno.ENOEXEC, 3));
         Assert.Equal("process.args[0]: exec ./sh: no such file or directory", p.Describe(exec, Errno.ENOENT, 2));
@@ -190,16 +193,6 @@ public sealed unsafe class ProcessCompilerTests : IDisposable
         Assert.Contains($"setresgid(${c.GidSlot}, ${c.GidSlot}, ${c.GidSlot})", printed);
         Assert.Contains($"setgroups(${c.GroupCountSlot}, groups)", printed);
         Assert.Contains($"process.2(${c.UidSlot}, ", printed);
-    }
-
-    [Fact]
-    public void The_errno_texts_for_the_exec_fifo_are_gos_lower_case_words()
-    {
-        using var p = new SetupProgram();
-        byte** t = ErrnoTexts.Build(p);
-        Assert.Equal("no such file or directory", Marshal.PtrToStringUTF8((nint)t[Errno.ENOENT]));
-        Assert.Equal("permission denied", Marshal.PtrToStringUTF8((nint)t[Errno.EACCES]));
-        Assert.Equal("exec format error", Marshal.PtrToStringUTF8((nint)t[Errno.ENOEXEC]));
     }
 
     // The routines themselves, in this process: they read only the files they are given.
