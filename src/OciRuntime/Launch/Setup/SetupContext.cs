@@ -52,10 +52,6 @@ internal sealed class SetupContext(InitPlan plan, Spec spec, SetupProgram progra
     // can word a failure), made with the first such hook.
     public int HookOutputSlot { get; set; } = -1;
     public int HookOutputFd { get; set; } = -1;
-
-    // Mount family: the host's cgroup layout as the CLI already parsed it for the cgroup manager; when null, a
-    // cgroup mount reads /proc/self/mountinfo once more (about 3 ms with 1,000 host mounts).
-    public Cgroups.CgroupLayout? CgroupLayout { get; set; }
 }
 
 /// <summary>The compiler cannot express this spec yet: create falls back to `ocirun init` (named in --debug).</summary>

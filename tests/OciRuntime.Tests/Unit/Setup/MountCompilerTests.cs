@@ -28,10 +28,10 @@ public sealed unsafe class MountCompilerTests : IDisposable
         },
     };
 
-    private SetupContext Context(Spec spec, SetupProgram p, bool noPivot = false, string? cgroupPath = null)
+    private SetupContext Context(Spec spec, SetupProgram p, bool noPivot = false, string? cgroupPath = null, CgroupLayout? layout = null)
     {
         var plan = new InitPlan { Id = "ocirun-test", Bundle = _dir, Rootfs = Path.Join(_dir, "rootfs"), NoPivot = noPivot, CgroupPath = cgroupPath };
-        var c = new SetupContext(plan, spec, p);
+        var c = new SetupContext(plan, spec, p) { CgroupLayout = layout };
         c.ProcSlot = p.Slot("proc");
         return c;
     }
@@ -256,8 +256,7 @@ public sealed unsafe class MountCompilerTests : IDisposable
         // Without a cgroup namespace the container's own directory is bound instead.
         using var q = new SetupProgram();
         var spec2 = SpecWith([M("/sys/fs/cgroup", "cgroup", "cgroup", "ro")]);
-        var c2 = Context(spec2, q, cgroupPath: "/ctr");
-        c2.CgroupLayout = layout; // as the CLI hands it over: no second read of the mount table
+        var c2 = Context(spec2, q, cgroupPath: "/ctr", layout: layout); // as the CLI hands it over: no second read of the mount table
         MountCompiler.PrepareRoot(c2);
         MountCompiler.Mounts(c2);
         Assert.Contains($"open_tree {cpu}/ctr", Steps(q));
