@@ -30,8 +30,8 @@ internal sealed unsafe class MountEntryCompiler
         if (_root < 0) throw new InvalidOperationException("mounts compiled before the rootfs is open");
     }
 
-    /// <summary>The host's cgroup mounts, read once and only for a cgroup mount.</summary>
-    internal CgroupLayout Layout { get => _layout ??= CgroupLayout.Detect(); init => _layout = value; }
+    /// <summary>The host's cgroup mounts: the CLI's when it handed them over, else read once, only for a cgroup mount.</summary>
+    internal CgroupLayout Layout { get => _layout ??= _c.CgroupLayout ?? CgroupLayout.Detect(); init => _layout = value; }
 
     internal void CompileAll(IReadOnlyList<Mount> mounts)
     {

@@ -11,7 +11,7 @@ namespace OciRuntime.Launch.Setup;
 /// </summary>
 internal static unsafe class TmpCopyUpRoutine
 {
-    private const int MaxDepth = 256, DirentBuffer = 2048, LinkMax = 4096;
+    private const int MaxDepth = 256, DirentBuffer = 1024, LinkMax = 4096; // a dirent is at most 280 bytes
 
     private const int OpenDest = 1, ReadDir = 2, Stat = 3, Open = 4, Mkdir = 5, Create = 6, CopyData = 7, Chown = 8,
         Chmod = 9, Readlink = 10, Symlink = 11, Changed = 12, TooDeep = 13, OpenTmpfs = 14;

@@ -28,10 +28,10 @@ public sealed unsafe class MountCompilerTests : IDisposable
         },
     };
 
-    private SetupContext Context(Spec spec, SetupProgram p, bool noPivot = false, string? cgroupPath = null)
+    private SetupContext Context(Spec spec, SetupProgram p, bool noPivot = false, string? cgroupPath = null, CgroupLayout? layout = null)
     {
         var plan = new InitPlan { Id = "ocirun-test", Bundle = _dir, Rootfs = Path.Join(_dir, "rootfs"), NoPivot = noPivot, CgroupPath = cgroupPath };
-        var c = new SetupContext(plan, spec, p);
+        var c = new SetupContext(plan, spec, p) { CgroupLayout = layout };
         c.ProcSlot = p.Slot("proc");
         return c;
     }
@@ -256,9 +256,9 @@ public sealed unsafe class MountCompilerTests : IDisposable
         // Without a cgroup namespace the container's own directory is bound instead.
         using var q = new SetupProgram();
         var spec2 = SpecWith([M("/sys/fs/cgroup", "cgroup", "cgroup", "ro")]);
-        var c2 = Context(spec2, q, cgroupPath: "/ctr");
+        var c2 = Context(spec2, q, cgroupPath: "/ctr", layout: layout); // as the CLI hands it over: no second read of the mount table
         MountCompiler.PrepareRoot(c2);
-        new MountEntryCompiler(c2) { Layout = layout }.CompileAll(spec2.Mounts!);
+        MountCompiler.Mounts(c2);
         Assert.Contains($"open_tree {cpu}/ctr", Steps(q));
     }
 
@@ -285,6 +285,26 @@ public sealed unsafe class MountCompilerTests : IDisposable
             Assert.Equal(["open the host's /proc", "chdir rootfs", "chroot", "chdir /"], Steps(p));
             Assert.True(c.HostProcSlot >= 0);
             Assert.Equal($"root.path {_dir}/rootfs: chdir rootfs: Permission denied", p.Describe(1, Errno.EACCES, 0));
+        }
+    }
+
+    [Fact]
+    public void Without_a_mount_namespace_the_mounts_are_made_under_a_rootfs_fd_of_their_own_and_none_means_no_operation()
+    {
+        using (var p = new SetupProgram())
+        {
+            var c = Context(SpecWith([M("/tmp", "tmpfs", "tmpfs", "mode=1777")], namespaces: ["pid"]), p);
+            MountCompiler.MountsWithoutNamespace(c);
+            var steps = Steps(p);
+            Assert.Equal($"open rootfs {_dir}/rootfs", steps[0]);
+            Assert.Equal(["resolve in the rootfs", "check where it lies", "fsopen tmpfs"], steps.Skip(1).Take(3));
+            Assert.Equal("close rootfs", steps[^1]);
+            Assert.Equal(-1, c.RootSlot); // the root's own slot stays for a mount namespace
+        }
+        using (var p = new SetupProgram())
+        {
+            MountCompiler.MountsWithoutNamespace(Context(SpecWith(namespaces: ["pid"]), p));
+            Assert.Equal(0, p.Count);
         }
     }
 
