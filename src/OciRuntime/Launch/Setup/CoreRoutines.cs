@@ -31,12 +31,15 @@ internal static unsafe class CoreRoutines
     public const int ResetSignals = OpKind.CoreFirst + 8;
     /// <summary>exit_group(a0).</summary>
     public const int Exit = OpKind.CoreFirst + 9;
+    /// <summary>a0: the argument area (ReaperRoutine.ArgumentArea). The clone's command line and environment (the
+    /// CLI's: bundle, --root, the caller's variables) overwritten in place with "ocirun init".</summary>
+    public const int Retitle = OpKind.CoreFirst + 10;
 
     internal static string NameOf(int kind) => kind switch
     {
         Mark => "mark", OpenProc => "open-proc", ProcWrite => "proc-write", ProcStartsWith => "proc-starts-with",
         Request => "request", SendFd => "send-fd", Ready => "ready", CloseSync => "close-sync",
-        ResetSignals => "reset-signals", Exit => "exit", _ => "core." + kind,
+        ResetSignals => "reset-signals", Exit => "exit", Retitle => "retitle", _ => "core." + kind,
     };
 
     internal static long Run(ZoneState* z, SetupOp* op, long* a)
@@ -83,6 +86,9 @@ internal static unsafe class CoreRoutines
             }
             case Exit:
                 Sys.Fast(Nr.exit_group, a[0]);
+                return 0;
+            case Retitle:
+                ReaperRoutine.Retitle((long*)a[0]);
                 return 0;
         }
         return -Errno.ENOSYS;

@@ -23,7 +23,7 @@ internal static unsafe class ReaperRoutine
     /// environment any process of the container could read in /proc/1: both are overwritten in place. a0..a3 of
     /// <paramref name="area"/>: arg_start, arg_end, env_start, env_end (the parent's /proc/self/stat: the clone's
     /// addresses are the same); null to leave them.</summary>
-    private static void Retitle(long* area)
+    internal static void Retitle(long* area)
     {
         if (area == null || area[1] - area[0] < Title.Length) return;
         byte* args = (byte*)area[0];

@@ -44,6 +44,8 @@ internal static class SetupCompiler
     {
         const long PR_SET_NAME = 15;
         c.P.Syscall("", "name the setup process", Nr.prctl, PR_SET_NAME, c.P.StrArg(ProcessName));
+        // Its command line is the CLI's (bundle, --root): readable by every process of the container in /proc.
+        unsafe { c.P.Routine(CoreRoutines.Retitle, "", "retitle the setup process", Arg.Ptr(ReaperRoutine.ArgumentArea(c.P), "argument-area")); }
     }
 
     private static void CompileCreate(SetupContext c)
@@ -100,6 +102,9 @@ internal static class SetupCompiler
             PathCompiler.ReadOnlyPaths(c);
             PathCompiler.MaskedPaths(c);
         }
+        // The container's /proc, proven a procfs, held for the exec FIFO's gate (after the masks: what they cover
+        // is not what the gate opens).
+        StartCompiler.HoldContainerProc(c);
         p.Mark("paths");
 
         // 7. console, after the masks; then the read-only root and the root's propagation.

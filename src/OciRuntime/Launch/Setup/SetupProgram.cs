@@ -175,8 +175,8 @@ internal sealed unsafe class SetupProgram : IDisposable
 
     private static string KindName(int kind) => kind switch
     {
-        >= OpKind.StartFirst => $"start.{kind - OpKind.StartFirst}",
-        >= OpKind.ProcessFirst => $"process.{kind - OpKind.ProcessFirst}",
+        >= OpKind.StartFirst => StartRoutines.NameOf(kind),
+        >= OpKind.ProcessFirst => ProcessRoutines.NameOf(kind),
         >= OpKind.PathFirst => $"path.{kind - OpKind.PathFirst}",
         >= OpKind.MountFirst => $"mount.{kind - OpKind.MountFirst}",
         _ => CoreRoutines.NameOf(kind),
@@ -207,8 +207,19 @@ internal sealed unsafe class SetupProgram : IDisposable
         return p;
     }
 
+    private readonly List<int> _ownedFds = [];
+
+    /// <summary>A descriptor of the parent's that lives as long as the program (closed with it).</summary>
+    public int Own(int fd)
+    {
+        _ownedFds.Add(fd);
+        return fd;
+    }
+
     public void Dispose()
     {
+        foreach (int fd in _ownedFds) Sys.Close(fd);
+        _ownedFds.Clear();
         foreach (var b in _blocks) NativeMemory.Free((void*)b);
         _blocks.Clear();
         State = null;

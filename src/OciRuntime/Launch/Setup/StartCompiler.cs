@@ -51,8 +51,6 @@ internal static class StartCompiler
     /// on /dev/console too. A terminal without a console socket shares the caller's stdio: nothing to do.</summary>
     internal static unsafe void Console(SetupContext c, bool bindConsole)
     {
-        // create: after pivot_root and the masks, before Ready: the one call of this family there.
-        if (bindConsole) HoldContainerProc(c);
         if (!c.Process.Terminal || c.Plan.ConsoleSocketFd < 0) return;
         if (c.ProcSlot < 0) throw new NotCompiled("start: a console without the procfs slot");
         var p = c.P;
@@ -135,7 +133,7 @@ internal static class StartCompiler
         if (fd < 0) throw new RuntimeError($"hooks: memfd for the hooks' output: {SyscallException.Describe((int)-fd)}");
         // Appends: the hook's stdout and stderr share the description (and its offset) with the parent.
         Sys.Fast(Nr.fcntl, fd, 4 /* F_SETFL */, Sys.O_APPEND);
-        c.HookOutputFd = (int)fd;
+        c.HookOutputFd = c.P.Own((int)fd);
         c.HookOutputSlot = c.P.InputFd("hook-output", (int)fd);
         return c.HookOutputSlot;
     }

@@ -192,7 +192,7 @@ public sealed unsafe class ProcessCompilerTests : IDisposable
         Assert.Contains($"setresuid(${c.UidSlot}, ${c.UidSlot}, ${c.UidSlot})", printed);
         Assert.Contains($"setresgid(${c.GidSlot}, ${c.GidSlot}, ${c.GidSlot})", printed);
         Assert.Contains($"setgroups(${c.GroupCountSlot}, groups)", printed);
-        Assert.Contains($"process.2(${c.UidSlot}, ", printed);
+        Assert.Contains($"set-home(${c.UidSlot}, ", printed);
     }
 
     // The routines themselves, in this process: they read only the files they are given.

@@ -49,21 +49,21 @@ public sealed unsafe class StartCompilerTests
     {
         using var p = new SetupProgram();
         var c = Context(p, Plan(), SpecOf("{\"process\":{\"args\":[\"true\"]}," + MountNs + "}"));
-        // The container's /proc is held (and proven) by the console step of create, before Ready.
-        StartCompiler.Console(c, bindConsole: true);
-        Assert.Equal(["start.6()"], Calls(p));
+        // The container's /proc is held (and proven) after the masks of create, before Ready.
+        StartCompiler.HoldContainerProc(c);
+        Assert.Equal(["container-proc()"], Calls(p));
         Assert.Equal("mounts", p.Info[0].Step);
         int proc = c.GateProcSlot;
         int before = p.Count;
         Compile(() => StartCompiler.GateAndExec(c));
         var calls = Calls(p, before);
         Assert.Equal("reset-signals(0)", calls[0]);
-        Assert.Matches($@"^start\.0\(\$\d+, \${proc}\)$", calls[1]); // the FIFO's slot, the container's /proc
+        Assert.Matches($@"^exec-fifo-gate\(\$\d+, \${proc}\)$", calls[1]); // the FIFO's slot, the container's /proc
         Assert.Contains(9, p.InputFds);
         Assert.Equal("wait for start on the exec fifo", p.Info[before + 1].Step);
         // Nothing of the start family's between the gate and the process family's execve without hooks or --init.
-        Assert.DoesNotContain(calls.Skip(2), s => s.StartsWith("start.", StringComparison.Ordinal));
-        Assert.StartsWith("process.4(", calls[^1]); // execve
+        Assert.DoesNotContain(calls.Skip(2), s => s.StartsWith("hook(", StringComparison.Ordinal) || s.StartsWith("init-reaper(", StringComparison.Ordinal));
+        Assert.StartsWith("exec(", calls[^1]); // execve
         Assert.True(p.Info.Count > before + 2);
     }
 
@@ -80,10 +80,10 @@ public sealed unsafe class StartCompilerTests
         Assert.Equal("wait for start on the exec fifo", info[1].Step);
         Assert.Equal("hooks.startContainer[0]", info[2].Step);
         Assert.Equal("hooks.startContainer[1]", info[3].Step);
-        Assert.StartsWith("start.1(/bin/h1, ", info[3].Call);
+        Assert.StartsWith("hook(/bin/h1, ", info[3].Call);
         Assert.Equal("--init", info[4].Field);
-        Assert.Equal($"start.2(1, 0x{InitReaper.BlockedMask:x}, argument-area)", info[4].Call); // 1: a terminal (the child takes the foreground)
-        Assert.StartsWith("process.4(", info[^1].Call); // the child goes on to execve
+        Assert.Equal($"init-reaper(1, 0x{InitReaper.BlockedMask:x}, argument-area)", info[4].Call); // 1: a terminal (the child takes the foreground)
+        Assert.StartsWith("exec(", info[^1].Call); // the child goes on to execve
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed unsafe class StartCompilerTests
         Assert.True(hostProc >= 0);
         int before = p.Count;
         Compile(() => StartCompiler.GateAndExec(c));
-        Assert.Matches($@"^start\.0\(\$\d+, \${hostProc}\)$", p.Info[before + 1].Call);
+        Assert.Matches($@"^exec-fifo-gate\(\$\d+, \${hostProc}\)$", p.Info[before + 1].Call);
     }
 
     [Fact]
@@ -133,19 +133,17 @@ public sealed unsafe class StartCompilerTests
         StartCompiler.Console(c, bindConsole);
         var steps = p.Info.Select(i => i.Field == "" ? "[" + i.Call[..i.Call.IndexOf('(')] + "]" : i.Step).ToList();
         var expected = new List<string>();
-        if (bindConsole) expected.Add("[start.6]"); // create: the container's /proc held for the gate
         expected.AddRange(
         [
-            "open /", "[start.3]", "unlock pty", "open the pty slave from its master (TIOCGPTPEER)", "set the console size",
+            "open /", "[open-ptmx]", "unlock pty", "open the pty slave from its master (TIOCGPTPEER)", "set the console size",
         ]);
-        if (bindConsole) expected.Add("[start.4]");
-        expected.AddRange(["[start.5]", "dup pty to stdio", "dup pty to stdio", "dup pty to stdio", "set controlling terminal", "close", "close", "close", "close"]);
+        if (bindConsole) expected.Add("[bind-console]");
+        expected.AddRange(["[send-pty-master]", "dup pty to stdio", "dup pty to stdio", "dup pty to stdio", "set controlling terminal", "close", "close", "close", "close"]);
         Assert.Equal(expected, steps);
         Assert.Contains(12, p.InputFds);
-        int at = bindConsole ? 1 : 0;
-        Assert.Contains("{31, 97}", p.Info[at + 4].Call);
+        Assert.Contains("{31, 97}", p.Info[4].Call);
         // The ptmx is reopened through the verified procfs of the program, not a path.
-        Assert.EndsWith($"${c.ProcSlot})", p.Info[at + 1].Call);
+        Assert.EndsWith($"${c.ProcSlot})", p.Info[1].Call);
     }
 
     [Fact]
