@@ -154,7 +154,7 @@ internal static class MountSetup
     }
 
     /// <summary>mountLabel as runc applies it: a context= option on the filesystems that take one (SELinux only).</summary>
-    private static string? WithLabel(string type, string? data, string? label)
+    internal static string? WithLabel(string type, string? data, string? label)
     {
         if (string.IsNullOrEmpty(label) || type is "proc" or "sysfs" or "cgroup" or "cgroup2" or "overlay") return data;
         string ctx = $"context=\"{label}\"";

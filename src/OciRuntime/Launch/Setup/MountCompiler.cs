@@ -14,18 +14,21 @@ internal static class MountCompiler
 
     /// <summary>RootPreparation.Prepare: the host's mounts stop propagating into ours per rootfsPropagation
     /// (rslave by default), the parent mount of the rootfs is made private when it would still be shared (decided
-    /// here, from the mount table as it will be), and the rootfs becomes a mount point of its own.</summary>
+    /// here, from the mount table as it will be; in a joined mount namespace, whose table is not the runtime's, by
+    /// the zone after the join), and the rootfs becomes a mount point of its own.</summary>
     internal static void PrepareRoot(SetupContext c)
     {
-        if (SpecNamespaces.Find(c.Spec, NamespaceKind.Mount) is { Path.Length: > 0 })
-            throw new NotCompiled("mount: a joined mount namespace (its mount table is not the runtime's)");
+        bool joined = SpecNamespaces.Find(c.Spec, NamespaceKind.Mount) is { Path.Length: > 0 };
         var p = c.P;
         // --debug's phases: what came before (the cgroup join, the procfs) apart from the root's own cost.
         p.Mark("before-root");
         string rootfs = c.Plan.Rootfs;
         ulong propagation = RootPropagation(c.Linux.RootfsPropagation);
         p.Syscall("linux.rootfsPropagation", $"mount / with propagation 0x{propagation:x}", Nr.mount, 0, p.StrArg("/"), 0, (long)propagation, 0);
-        if (ParentToMakePrivate(rootfs, propagation, c.UserNs, () => File.ReadLines("/proc/self/mountinfo")) is { } parent)
+        if (joined)
+            p.Routine(MountRoutines.PrivateRootParent, $"root.path {rootfs}", "make the mount holding the rootfs private if shared (pivot_root refuses a shared parent)",
+                p.StrArg(rootfs)).Words(RootParentRoutine.Words);
+        else if (ParentToMakePrivate(rootfs, propagation, c.UserNs, () => File.ReadLines("/proc/self/mountinfo")) is { } parent)
             p.Syscall($"root.path {rootfs}", $"make {parent} private (pivot_root refuses a shared parent)", Nr.mount, 0, p.StrArg(parent), 0, (long)Sys.MS_PRIVATE, 0);
         var path = p.StrArg(rootfs);
         p.Syscall($"root.path {rootfs}", "bind the rootfs onto itself", Nr.mount, path, path, p.StrArg("bind"), (long)(Sys.MS_BIND | Sys.MS_REC), 0);

@@ -20,6 +20,7 @@ internal sealed unsafe class MountEntryCompiler
     private readonly int _root;
     private CgroupLayout? _layout;
     private Arg? _allowList;
+    private string? _label;
 
     /// <param name="rootSlot">The rootfs fd to resolve under; the context's RootSlot when -1.</param>
     internal MountEntryCompiler(SetupContext c, int rootSlot = -1)
@@ -35,14 +36,21 @@ internal sealed unsafe class MountEntryCompiler
 
     internal void CompileAll(IReadOnlyList<Mount> mounts)
     {
-        if (!string.IsNullOrEmpty(_c.Linux.MountLabel) && SeLinux.Enabled) throw new NotCompiled("mount: linux.mountLabel with SELinux");
+        // runc ignores mountLabel without SELinux, and so does init (MountSetup.MountAll).
+        _label = !string.IsNullOrEmpty(_c.Linux.MountLabel) && (_c.SeLinuxEnabled ?? SeLinux.Enabled) ? _c.Linux.MountLabel : null;
         if (_c.ProcSlot < 0) throw new InvalidOperationException("mounts compiled before the procfs is open");
         var idmapFds = _c.Plan.IdMapMountFds;
         for (int i = 0; i < mounts.Count; i++)
         {
             var m = mounts[i];
-            try { Compile(new Entry(i, m, MountOptionParser.Parse(m.Options)), idmapFds is not null && i < idmapFds.Length ? idmapFds[i] : -1); }
-            catch (RuntimeError e) { throw new RuntimeError($"mounts[{i}] ({m.Destination}): {e.Message}"); }
+            var e = new Entry(i, m, MountOptionParser.Parse(m.Options));
+            int idmapFd = idmapFds is not null && i < idmapFds.Length ? idmapFds[i] : -1;
+            // A bind borrowing the container's user namespace for its idmap, without one: validation's refusal
+            // (MountRules), in its words (with a user namespace the parent made the tree: idmapFd).
+            if (idmapFd < 0 && e.IsBind && e.WantsIdMap && m.UidMappings is not { Count: > 0 })
+                throw new RuntimeError($"mounts[{i}].options: idmap needs uidMappings/gidMappings or a user namespace");
+            try { Compile(e, idmapFd); }
+            catch (RuntimeError err) { throw new RuntimeError($"mounts[{i}] ({m.Destination}): {err.Message}"); }
         }
     }
 
@@ -55,6 +63,7 @@ internal sealed unsafe class MountEntryCompiler
         /// <summary>Field for resolving the destination and the rules on where it lies.</summary>
         public string DestField => $"mounts[{Index}].destination \"{M.Destination}\"";
         public bool WantsIdMap => Opts.IdMap || Opts.RecursiveIdMap || M.UidMappings is { Count: > 0 };
+        public bool IsBind => Type is not ("cgroup" or "cgroup2") && (Opts.IsBind || Type == "bind");
     }
 
     private void Compile(Entry e, int idmapFd)
@@ -77,11 +86,12 @@ internal sealed unsafe class MountEntryCompiler
         CheckProc(e, target, mayBeProc: e.Type == "proc");
         ulong flags = opts.Flags & ~(Sys.MS_BIND | Sys.MS_REC);
         string source = e.M.Source ?? e.Type;
+        string? data = MountSetup.WithLabel(e.Type, opts.Data, _label);
         int tree;
         if (opts.TmpCopyUp && e.Type == "tmpfs")
         {
             // Filled while detached and writable; read-only (if asked) once attached.
-            tree = NewFilesystem(e.Field, "tmpfs", source, flags & ~Sys.MS_RDONLY, opts.Data, target, existed);
+            tree = NewFilesystem(e.Field, "tmpfs", source, flags & ~Sys.MS_RDONLY, data, target, existed);
             _p.Routine(MountRoutines.CopyUp, e.Field, "tmpcopyup", Arg.Slot(target), Arg.Slot(tree)).Words(MountRoutines.CopyUpWords);
             Attach(e.Field, tree, target, $"tmpfs on {e.Dest}");
             if ((flags & Sys.MS_RDONLY) != 0)
@@ -89,7 +99,7 @@ internal sealed unsafe class MountEntryCompiler
         }
         else
         {
-            tree = NewFilesystem(e.Field, e.Type, source, flags, opts.Data, target, existed);
+            tree = NewFilesystem(e.Field, e.Type, source, flags, data, target, existed, (opts.Data, e.Type == "mqueue" && data != opts.Data));
             Attach(e.Field, tree, target, $"{e.Type} on {e.Dest}");
         }
         ApplyToMount(e, tree);
@@ -104,11 +114,13 @@ internal sealed unsafe class MountEntryCompiler
         int target = e.Type is "proc" or "sysfs" ? ResolveOrdinary(e) : Resolve(e, asFile: false);
         CheckProc(e, target, mayBeProc: e.Type == "proc");
         ulong flags = e.Opts.Flags & ~(Sys.MS_BIND | Sys.MS_REC);
-        Arg data = e.Opts.Data is { } d ? _p.StrArg(d) : 0;
+        Arg data = MountSetup.WithLabel(e.Type, e.Opts.Data, _label) is { } d ? _p.StrArg(d) : 0;
         _p.Routine(MountRoutines.Remount, e.Field, $"remount {e.Dest}", Arg.Slot(target), (long)flags, data);
         ApplyToMount(e, target);
         Close(e.Field, target);
     }
+
+    private bool JoinedMountNs => SpecNamespaces.Find(_c.Spec, NamespaceKind.Mount) is { Path.Length: > 0 };
 
     private void Bind(Entry e, int idmapFd)
     {
@@ -116,9 +128,10 @@ internal sealed unsafe class MountEntryCompiler
         if (!source.StartsWith('/')) source = Path.Join(_c.Plan.Bundle, source);
         int target;
         string rootfs = _c.Plan.Rootfs.TrimEnd('/');
-        if (source == rootfs || source.StartsWith(rootfs + "/", StringComparison.Ordinal))
+        if (source == rootfs || source.StartsWith(rootfs + "/", StringComparison.Ordinal) || JoinedMountNs)
         {
-            // Inside the rootfs, earlier mounts may have made or covered the source: it is looked at in the zone.
+            // Inside the rootfs, earlier mounts may have made or covered the source, and a joined mount namespace
+            // shows its own tree, not the runtime's: it is looked at in the zone.
             int isFile = _p.Slot($"mounts[{e.Index}] source is a file"), isProc = _p.Slot($"mounts[{e.Index}] source is procfs");
             var src = _p.StrArg(source);
             _p.Routine(MountRoutines.SourceKind, e.Field, $"source {source}", src, 0).Into(isFile).Words(MountRoutines.SourceWords);
@@ -138,8 +151,6 @@ internal sealed unsafe class MountEntryCompiler
         if (idmapFd >= 0) tree = _p.InputFd($"mounts[{e.Index}] idmapped tree", idmapFd);
         else
         {
-            if (e.WantsIdMap && e.M.UidMappings is not { Count: > 0 })
-                throw new NotCompiled("mount: an idmapped mount without mappings of its own or a user namespace");
             tree = _p.Slot($"mounts[{e.Index}] tree");
             _p.Syscall(e.Field, $"open_tree {source}", Nr.open_tree, Sys.AT_FDCWD, _p.StrArg(source),
                 Sys.OPEN_TREE_CLONE | Sys.O_CLOEXEC | (recursive || e.Opts.RecursiveIdMap ? Sys.AT_RECURSIVE : 0)).Into(tree);
@@ -243,31 +254,61 @@ internal sealed unsafe class MountEntryCompiler
 
     /// <summary>A detached new filesystem (FdMount.NewFilesystem as operations): mount(2)'s flags become
     /// superblock flags and mount attributes, the data string one fsconfig per option. With
-    /// <paramref name="existedSlot"/> set at run time, the mode of the directory under it is added.</summary>
-    private int NewFilesystem(string field, string type, string source, ulong msFlags, string? data, int dirSlot = -1, int existedSlot = -1)
+    /// <paramref name="existedSlot"/> set at run time, the mode of the directory under it is added. With
+    /// <paramref name="unlabelled"/> (an mqueue given the mount label, which it may not take: MountSetup's
+    /// fallback), a failure up to the creation is an answer, and the filesystem is made again from that data.</summary>
+    private int NewFilesystem(string field, string type, string source, ulong msFlags, string? data, int dirSlot = -1, int existedSlot = -1,
+        (string? Data, bool Use) unlabelled = default)
     {
         int fs = _p.Slot($"fs {type}"), tree = _p.Slot($"mount {type}");
-        var typeArg = _p.StrArg(type);
-        _p.Syscall(field, $"fsopen {type}", Nr.fsopen, typeArg, Sys.FSOPEN_CLOEXEC).Into(fs);
-        if (!string.IsNullOrEmpty(source))
-            _p.Syscall(field, $"fsconfig {type} source={source}", Nr.fsconfig, Arg.Slot(fs), Sys.FSCONFIG_SET_STRING, _p.StrArg("source"), _p.StrArg(source), 0);
-        foreach (var flag in FsData.SuperblockFlags(msFlags))
-            _p.Syscall(field, $"fsconfig {type} {flag}", Nr.fsconfig, Arg.Slot(fs), Sys.FSCONFIG_SET_FLAG, _p.StrArg(flag), 0, 0);
-        foreach (var (key, value) in FsData.Split(data))
-        {
-            if (value is null) _p.Syscall(field, $"fsconfig {type} {key}", Nr.fsconfig, Arg.Slot(fs), Sys.FSCONFIG_SET_FLAG, _p.StrArg(key), 0, 0);
-            else _p.Syscall(field, $"fsconfig {type} {key}={value}", Nr.fsconfig, Arg.Slot(fs), Sys.FSCONFIG_SET_STRING, _p.StrArg(key), _p.StrArg(value), 0);
-        }
+        int failed = unlabelled.Use ? _p.Slot($"fs {type} refused the label", 0) : -1;
+        Configure(field, type, source, msFlags, data, fs, guard: failed);
         if (existedSlot >= 0 && dirSlot >= 0)
         {
             var mode = Arg.Ptr(_p.Buffer(16), "mode");
             _p.Routine(MountRoutines.ModeOf, field, "stat the directory under the tmpfs", Arg.Slot(dirSlot), mode).When(existedSlot);
             _p.Syscall(field, $"fsconfig {type} mode (the directory's)", Nr.fsconfig, Arg.Slot(fs), Sys.FSCONFIG_SET_STRING, _p.StrArg("mode"), mode, 0).When(existedSlot);
         }
-        _p.Syscall(field, $"create a {type} filesystem{(string.IsNullOrEmpty(data) ? "" : " with " + data)}", Nr.fsconfig, Arg.Slot(fs), Sys.FSCONFIG_CMD_CREATE, 0, 0, 0);
+        Guarded(Create(field, type, data, fs), failed, -1);
+        if (failed >= 0)
+        {
+            _p.Syscall(field, "close", Nr.close, Arg.Slot(fs)).When(failed);
+            Configure(field, type, source, msFlags, unlabelled.Data, fs, onlyIf: failed);
+            Create(field, type, unlabelled.Data, fs).When(failed);
+        }
         _p.Syscall(field, $"fsmount {type}", Nr.fsmount, Arg.Slot(fs), Sys.FSMOUNT_CLOEXEC, (long)FsData.MountAttributes(msFlags)).Into(tree);
         Close(field, fs);
         return tree;
+    }
+
+    private static readonly int[] AnyErrno = [.. Enumerable.Range(1, 63)];
+
+    /// <summary>fsopen and fsconfig of the source, flags and data. <paramref name="guard"/>: each runs while the
+    /// slot is 0 and a failure goes into it; <paramref name="onlyIf"/>: each runs only if that slot is set.</summary>
+    private void Configure(string field, string type, string source, ulong msFlags, string? data, int fs, int guard = -1, int onlyIf = -1)
+    {
+        var open = _p.Syscall(field, $"fsopen {type}", Nr.fsopen, _p.StrArg(type), Sys.FSOPEN_CLOEXEC).Into(fs);
+        if (onlyIf >= 0) open.When(onlyIf);
+        if (!string.IsNullOrEmpty(source))
+            Guarded(_p.Syscall(field, $"fsconfig {type} source={source}", Nr.fsconfig, Arg.Slot(fs), Sys.FSCONFIG_SET_STRING, _p.StrArg("source"), _p.StrArg(source), 0), guard, onlyIf);
+        foreach (var flag in FsData.SuperblockFlags(msFlags))
+            Guarded(_p.Syscall(field, $"fsconfig {type} {flag}", Nr.fsconfig, Arg.Slot(fs), Sys.FSCONFIG_SET_FLAG, _p.StrArg(flag), 0, 0), guard, onlyIf);
+        foreach (var (key, value) in FsData.Split(data))
+        {
+            var op = value is null
+                ? _p.Syscall(field, $"fsconfig {type} {key}", Nr.fsconfig, Arg.Slot(fs), Sys.FSCONFIG_SET_FLAG, _p.StrArg(key), 0, 0)
+                : _p.Syscall(field, $"fsconfig {type} {key}={value}", Nr.fsconfig, Arg.Slot(fs), Sys.FSCONFIG_SET_STRING, _p.StrArg(key), _p.StrArg(value), 0);
+            Guarded(op, guard, onlyIf);
+        }
+    }
+
+    private OpRef Create(string field, string type, string? data, int fs) =>
+        _p.Syscall(field, $"create a {type} filesystem{(string.IsNullOrEmpty(data) ? "" : " with " + data)}", Nr.fsconfig, Arg.Slot(fs), Sys.FSCONFIG_CMD_CREATE, 0, 0, 0);
+
+    private static void Guarded(OpRef op, int guard, int onlyIf)
+    {
+        if (guard >= 0) op.Unless(guard).Tolerate(AnyErrno).Into(guard);
+        else if (onlyIf >= 0) op.When(onlyIf);
     }
 
     private int Resolve(Entry e, bool asFile) => Resolve(e, asFile ? 1 : 0);

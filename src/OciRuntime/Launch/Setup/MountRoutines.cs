@@ -46,6 +46,10 @@ internal static unsafe class MountRoutines
     /// idmap. MOUNT_ATTR_IDMAP with a user namespace holding the mount's own mappings (IdMapRoutine).</summary>
     public const int IdMap = OpKind.MountFirst + 9;
 
+    /// <summary>a0: the rootfs path. In a joined mount namespace: the mount holding the rootfs made private when
+    /// it is shared (RootParentRoutine). Result 1 made private, 0 left alone.</summary>
+    public const int PrivateRootParent = OpKind.MountFirst + 10;
+
     internal const int CreateFailed = 1000, OpenFailed = 2000;
 
     internal static long Run(ZoneState* z, SetupOp* op, long* a) => op->Kind switch
@@ -60,6 +64,7 @@ internal static unsafe class MountRoutines
         SourceKind => SourceIs((byte*)a[0], a[1]),
         Remount => RemountFd(z, a[0], a[1], (byte*)a[2]),
         IdMap => IdMapRoutine.Run(z, a[0], a[1], (byte*)a[2], (byte*)a[3], a[4]),
+        PrivateRootParent => RootParentRoutine.Run(z, (byte*)a[0]),
         _ => -Errno.ENOSYS,
     };
 

@@ -55,6 +55,9 @@ internal sealed class SetupContext(InitPlan plan, Spec spec, SetupProgram progra
     /// <summary>The procfs the exec FIFO is reopened through at the gate: the container's /proc, proven before
     /// Ready, or the host's (<see cref="HostProcSlot"/>) without a mount namespace.</summary>
     public int GateProcSlot { get; set; } = -1;
+
+    // Mount family: whether SELinux is on (null: as the host says, SeLinux.Enabled); set by tests of mountLabel.
+    public bool? SeLinuxEnabled { get; init; }
 }
 
 /// <summary>The compiler cannot express this spec yet: create falls back to `ocirun init` (named in --debug).</summary>

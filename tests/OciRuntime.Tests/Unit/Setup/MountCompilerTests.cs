@@ -192,7 +192,8 @@ public sealed unsafe class MountCompilerTests : IDisposable
         {
             var c = Context(SpecWith([M("/x", "bind", "/tmp", "idmap")]), p);
             MountCompiler.PrepareRoot(c);
-            Assert.Throws<NotCompiled>(() => MountCompiler.Mounts(c));
+            var e = Assert.Throws<RuntimeError>(() => MountCompiler.Mounts(c));
+            Assert.Equal("mounts[0].options: idmap needs uidMappings/gidMappings or a user namespace", e.Message);
         }
         using (var p = new SetupProgram())
         {
@@ -215,11 +216,6 @@ public sealed unsafe class MountCompilerTests : IDisposable
             MountCompiler.PrepareRoot(c);
             var e = Assert.Throws<RuntimeError>(() => MountCompiler.Mounts(c));
             Assert.Equal("mounts[0] (/x): idmapped mounts are only supported for bind mounts, not type tmpfs", e.Message);
-        }
-        using (var p = new SetupProgram())
-        {
-            var spec = SpecWith() with { Linux = new Linux { Namespaces = [new LinuxNamespace { Type = "mount", Path = "/proc/1/ns/mnt" }] } };
-            Assert.Throws<NotCompiled>(() => MountCompiler.PrepareRoot(Context(spec, p)));
         }
     }
 
@@ -493,5 +489,105 @@ public sealed unsafe class MountCompilerTests : IDisposable
             Sys.Close(src);
             Sys.Close(dst);
         }
+    }
+
+    // ---- a joined mount namespace, linux.mountLabel, idmap without mappings (issue #20) ----
+
+    private static Spec Joined(Spec spec) => spec with
+    {
+        Linux = spec.Linux! with { Namespaces = [new LinuxNamespace { Type = "mount", Path = "/proc/1/ns/mnt" }, new LinuxNamespace { Type = "pid" }] },
+    };
+
+    [Fact]
+    public void In_a_joined_mount_namespace_the_zone_decides_after_the_join_whether_the_rootfs_parent_is_made_private()
+    {
+        using var p = new SetupProgram();
+        var c = Context(Joined(SpecWith(propagation: "rshared")), p);
+        MountCompiler.PrepareRoot(c);
+        Assert.Equal(["time before-root", $"mount / with propagation 0x{Sys.MS_SHARED | Sys.MS_REC:x}",
+            "make the mount holding the rootfs private if shared (pivot_root refuses a shared parent)", "bind the rootfs onto itself", "open rootfs"], Steps(p));
+        Assert.StartsWith($"mount.{MountRoutines.PrivateRootParent - OpKind.MountFirst}(\"{_dir}/rootfs\")", p.Info[2].Call);
+        Assert.Equal($"root.path {_dir}/rootfs: make the mount holding the rootfs private if shared (pivot_root refuses a shared parent): statmount the rootfs's mount: Function not implemented",
+            p.Describe(2, Errno.ENOSYS, RootParentRoutine.Statmount));
+        // The runtime's own table is not read for it, whatever rootfsPropagation says.
+        using var q = new SetupProgram();
+        MountCompiler.PrepareRoot(Context(Joined(SpecWith(propagation: "private")), q));
+        Assert.Contains("make the mount holding the rootfs private if shared (pivot_root refuses a shared parent)", Steps(q));
+    }
+
+    [Fact]
+    public void In_a_joined_mount_namespace_a_bind_source_outside_the_rootfs_is_looked_at_in_the_zone()
+    {
+        using var p = new SetupProgram();
+        var c = Context(Joined(SpecWith([M("/x", "bind", "/no/such/source/in/the/runtimes/view", "rbind")])), p);
+        MountCompiler.PrepareRoot(c);
+        int from = p.Count;
+        MountCompiler.Mounts(c); // no compile-time refusal: the joined namespace may have it
+        Assert.Equal(["source /no/such/source/in/the/runtimes/view", "source /no/such/source/in/the/runtimes/view", "resolve in the rootfs"], Steps(p, from).Take(3));
+        Assert.Equal("mounts[0] (/x): source /no/such/source/in/the/runtimes/view: no such file or directory", p.Describe(from, Errno.ENOENT, 0));
+    }
+
+    private const string Label = "system_u:object_r:container_file_t:s0:c1,c2";
+
+    [Fact]
+    public void The_mount_label_is_a_context_option_of_the_filesystems_that_take_one_with_selinux_only()
+    {
+        string src = Path.Join(_dir, "data");
+        Directory.CreateDirectory(src);
+        var mounts = new List<Mount>
+        {
+            M("/tmp", "tmpfs", "tmpfs", "mode=1777"), M("/proc", "proc", "proc"), M("/sys", "sysfs", "sysfs"),
+            M("/data", "bind", "data", "rbind"), M("/t", "tmpfs", "tmpfs", "remount", "ro"),
+        };
+        var spec = SpecWith(mounts) with { Linux = SpecWith(mounts).Linux! with { MountLabel = Label } };
+        using (var p = new SetupProgram())
+        {
+            var c = new SetupContext(new InitPlan { Id = "ocirun-test", Bundle = _dir, Rootfs = Path.Join(_dir, "rootfs") }, spec, p) { SeLinuxEnabled = true };
+            c.ProcSlot = p.Slot("proc");
+            MountCompiler.PrepareRoot(c);
+            int from = p.Count;
+            MountCompiler.Mounts(c);
+            var steps = Steps(p, from);
+            // The quotes of context="..." are mount(8)'s: fsconfig takes the value whole, its comma included.
+            int ctx = steps.IndexOf($"fsconfig tmpfs context={Label}");
+            Assert.True(ctx > steps.IndexOf("fsconfig tmpfs mode=1777"), string.Join(" | ", steps));
+            Assert.Equal($"create a tmpfs filesystem with mode=1777,context=\"{Label}\"", steps[ctx + 1]);
+            Assert.Contains($"\"{Label}\"", p.Info[from + ctx].Call);
+            Assert.Single(steps, s => s.StartsWith("fsconfig", StringComparison.Ordinal) && s.Contains("context=", StringComparison.Ordinal)); // not proc, sysfs, a bind
+            Assert.Contains($"\"context=\"{Label}\"\"", p.Info.Single(i => i.Step == "remount /t").Call); // mount(2)'s data, quoted
+        }
+        using (var p = new SetupProgram())
+        {
+            var c = new SetupContext(new InitPlan { Id = "ocirun-test", Bundle = _dir, Rootfs = Path.Join(_dir, "rootfs") }, spec, p) { SeLinuxEnabled = false };
+            c.ProcSlot = p.Slot("proc");
+            MountCompiler.PrepareRoot(c);
+            MountCompiler.Mounts(c);
+            Assert.DoesNotContain(p.Info, i => i.Step.Contains("context", StringComparison.Ordinal) || i.Call.Contains("context", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void A_labelled_mqueue_that_refuses_its_label_is_made_again_without_it()
+    {
+        var mounts = new List<Mount> { M("/dev/mqueue", "mqueue", "mqueue", "nosuid") };
+        var spec = SpecWith(mounts) with { Linux = SpecWith(mounts).Linux! with { MountLabel = Label } };
+        using var p = new SetupProgram();
+        var c = new SetupContext(new InitPlan { Id = "ocirun-test", Bundle = _dir, Rootfs = Path.Join(_dir, "rootfs") }, spec, p) { SeLinuxEnabled = true };
+        c.ProcSlot = p.Slot("proc");
+        MountCompiler.PrepareRoot(c);
+        int from = p.Count;
+        MountCompiler.Mounts(c);
+        var lines = p.Print().Split('\n').Skip(from).ToList();
+        var steps = Steps(p, from);
+        int labelled = steps.IndexOf($"fsconfig mqueue context={Label}"), create = steps.IndexOf($"create a mqueue filesystem with context=\"{Label}\"");
+        int again = steps.LastIndexOf("fsopen mqueue"), plain = steps.IndexOf("create a mqueue filesystem");
+        Assert.True(labelled >= 0 && create > labelled && again > create && plain > again && steps[plain + 1] == "fsmount mqueue", string.Join(" | ", steps));
+        // The labelled attempt runs until a step fails (its errno is the answer); the unlabelled one only then.
+        Assert.Matches(@"unless \$\d+ .* -> \$\d+ \(fs mqueue refused the label\) tolerating", lines[labelled]);
+        Assert.Matches(@"unless \$\d+ .* -> \$\d+ \(fs mqueue refused the label\) tolerating", lines[create]);
+        Assert.StartsWith("if $", lines[again].Substring(5));
+        Assert.StartsWith("if $", lines[plain].Substring(5));
+        Assert.DoesNotContain("if $", lines[plain + 1]);
+        Assert.DoesNotContain("context", string.Join("", p.Info.Skip(from + again).Select(i => i.Call)));
     }
 }
