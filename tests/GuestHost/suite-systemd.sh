@@ -184,6 +184,7 @@ case_podman() {
   UNIT=libpod-$CID.scope
   expect "the container's scope" "$(systemctl is-active "$UNIT")" active
   expect "its slice (podman's default cgroup parent)" "$(prop Slice)" machine.slice
+  expect "Delegate" "$(prop Delegate)" yes
   expect "MemoryMax" "$(prop MemoryMax)" 67108864
   CGDIR=$CG$(prop ControlGroup)
   expect "memory.max" "$(host memory.max)" 67108864
