@@ -68,7 +68,10 @@ inside() { sed -n "s/^$1=//p" "$OUT" | head -1; }
 # A probe that prints FILE=contents for each cgroup file named.
 probe() { s=""; for f in "$@"; do s="$s echo $f=\$(tr '\\n' ' ' < /sys/fs/cgroup/$f | sed 's/ \$//');"; done; echo "$s"; }
 
+# A suite's own clean-up after each case (what its engine made); by default nothing.
+cleanup_case() { :; }
 cleanup() {
+  cleanup_case
   rt kill "$ID" KILL > /dev/null 2>&1
   rt delete -f "$ID" > /dev/null 2>&1
   [ -d "$CGDIR" ] && { echo 1 > "$CGDIR/cgroup.kill" 2>/dev/null; sleep 0.2; rmdir "$CGDIR" 2>/dev/null; }

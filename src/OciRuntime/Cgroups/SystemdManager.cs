@@ -30,13 +30,17 @@ internal sealed class SystemdManager(CgroupHierarchy v2, SystemdCgroupPath unit)
         if (_fs.Exists()) { _fs.Apply(pid); return; }
         var props = SystemdProperties.Scope(unit.Slice, "ocirun container " + unit.Unit, pid);
         props.AddRange(SystemdProperties.Resources(_atStart));
+        props.AddRange(SystemdProperties.Devices(_atStart?.Devices));
         using (var bus = SystemdBus.Connect()) bus.StartTransientUnit(unit.Unit, props);
         _fs.Set(_atStart ?? new LinuxResources());
     }
 
     public void Update(LinuxResources resources)
     {
-        using (var bus = SystemdBus.Connect()) bus.SetUnitProperties(unit.Unit, SystemdProperties.Resources(resources));
+        var props = SystemdProperties.Resources(resources);
+        // An update without devices keeps the container's; one with them replaces the unit's list (and our filter).
+        if (resources.Devices is not null) props.AddRange(SystemdProperties.Devices(resources.Devices));
+        using (var bus = SystemdBus.Connect()) bus.SetUnitProperties(unit.Unit, props);
         _fs.Update(resources);
     }
 

@@ -18,7 +18,8 @@ internal sealed record SystemdProperty(string Name, SystemdValue Value, string F
 
 /// <summary>
 /// linux.resources → transient unit properties, as runc's systemd driver maps them on cgroup v2. What has no property
-/// (io, hugetlb, rdma, unified keys, idle, burst, the device filter) is written to the files afterwards, as runc does.
+/// (io, hugetlb, rdma, unified keys, idle, burst) is written to the files afterwards, as runc does; the device rules
+/// go both ways, as in runc: DevicePolicy/DeviceAllow for systemd, and our own eBPF filter on the scope.
 /// </summary>
 internal static class SystemdProperties
 {
@@ -67,6 +68,44 @@ internal static class SystemdProperties
         if (r.Pids?.Limit is long pl)
             p.Add(new("TasksMax", new SystemdValue.UInt64(pl <= 0 ? Infinity : (ulong)pl), R + "pids.limit"));
         return p;
+    }
+
+    /// <summary>
+    /// linux.resources.devices (with the default devices every container gets) as DevicePolicy and DeviceAllow, as
+    /// runc's systemd driver writes them. systemd knows only allow lists: an allow-all set becomes DevicePolicy=auto
+    /// with no entries; any other deny-by-default set is left to our filter (strict with no entries, as runc does).
+    /// Entries: "/dev/char/M:m" for one device, "char-M" for a whole major (systemd ≥ 240 parses the number), "char-*"
+    /// for every device of a type. systemd has no form for "*:m"; runc drops such a rule from the unit with a warning,
+    /// and so do we (the eBPF filter still enforces it). An empty DeviceAllow comes first so an update replaces the
+    /// unit's list rather than adding to it.
+    /// </summary>
+    internal static List<SystemdProperty> Devices(IReadOnlyList<LinuxDeviceCgroup>? config)
+    {
+        const string field = R + "devices";
+        var target = DeviceRules.Target(config);
+        var clear = new SystemdProperty("DeviceAllow", new SystemdValue.StringPairs([]), field);
+        if (target.DefaultAllow)
+        {
+            if (target.Exceptions.Count == 0)
+                return [new("DevicePolicy", new SystemdValue.Str("auto"), field), clear];
+            return [clear, new("DevicePolicy", new SystemdValue.Str("strict"), field)];
+        }
+        var entries = new List<(string, string)>();
+        foreach (var e in target.Exceptions)
+        {
+            if (e.Type is not ('c' or 'b')) continue;
+            string group = e.Type == 'c' ? "char" : "block";
+            string? path = (e.Major, e.Minor) switch
+            {
+                (DeviceRule.Wildcard, DeviceRule.Wildcard) => group + "-*",
+                (DeviceRule.Wildcard, _) => null,
+                (_, DeviceRule.Wildcard) => $"{group}-{e.Major}",
+                _ => $"/dev/{group}/{e.Major}:{e.Minor}",
+            };
+            if (path is not null) entries.Add((path, DeviceRule.AccessString(e.Access)));
+        }
+        return [clear, new("DevicePolicy", new SystemdValue.Str("strict"), field),
+                new("DeviceAllow", new SystemdValue.StringPairs([.. entries]), field)];
     }
 
     private static SystemdValue Bytes(long v) => new SystemdValue.UInt64(v < 0 ? Infinity : (ulong)v);

@@ -56,6 +56,7 @@ public sealed class SystemdMapTests
         SystemdValue.Str s => s.Value,
         SystemdValue.Bool b => b.Value ? "yes" : "no",
         SystemdValue.UInt32Array a => string.Join(',', a.Value),
+        SystemdValue.StringPairs sp => string.Join(", ", sp.Value.Select(e => $"{e.Item1} {e.Item2}")),
         _ => v.ToString(),
     };
 
@@ -111,4 +112,42 @@ public sealed class SystemdMapTests
         Assert.Contains("PIDs=1234", p);
         Assert.Contains("Slice=system.slice", p);
     }
+
+    // runc's defaults as the unit holds them: mknod of anything, then each default device by path, /dev/pts/* by major.
+    private const string DefaultAllow = "char-* m, block-* m, /dev/char/1:3 rwm, /dev/char/1:8 rwm, /dev/char/1:7 rwm, " +
+        "/dev/char/5:0 rwm, /dev/char/1:5 rwm, /dev/char/1:9 rwm, /dev/char/5:1 rwm, char-136 rwm, /dev/char/5:2 rwm, /dev/char/10:200 rwm";
+
+    [Fact]
+    public void Devices_become_a_strict_allow_list()
+    {
+        LinuxDeviceCgroup[] config =
+        [
+            new() { Allow = false, Access = "rwm" },
+            new() { Allow = true, Type = "b", Major = 8, Minor = 0, Access = "r" },
+            new() { Allow = true, Type = "c", Major = 4, Access = "rw" },
+            new() { Allow = true, Type = "c", Minor = 7, Access = "r" }, // "*:7": no systemd form, left to the eBPF filter
+        ];
+        Assert.Equal(["DeviceAllow=", "DevicePolicy=strict", "DeviceAllow=/dev/block/8:0 r, char-4 rw, " + DefaultAllow],
+            Lines(SystemdProperties.Devices(config)));
+    }
+
+    [Fact]
+    public void No_device_rules_allow_only_the_defaults() =>
+        Assert.Equal(["DeviceAllow=", "DevicePolicy=strict", "DeviceAllow=" + DefaultAllow], Lines(SystemdProperties.Devices(null)));
+
+    [Fact]
+    public void Allow_all_is_policy_auto() =>
+        Assert.Equal(["DevicePolicy=auto", "DeviceAllow="],
+            Lines(SystemdProperties.Devices([new() { Allow = true, Access = "rwm" }])));
+
+    [Fact]
+    public void A_deny_list_is_strict_and_empty_for_systemd() =>
+        // systemd has no deny entries: runc leaves it deny-all and lets its own filter carry the exceptions.
+        Assert.Equal(["DeviceAllow=", "DevicePolicy=strict"],
+            Lines(SystemdProperties.Devices([new() { Allow = true, Access = "rwm" }, new() { Allow = false, Type = "b", Major = 8, Minor = 0, Access = "rwm" }])));
+
+    [Fact]
+    public void A_bad_device_rule_names_the_field() =>
+        Assert.Contains("linux.resources.devices[0].access",
+            Assert.Throws<RuntimeError>(() => SystemdProperties.Devices([new() { Allow = true, Type = "c", Major = 1, Minor = 3, Access = "x" }])).Message);
 }

@@ -227,7 +227,9 @@ internal sealed unsafe class MountEntryCompiler
     {
         string own = CgroupPaths.PathIn(_c.Plan.CgroupPath, h);
         string source = Path.Join(h.MountPoint, own);
-        if (own.Trim('/').Length == 0 || !Directory.Exists(source))
+        // Under --systemd-cgroup the scope is made after this program (systemd needs init's pid), before init mounts.
+        bool madeLater = SystemdCgroupPath.FromRecorded(_c.Plan.CgroupPath) is not null;
+        if (own.Trim('/').Length == 0 || (!madeLater && !Directory.Exists(source)))
         {
             // No cgroup of its own here (rootless without delegation): masked, as runc masks it.
             int mask = NewFilesystem(e.Field, "tmpfs", "tmpfs", Sys.MS_RDONLY | Sys.MS_NOSUID | Sys.MS_NODEV | Sys.MS_NOEXEC, "mode=555");
