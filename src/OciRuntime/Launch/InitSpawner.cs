@@ -69,10 +69,15 @@ internal static class InitSpawner
             zone.SetSync(childEnd, parentEnd);
             // The setup program, run by the zone itself; `ocirun init` only where the compiler cannot express the spec.
             program = Setup.SetupCompiler.TryCompile(plan, spec, req.CgroupLayout, out string? fallback);
+            req.Timer.Mark("compile");
             if (program is not null)
             {
                 zone.SetProgram(program);
-                if (req.Timer.Enabled) System.Console.Error.Write($"ocirun: setup program, {program.Count} operations:\n{program.Print()}");
+                if (req.Timer.Enabled)
+                {
+                    System.Console.Error.Write($"ocirun: setup program, {program.Count} operations:\n{program.Print()}");
+                    req.Timer.Mark("print-program");
+                }
             }
             else
             {

@@ -16,8 +16,14 @@ internal readonly record struct Arg(long Value, bool IsSlot, string? Shown = nul
 
 /// <summary>The managed side of one operation: the config field it serves and the step, for the one-line error
 /// (<c>mounts[3] (/data): mount tmpfs: Operation not permitted</c>) and for --debug.</summary>
-internal sealed record OpInfo(string Field, string Step, string Call)
+internal sealed record OpInfo(string Field, string Step, int Kind, long Nr, Arg[] Args)
 {
+    /// <summary>The operation as --debug prints it: built only when asked (a program has hundreds of operations,
+    /// and formatting each one cost create a millisecond).</summary>
+    public string Call => Kind == OpKind.Syscall
+        ? $"{SetupProgram.SyscallName(Nr)}({string.Join(", ", Args)})"
+        : $"{SetupProgram.KindName(Kind)}({string.Join(", ", Args)})";
+
     /// <summary>Words for a routine's detail value, when it has one (a sub-step, an exit status).</summary>
     public Func<int, int, string>? Words { get; init; }
 }
@@ -106,8 +112,7 @@ internal sealed unsafe class SetupProgram : IDisposable
             if (args[i].IsSlot) op.SlotMask |= 1 << i;
         }
         _ops.Add(op);
-        string call = kind == OpKind.Syscall ? $"{SyscallName(nr)}({string.Join(", ", args)})" : $"{KindName(kind)}({string.Join(", ", args)})";
-        _info.Add(new OpInfo(field, step, call));
+        _info.Add(new OpInfo(field, step, kind, nr, args));
         return new OpRef(this, _ops.Count - 1);
     }
 
@@ -173,7 +178,7 @@ internal sealed unsafe class SetupProgram : IDisposable
         return sb.ToString();
     }
 
-    private static string KindName(int kind) => kind switch
+    internal static string KindName(int kind) => kind switch
     {
         >= OpKind.StartFirst => StartRoutines.NameOf(kind),
         >= OpKind.ProcessFirst => ProcessRoutines.NameOf(kind),
@@ -183,7 +188,7 @@ internal sealed unsafe class SetupProgram : IDisposable
     };
 
     /// <summary>Names for --debug; a number where the table has none.</summary>
-    private static string SyscallName(long nr) => nr switch
+    internal static string SyscallName(long nr) => nr switch
     {
         Nr.mount => "mount", Nr.umount2 => "umount2", Nr.open_tree => "open_tree", Nr.move_mount => "move_mount",
         Nr.fsopen => "fsopen", Nr.fsconfig => "fsconfig", Nr.fsmount => "fsmount", Nr.mount_setattr => "mount_setattr",
