@@ -21,17 +21,13 @@ internal static unsafe partial class Sys
     /// following a final symlink: type, inode, device and the mount it is on (the unique id where the kernel has it).</summary>
     internal static long Identify(int dirFd, string name, out FdIdentity id)
     {
-        byte* buf = stackalloc byte[256];
-        int flags = AT_SYMLINK_NOFOLLOW | (name.Length == 0 ? AT_EMPTY_PATH : 0);
+        StatxBuffer sx;
         long r;
-        fixed (byte* p = CString.Of(name)) r = Fast(Nr.statx, dirFd, (long)p, flags, STATX_TYPE_MODE_INO | STATX_MNT_ID_UNIQUE, (long)buf);
-        if (r == -Errno.EINVAL)
-            fixed (byte* p = CString.Of(name)) r = Fast(Nr.statx, dirFd, (long)p, flags, STATX_TYPE_MODE_INO | STATX_MNT_ID, (long)buf);
+        if (name.Length == 0) r = StatxWithMount(dirFd, null, AT_SYMLINK_NOFOLLOW, &sx);
+        else fixed (byte* p = CString.Of(name)) r = StatxWithMount(dirFd, p, AT_SYMLINK_NOFOLLOW, &sx);
         id = default;
         if (r < 0) return r;
-        uint mask = *(uint*)buf;
-        id = new FdIdentity(*(ushort*)(buf + 28), *(ulong*)(buf + 32), *(uint*)(buf + 136), *(uint*)(buf + 140),
-            *(uint*)(buf + 128), *(uint*)(buf + 132), *(ulong*)(buf + 144), (*(ulong*)(buf + 8) & STATX_ATTR_MOUNT_ROOT) != 0, (mask & STATX_MNT_ID_UNIQUE) != 0);
+        id = new FdIdentity(sx.Mode, sx.Ino, sx.DevMajor, sx.DevMinor, sx.RdevMajor, sx.RdevMinor, sx.MountId, sx.IsMountRoot, sx.HasUniqueMountId);
         return 0;
     }
 

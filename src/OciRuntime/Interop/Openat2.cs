@@ -36,10 +36,8 @@ internal static unsafe partial class Sys
     /// <summary>statx of an fd (AT_EMPTY_PATH): returns mode or -errno.</summary>
     internal static long FdMode(int fd)
     {
-        byte* buf = stackalloc byte[256];
-        byte empty = 0;
-        long r = Fast(Nr.statx, fd, (long)&empty, AT_EMPTY_PATH, 0x2 /* STATX_MODE */, (long)buf);
-        if (r < 0) return r;
-        return *(ushort*)(buf + 0x1c);
+        StatxBuffer sx;
+        long r = Statx(fd, null, 0, STATX_MODE, &sx);
+        return r < 0 ? r : sx.Mode;
     }
 }

@@ -102,6 +102,17 @@ internal static class PathMasks
 
     /// <summary>The container's /dev/null, proven to be the null device: a mask made from anything else (a file the
     /// image or a shared /dev planted, a symlink to a host file) would expose that thing where a mask should be.</summary>
+    /// <summary>Words for a file's type (and device numbers), for "/dev/null is not the null device but …".</summary>
+    internal static string WhatFileIs(uint type, uint major, uint minor) => type switch
+    {
+        Sys.S_IFCHR => $"char {major}:{minor}",
+        Sys.S_IFBLK => $"block {major}:{minor}",
+        Sys.S_IFREG => "a regular file",
+        Sys.S_IFDIR => "a directory",
+        Sys.S_IFIFO => "a FIFO",
+        _ => $"file type 0x{type:x}",
+    };
+
     private static int OpenDevNull(int root, string field, string path)
     {
         long fd = Sys.Openat2(root, "dev/null", Sys.O_PATH, NoSymlinks);
@@ -114,16 +125,7 @@ internal static class PathMasks
         if (st is not { } s || !s.IsCharDevice(1, 3))
         {
             Sys.Close((int)fd);
-            string what = st is not { } t ? SyscallException.Describe(e)
-                : t.Type switch
-                {
-                    Sys.S_IFCHR => $"char {t.RdevMajor}:{t.RdevMinor}",
-                    Sys.S_IFBLK => $"block {t.RdevMajor}:{t.RdevMinor}",
-                    Sys.S_IFREG => "a regular file",
-                    Sys.S_IFDIR => "a directory",
-                    Sys.S_IFIFO => "a FIFO",
-                    _ => $"file type 0x{t.Type:x}",
-                };
+            string what = st is not { } t ? SyscallException.Describe(e) : WhatFileIs(t.Type, t.RdevMajor, t.RdevMinor);
             throw new RuntimeError($"{field}: \"{path}\": /dev/null is not the null device (char 1:3) but {what}: refusing to mask with it");
         }
         return (int)fd;

@@ -30,6 +30,14 @@ internal static class RootPreparation
     /// <summary>pivot_root refuses a new root whose parent mount is shared; make that one mount private.</summary>
     private static void MakeParentPrivate(string rootfs, string[] mountinfo)
     {
+        var (mountPoint, shared) = HolderOf(rootfs, mountinfo);
+        if (mountPoint is not null && shared) Sys.Mount(null, mountPoint, null, Sys.MS_PRIVATE, null);
+    }
+
+    /// <summary>The mount point holding <paramref name="rootfs"/> in a mountinfo table (the longest prefix, the last
+    /// of equal ones: the topmost) and whether it is shared; (null, false) when none holds it.</summary>
+    internal static (string? MountPoint, bool Shared) HolderOf(string rootfs, IEnumerable<string> mountinfo)
+    {
         string? best = null;
         bool shared = false;
         foreach (var line in mountinfo)
@@ -43,7 +51,7 @@ internal static class RootPreparation
             shared = false;
             for (int i = 6; i < f.Length && f[i] != "-"; i++) if (f[i].StartsWith("shared:", StringComparison.Ordinal)) shared = true;
         }
-        if (best is not null && shared) Sys.Mount(null, best, null, Sys.MS_PRIVATE, null);
+        return (best, shared);
     }
 
     /// <summary>rootfsPropagation applied to the container's "/" once it is the root (runc does the same): set

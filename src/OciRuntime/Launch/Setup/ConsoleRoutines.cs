@@ -126,16 +126,14 @@ internal static unsafe class ConsoleRoutines
 
     private static long Stat(long fd, out ulong ino, out int type, out uint major, out uint minor)
     {
-        byte* sx = stackalloc byte[256];
+        StatxBuffer sx;
         ino = 0; type = 0; major = 0; minor = 0;
-        const int STATX_TYPE = 1, STATX_INO = 0x100;
-        byte empty = 0;
-        long r = Sys.Fast(Nr.statx, fd, (long)&empty, Sys.AT_EMPTY_PATH, STATX_TYPE | STATX_INO, (long)sx);
+        long r = Sys.Statx(fd, null, 0, Sys.STATX_TYPE | Sys.STATX_INO, &sx);
         if (r < 0) return r;
-        type = *(ushort*)(sx + 28) & 0xf000; // stx_mode
-        ino = *(ulong*)(sx + 32);            // stx_ino
-        major = *(uint*)(sx + 128);          // stx_rdev_major
-        minor = *(uint*)(sx + 132);          // stx_rdev_minor
+        type = (int)sx.Type;
+        ino = sx.Ino;
+        major = sx.RdevMajor;
+        minor = sx.RdevMinor;
         return 0;
     }
 

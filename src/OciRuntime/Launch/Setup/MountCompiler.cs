@@ -1,4 +1,5 @@
 using OciRuntime.Interop;
+using OciRuntime.Rootfs;
 using OciSpec;
 
 namespace OciRuntime.Launch.Setup;
@@ -57,19 +58,7 @@ internal static class MountCompiler
     {
         bool recursive = (propagation & Sys.MS_REC) != 0, shared = (propagation & Sys.MS_SHARED) != 0;
         if (recursive && !shared) return null;
-        string? best = null;
-        bool bestShared = false;
-        foreach (var line in mountinfo())
-        {
-            var f = line.Split(' ');
-            if (f.Length < 7) continue;
-            string mp = f[4];
-            bool under = rootfs == mp || rootfs.StartsWith(mp.TrimEnd('/') + "/", StringComparison.Ordinal);
-            if (!under || (best is not null && mp.Length < best.Length)) continue;
-            best = mp;
-            bestShared = false;
-            for (int i = 6; i < f.Length && f[i] != "-"; i++) if (f[i].StartsWith("shared:", StringComparison.Ordinal)) bestShared = true;
-        }
+        var (best, bestShared) = RootPreparation.HolderOf(rootfs, mountinfo());
         if (best is null) return null;
         bool sharedAfter = recursive || best == "/" ? shared : bestShared && !userNs;
         return sharedAfter ? best : null;

@@ -279,37 +279,18 @@ internal static unsafe class MountRoutines
         return -Errno.EPERM;
     }
 
-    private const uint STATX_TYPE_MODE_INO = 0x103, STATX_MNT_ID = 0x1000, STATX_MNT_ID_UNIQUE = 0x4000;
-    private const ulong STATX_ATTR_MOUNT_ROOT = 0x2000;
 
     /// <summary>statx of the fd itself: mount id (unique where the kernel has it) and whether it is a mount root.</summary>
     private static long MountOf(long fd, out ulong mountId, out bool unique, out bool mountRoot)
     {
-        byte* sx = stackalloc byte[256];
-        byte empty = 0;
+        StatxBuffer sx;
         mountId = 0; unique = false; mountRoot = false;
-        const int flags = Sys.AT_EMPTY_PATH | Sys.AT_SYMLINK_NOFOLLOW;
-        long r = Sys.Fast(Nr.statx, fd, (long)&empty, flags, STATX_TYPE_MODE_INO | STATX_MNT_ID_UNIQUE, (long)sx);
-        if (r == -Errno.EINVAL) r = Sys.Fast(Nr.statx, fd, (long)&empty, flags, STATX_TYPE_MODE_INO | STATX_MNT_ID, (long)sx);
+        long r = Sys.StatxWithMount(fd, null, Sys.AT_SYMLINK_NOFOLLOW, &sx);
         if (r < 0) return r;
-        unique = (*(uint*)sx & STATX_MNT_ID_UNIQUE) != 0;
-        mountRoot = (*(ulong*)(sx + 8) & STATX_ATTR_MOUNT_ROOT) != 0;
-        mountId = *(ulong*)(sx + 144);
+        unique = sx.HasUniqueMountId;
+        mountRoot = sx.IsMountRoot;
+        mountId = sx.MountId;
         return 0;
-    }
-
-    /// <summary>statmount's parent of a mount (unique ids), or -errno (ENOSYS before Linux 6.8).</summary>
-    private static long ParentOf(ulong uniqueMountId)
-    {
-        ulong* req = stackalloc ulong[3];
-        req[0] = 24;
-        req[1] = uniqueMountId;
-        req[2] = 0x2; // STATMOUNT_MNT_BASIC
-        byte* buf = stackalloc byte[512];
-        long r = Sys.Fast(Nr.statmount, (long)req, (long)buf, 512, 0);
-        if (r < 0) return r;
-        if ((*(ulong*)(buf + 8) & 0x2) == 0) return -Errno.EINVAL;
-        return (long)*(ulong*)(buf + 48);
     }
 
     private static long AttachTree(ZoneState* z, long tree, long dest)
@@ -324,7 +305,7 @@ internal static unsafe class MountRoutines
         if (!topIsRoot || top == under) { z->Detail = 4; return -Errno.EXDEV; }
         if (topUnique && underUnique)
         {
-            long parent = ParentOf(top);
+            long parent = Sys.MountParentOf(top); // allocation-free: raw statmount into stack buffers
             if (parent >= 0 && (ulong)parent != under) { z->Detail = 5; return -Errno.EXDEV; }
         }
         return 0;
@@ -338,11 +319,10 @@ internal static unsafe class MountRoutines
             long r = Sys.Fast(Nr.statfs, (long)path, (long)st);
             return r < 0 ? r : st[0] == Sys.PROC_SUPER_MAGIC ? 1 : 0;
         }
-        byte* sx = stackalloc byte[256];
-        const int STATX_TYPE = 1;
-        long s = Sys.Fast(Nr.statx, Sys.AT_FDCWD, (long)path, 0, STATX_TYPE, (long)sx);
+        StatxBuffer sx;
+        long s = Sys.Statx(Sys.AT_FDCWD, path, 0, Sys.STATX_TYPE, &sx);
         if (s < 0) return s;
-        return (*(ushort*)(sx + 28) & Sys.S_IFMT) == Sys.S_IFDIR ? 0 : 1;
+        return sx.Type == Sys.S_IFDIR ? 0 : 1;
     }
 
     private static long RemountFd(ZoneState* z, long fd, long flags, byte* data)
@@ -355,12 +335,10 @@ internal static unsafe class MountRoutines
 
     private static long WriteMode(long fd, byte* buf)
     {
-        byte* sx = stackalloc byte[256];
-        byte empty = 0;
-        const int STATX_MODE = 2;
-        long r = Sys.Fast(Nr.statx, fd, (long)&empty, Sys.AT_EMPTY_PATH, STATX_MODE, (long)sx);
+        StatxBuffer sx;
+        long r = Sys.Statx(fd, null, 0, Sys.STATX_MODE, &sx);
         if (r < 0) return r;
-        int mode = *(ushort*)(sx + 28) & 0xfff;
+        int mode = sx.Mode & 0xfff;
         // "0" and the octal digits, most significant first (at most four).
         byte* d = stackalloc byte[4];
         int n = 0;

@@ -188,15 +188,7 @@ internal static class PathCompiler
     private static string WhatNullIs(uint detail)
     {
         uint type = ((detail >> 4) & 0xf) << 12, major = (detail >> 8) & 0xfff, minor = detail >> 20;
-        return type switch
-        {
-            Sys.S_IFCHR => $"char {major}:{minor}",
-            Sys.S_IFBLK => $"block {major}:{minor}",
-            Sys.S_IFREG => "a regular file",
-            Sys.S_IFDIR => "a directory",
-            Sys.S_IFIFO => "a FIFO",
-            _ => $"file type 0x{type:x}",
-        };
+        return Rootfs.PathMasks.WhatFileIs(type, major, minor);
     }
 
     private static string Why(int errno) => SyscallException.Describe(errno);

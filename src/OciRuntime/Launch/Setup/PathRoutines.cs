@@ -107,18 +107,15 @@ internal static unsafe class PathRoutines
         byte* name = stackalloc byte[9] { (byte)'d', (byte)'e', (byte)'v', (byte)'/', (byte)'n', (byte)'u', (byte)'l', (byte)'l', 0 };
         long fd = ZoneLib.Openat2(root, name, Sys.O_PATH, InRootNoSymlinks);
         if (fd < 0) { z->Detail = (int)MaskStep.NullOpen; return fd; }
-        byte* sx = stackalloc byte[256];
-        byte empty = 0;
-        const int STATX_TYPE = 1;
-        long r = Sys.Fast(Nr.statx, fd, (long)&empty, Sys.AT_EMPTY_PATH | Sys.AT_SYMLINK_NOFOLLOW, STATX_TYPE, (long)sx);
+        StatxBuffer sx;
+        long r = Sys.Statx(fd, null, Sys.AT_SYMLINK_NOFOLLOW, Sys.STATX_TYPE, &sx);
         if (r < 0)
         {
             Sys.Fast(Nr.close, fd);
             z->Detail = (int)MaskStep.NullStat;
             return r;
         }
-        uint type = (uint)(*(ushort*)(sx + 28) & 0xf000);
-        uint major = *(uint*)(sx + 128), minor = *(uint*)(sx + 132);
+        uint type = sx.Type, major = sx.RdevMajor, minor = sx.RdevMinor;
         if (type == Sys.S_IFCHR && major == 1 && minor == 3) return fd;
         Sys.Fast(Nr.close, fd);
         z->Detail = (int)MaskStep.NullWrong | (int)((type >> 12) << 4) | (int)((major & 0xfff) << 8) | (int)((minor > 0xfff ? 0xfff : minor) << 20);

@@ -24,8 +24,7 @@ internal static unsafe class RootParentRoutine
         _ => SyscallException.Describe(errno),
     };
 
-    private const uint STATX_MNT_ID_UNIQUE = 0x4000;
-    private const ulong STATX_ATTR_MOUNT_ROOT = 0x2000, STATMOUNT_MNT_BASIC = 0x2;
+    private const ulong STATMOUNT_MNT_BASIC = 0x2;
     private const int MaxDepth = 4096;
 
     /// <summary>a0: the rootfs path (as the joined namespace resolves it). Result: 1 made private, 0 not shared.</summary>
@@ -64,14 +63,13 @@ internal static unsafe class RootParentRoutine
     /// <summary>statx of the fd itself: its mount's unique id and whether it is that mount's root.</summary>
     private static long MountOf(long fd, out ulong mountId, out bool mountRoot)
     {
-        byte* sx = stackalloc byte[256];
-        byte empty = 0;
+        StatxBuffer sx;
         mountId = 0; mountRoot = false;
-        long r = Sys.Fast(Nr.statx, fd, (long)&empty, Sys.AT_EMPTY_PATH | Sys.AT_SYMLINK_NOFOLLOW, STATX_MNT_ID_UNIQUE, (long)sx);
+        long r = Sys.Statx(fd, null, Sys.AT_SYMLINK_NOFOLLOW, Sys.STATX_MNT_ID_UNIQUE, &sx);
         if (r < 0) return r;
-        if ((*(uint*)sx & STATX_MNT_ID_UNIQUE) == 0) return -Errno.ENOSYS; // statmount needs the unique id (Linux 6.8)
-        mountRoot = (*(ulong*)(sx + 8) & STATX_ATTR_MOUNT_ROOT) != 0;
-        mountId = *(ulong*)(sx + 144);
+        if (!sx.HasUniqueMountId) return -Errno.ENOSYS; // statmount needs the unique id (Linux 6.8)
+        mountRoot = sx.IsMountRoot;
+        mountId = sx.MountId;
         return 0;
     }
 

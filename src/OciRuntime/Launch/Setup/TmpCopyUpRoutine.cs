@@ -79,13 +79,11 @@ internal static unsafe class TmpCopyUpRoutine
 
     private static long StatEntry(long dir, byte* name, out uint uid, out uint gid, out uint mode)
     {
-        byte* sx = stackalloc byte[256];
-        byte empty = 0;
-        int flags = Sys.AT_SYMLINK_NOFOLLOW | (name == null ? Sys.AT_EMPTY_PATH : 0);
-        long r = Sys.Fast(Nr.statx, dir, name == null ? (long)&empty : (long)name, flags, 0x1a /* MODE|UID|GID */, (long)sx);
-        uid = r < 0 ? 0 : *(uint*)(sx + 20);
-        gid = r < 0 ? 0 : *(uint*)(sx + 24);
-        mode = r < 0 ? 0u : *(ushort*)(sx + 28);
+        StatxBuffer sx;
+        long r = Sys.Statx(dir, name, Sys.AT_SYMLINK_NOFOLLOW, Sys.STATX_MODE | Sys.STATX_UID | Sys.STATX_GID, &sx);
+        uid = r < 0 ? 0 : sx.Uid;
+        gid = r < 0 ? 0 : sx.Gid;
+        mode = r < 0 ? 0u : sx.Mode;
         return r;
     }
 

@@ -100,14 +100,12 @@ internal static unsafe class ZoneLib
     /// <summary>statx of the fd itself: inode (and mode type bits) into the out parameters; 0 or -errno.</summary>
     internal static long Inode(long fd, out ulong ino, out int type)
     {
-        byte* sx = stackalloc byte[256];
+        StatxBuffer sx;
         ino = 0; type = 0;
-        const int STATX_TYPE = 1, STATX_INO = 0x100;
-        byte empty = 0;
-        long r = Sys.Fast(Nr.statx, fd, (long)&empty, Sys.AT_EMPTY_PATH, STATX_TYPE | STATX_INO, (long)sx);
+        long r = Sys.Statx(fd, null, 0, Sys.STATX_TYPE | Sys.STATX_INO, &sx);
         if (r < 0) return r;
-        type = *(ushort*)(sx + 28) & 0xf000; // stx_mode
-        ino = *(ulong*)(sx + 32);            // stx_ino
+        type = (int)sx.Type;
+        ino = sx.Ino;
         return 0;
     }
 
