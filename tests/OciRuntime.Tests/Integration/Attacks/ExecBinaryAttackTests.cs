@@ -1,26 +1,45 @@
+using System.Text.Json.Nodes;
 using OciRuntime.Tests.Support;
 using Xunit.Abstractions;
 
 namespace OciRuntime.Tests.Integration.Attacks;
 
 /// <summary>
-/// CVE-2019-5736 through `exec`: a container holding CAP_SYS_PTRACE (no user namespace) spins over /proc/N/exe
-/// while `exec` joins it, keeps every runtime binary it catches, and reopens it for writing once the runtime has
-/// exited. A runtime whose joining process still runs the host file (dumpable or not) loses this race within a few
-/// execs (ocirun before the sealed image: 5 of 5 trials); one that runs from a sealed image or a read-only overlay
-/// never does. 60 rounds: 50 `exec -d` and 10 in the foreground.
+/// CVE-2019-5736, issue 20's matrix: a spinner inside a container (<see cref="ProcSpinner"/>) opens /proc/N/exe of
+/// every runtime process it can see, keeps what it catches, and reopens it for writing once the runtime has gone.
+/// It runs with the default capabilities or with CAP_SYS_PTRACE, in a user namespace (ids mapped to 100000+) or
+/// not, while `exec` joins it (60 rounds: 50 `exec -d`, 10 in the foreground) or while 30 containers created into
+/// its pid namespace wait before `start`.
+///
+/// What each variant asserts, whatever the kernel let the spinner open: no write succeeded, the binary's hash is
+/// unchanged, and nothing the spinner read or held is a file in the host binary's directory (the runtime's
+/// processes run from the sealed image: the detached read-only overlay or a sealed memfd). Where the kernel lets
+/// the spinner in (CAP_SYS_PTRACE, no user namespace), it must have caught runtime processes, or the attack was not
+/// tried. Elsewhere the runtime's processes are non-dumpable while they are still a copy of ocirun, and a
+/// non-dumpable process's exe is refused to anyone without CAP_SYS_PTRACE in the initial user namespace: the
+/// spinner must have met them (refused opens) and caught none.
+///
+/// Measured against builds without the defences (numbers in the commit that made this matrix): without the sealed
+/// image, the CAP_SYS_PTRACE variants outside a user namespace write the binary; without non-dumpable as well, so
+/// does the default-caps spinner before `start`. In a user namespace the host's root-owned 0755 file is not
+/// writable by the mapped ids even when held.
 /// </summary>
 public sealed class ExecBinaryAttackTests(ITestOutputHelper output) : IDisposable
 {
     private readonly Sandbox _s = new();
     public void Dispose() => _s.Dispose();
 
-    private const int DetachedRounds = 50, ForegroundRounds = 10;
+    private const int DetachedRounds = 50, ForegroundRounds = 10, CreatedRounds = 30;
 
-    [SkippableFact]
-    public void A_ptrace_capable_spinner_never_writes_the_runtime_binary_during_exec()
+    [SkippableTheory]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    public void No_spinner_writes_the_runtime_binary_during_exec(bool ptrace, bool userNamespace)
     {
-        var c = SpinnerContainer.Start(_s, out string? skip);
+        var attacker = new Attacker(ptrace, userNamespace);
+        var c = SpinnerContainer.Start(_s, attacker, out string? skip);
         Skip.If(skip is not null, skip);
         try
         {
@@ -29,39 +48,34 @@ public sealed class ExecBinaryAttackTests(ITestOutputHelper output) : IDisposabl
                 var r = i < DetachedRounds ? c.Oci("exec", "-d", c.Id, "true") : c.Oci("exec", c.Id, "true");
                 Assert.True(r.ExitCode == 0, $"round {i}: {r}");
             }
-            var report = c.Stop();
-            bool unchanged = c.BinaryUnchanged();
-            output.WriteLine($"{RuntimeBinary.Path}: {DetachedRounds + ForegroundRounds} execs; spinner: {report}; binary unchanged: {unchanged}");
-            Assert.True(report.Held > 0, "the spinner never caught a runtime process, so the attack was not tried: " + report);
-            Assert.Equal(0, report.Wrote);
-            Assert.True(unchanged, "the runtime binary was modified from inside the container");
-            // No process the spinner saw ran a file by its host path: the joining processes run from the image.
-            Assert.DoesNotContain(report.ExeTargets, t => t.Contains(Path.GetDirectoryName(c.Binary)!, StringComparison.Ordinal));
+            AssertNothingWritten(c, $"{DetachedRounds + ForegroundRounds} execs");
         }
         finally { c?.Delete(); }
     }
 
-    private const int CreatedRounds = 30;
-
     /// <summary>
-    /// Before `start`: a container created into the spinner's pid namespace (a pod's containers share one) waits at
-    /// the exec FIFO, its setup done, its process visible to the spinner. That process is a clone of the CLI (the
-    /// setup program) or `ocirun init`: either way it must run the sealed image, never the host file, so nothing
-    /// the spinner holds can be reopened for writing once the CLI has gone.
+    /// Before `start`: a container created into the spinner's pid namespace (a pod's containers share one, and its
+    /// user namespace when there is one) waits at the exec FIFO, its setup done, its process visible to the
+    /// spinner. That process is a clone of the CLI: it must run the sealed image, never the host file.
     /// </summary>
-    [SkippableFact]
-    public void A_ptrace_capable_spinner_never_writes_the_runtime_binary_before_start()
+    [SkippableTheory]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    public void No_spinner_writes_the_runtime_binary_before_start(bool ptrace, bool userNamespace)
     {
-        var c = SpinnerContainer.Start(_s, out string? skip);
+        var attacker = new Attacker(ptrace, userNamespace);
+        var c = SpinnerContainer.Start(_s, attacker, out string? skip);
         Skip.If(skip is not null, skip);
         try
         {
-            var st = c.Oci("state", c.Id);
-            Assert.True(st.ExitCode == 0, st.ToString());
-            int spinnerPid = (int)System.Text.Json.Nodes.JsonNode.Parse(st.Stdout)!["pid"]!;
+            int spinnerPid = c.Pid();
             var b = _s.NewBundle("sleep", "100");
-            foreach (var n in b.Linux["namespaces"]!.AsArray())
+            var namespaces = b.Linux["namespaces"]!.AsArray();
+            foreach (var n in namespaces)
                 if ((string?)n!["type"] == "pid") n["path"] = $"/proc/{spinnerPid}/ns/pid";
+            if (userNamespace) namespaces.Add(new JsonObject { ["type"] = "user", ["path"] = $"/proc/{spinnerPid}/ns/user" });
             b.Save();
             for (int i = 0; i < CreatedRounds; i++)
             {
@@ -72,14 +86,31 @@ public sealed class ExecBinaryAttackTests(ITestOutputHelper output) : IDisposabl
                 var d = c.Oci("delete", "--force", id);
                 Assert.True(d.ExitCode == 0, $"round {i}: {d}");
             }
-            var report = c.Stop();
-            bool unchanged = c.BinaryUnchanged();
-            output.WriteLine($"{RuntimeBinary.Path}: {CreatedRounds} created containers in the spinner's pid namespace; spinner: {report}; binary unchanged: {unchanged}");
-            Assert.True(report.Held > 0, "the spinner never caught a runtime process, so the attack was not tried: " + report);
-            Assert.Equal(0, report.Wrote);
-            Assert.True(unchanged, "the runtime binary was modified from inside the container");
-            Assert.DoesNotContain(report.ExeTargets, t => t.Contains(Path.GetDirectoryName(c.Binary)!, StringComparison.Ordinal));
+            AssertNothingWritten(c, $"{CreatedRounds} containers created into the spinner's pid namespace");
         }
         finally { c?.Delete(); }
+    }
+
+    private void AssertNothingWritten(SpinnerContainer c, string rounds)
+    {
+        var report = c.Stop();
+        bool unchanged = c.BinaryUnchanged();
+        output.WriteLine($"{RuntimeBinary.Path}, spinner with {c.Attacker}: {rounds}; spinner: {report}; binary unchanged: {unchanged}");
+
+        Assert.Equal(0, report.Wrote);
+        Assert.True(unchanged, "the runtime binary was modified from inside the container");
+        string hostDir = Path.GetDirectoryName(c.Binary)!;
+        Assert.DoesNotContain(report.HeldTargets, t => t.Contains(hostDir, StringComparison.Ordinal));
+        Assert.DoesNotContain(report.ExeTargets, t => t.Contains(hostDir, StringComparison.Ordinal));
+
+        if (c.Attacker is { Ptrace: true, UserNamespace: false })
+        {
+            Assert.True(report.Held > 0, "the spinner never caught a runtime process, so the attack was not tried: " + report);
+        }
+        else
+        {
+            Assert.True(report.DeniedPids > 0, "the spinner never met a runtime process, so the attack was not tried: " + report);
+            Assert.True(report.Held == 0, "a runtime process was dumpable while still a copy of ocirun: " + report);
+        }
     }
 }
