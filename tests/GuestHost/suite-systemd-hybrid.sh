@@ -112,6 +112,17 @@ case_pause() {
   expect "freezer.state after resume" "$(v1 freezer freezer.state)" THAWED
 }
 
+case_stats() {
+  # events --stats reads the v1 files of the scope (memory and pids are hierarchies systemd manages).
+  bundle '{"memory":{"limit":67108864},"pids":{"limit":42}}' 'sleep 1000'
+  run_bg
+  wait_procs 1
+  s=$(rt events --stats "$ID" 2> "$ERR") || fail "events --stats: $(tail -1 "$ERR")"
+  expect "memory limit in the stats" "$(echo "$s" | jq -r .data.memory.usage.limit)" 67108864
+  expect "pids limit in the stats" "$(echo "$s" | jq -r .data.pids.limit)" 42
+  expect_match "pids in the stats" "$(echo "$s" | jq -r .data.pids.current)" '^[1-9]'
+}
+
 case_delete() {
   bundle '{"pids":{"limit":10}}' 'sleep 1000'
   run_bg
@@ -136,6 +147,6 @@ case_refused() {
   true
 }
 
-CASES="systemd_running scope limits inside exec_joins update pause delete refused"
+CASES="systemd_running scope limits inside exec_joins update pause stats delete refused"
 [ -n "${GUEST_CASES:-}" ] && CASES=$GUEST_CASES
 run_all
