@@ -4,8 +4,9 @@
 # and checkout as the host, on a cgroup v2 hierarchy with every controller (which this hybrid host cannot have).
 #
 #   guest.sh build                          fetch the kernel, make the initramfs (cached under .guest/)
-#   guest.sh run [--profile v2] RESULTS CMD  boot, run CMD (sh -c) as root in the guest, power off;
+#   guest.sh run [--profile P] RESULTS CMD   boot, run CMD (sh -c) as root in the guest, power off;
 #                                           CMD's output is RESULTS/out, its exit code RESULTS/rc (and ours)
+#                                           P: v2 (default), systemd, systemd-hybrid (systemd on v1 + cgroup2)
 #
 # Why the generic kernel and not -cloud-amd64: the cloud flavour is built without CONFIG_NET_9P, and bookworm has no
 # virtiofsd for the virtiofs it does have. The generic one has 9p, virtio and overlayfs as modules, which the
@@ -100,6 +101,9 @@ run() {
   printf '%s\n' "$cmd" > "$results/cmd"
   # A small disk, so the io controller has a real block device (bfq as its scheduler) to limit.
   truncate -s 64M "$results/disk.img"
+  # systemd-hybrid: systemd 252 mounts the v1 controllers with cgroup2 beside them, as on a host that asks for it.
+  local extra=""
+  [ "$profile" = systemd-hybrid ] && extra=" systemd.unified_cgroup_hierarchy=0"
   local timeout=${OCIRUN_GUEST_TIMEOUT:-900} start end
   start=$(date +%s.%N)
   set +e
@@ -107,7 +111,7 @@ run() {
     -accel tcg -cpu max -m 2G -smp 2 -nographic -nodefaults -no-reboot -monitor none \
     -serial "file:$results/console.log" \
     -kernel "$kdir/vmlinuz" -initrd "$initrd" \
-    -append "console=ttyS0 panic=-1 quiet loglevel=4 guest.profile=$profile" \
+    -append "console=ttyS0 panic=-1 quiet loglevel=4 guest.profile=$profile$extra" \
     -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
     -virtfs "local,path=$results,mount_tag=results,security_model=none" \
     -drive "file=$results/disk.img,if=virtio,format=raw,cache=unsafe" \

@@ -3,7 +3,8 @@
 # Stage 1, in the initramfs: load the modules, mount the host's root (9p, read-only) under a tmpfs overlay and
 # switch_root into it. The new root is a mount with a parent, so pivot_root works in the guest (it refuses the
 # initramfs root itself).
-# Stage 2, in the overlay: the kernel filesystems, cgroup2 with every controller, loopback; then the command the host
+# Stage 2, in the overlay: the kernel filesystems, cgroup2 with every controller (or, for systemd-hybrid, the v1
+# hierarchies systemd mounts), loopback; then the command the host
 # left in the results share; its output and exit code go back there; power off.
 
 stage1() {
@@ -44,18 +45,23 @@ stage2() {
   mount -t mqueue mqueue /dev/mqueue
   # /tmp stays the host's (through the overlay): CI tests a checkout copied under /tmp.
   mount -t tmpfs -o mode=0755 run /run
-  mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup || fail "mount cgroup2"
+  profile=$(sed -n 's/.*guest.profile=\([^ ]*\).*/\1/p' /proc/cmdline)
+  # systemd-hybrid: systemd mounts /sys/fs/cgroup itself (a tmpfs, the v1 controllers, cgroup2 at unified), as it
+  # does on a host booted with systemd.unified_cgroup_hierarchy=0; a cgroup2 there first would make it unified.
+  if [ "$profile" != systemd-hybrid ]; then
+    mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup || fail "mount cgroup2"
+    # Every controller for the children of the root (the root cgroup is exempt from the no-internal-process rule).
+    for c in cpuset cpu io memory hugetlb pids rdma misc; do
+      echo "+$c" > /sys/fs/cgroup/cgroup.subtree_control || echo "guest: cannot enable $c"
+    done
+  fi
   mount -t bpf bpf /sys/fs/bpf 2>/dev/null
-  # Every controller for the children of the root (the root cgroup is exempt from the no-internal-process rule).
-  for c in cpuset cpu io memory hugetlb pids rdma misc; do
-    echo "+$c" > /sys/fs/cgroup/cgroup.subtree_control || echo "guest: cannot enable $c"
-  done
   echo 16 > /proc/sys/vm/nr_hugepages
   [ -e /sys/block/vda/queue/scheduler ] && echo bfq > /sys/block/vda/queue/scheduler
   ip link set lo up
   hostname ocirun-guest
-  case $(sed -n 's/.*guest.profile=\([^ ]*\).*/\1/p' /proc/cmdline) in
-    systemd)
+  case $profile in
+    systemd|systemd-hybrid)
       # systemd 252 (the host's) as pid 1 on this hierarchy, starting nothing but the suite: a target of our own,
       # whose service has no default dependencies (the host's units stay unstarted).
       mkdir -p /etc/systemd/system
@@ -63,7 +69,11 @@ stage2() {
         > /etc/systemd/system/ocirun-guest.target
       printf '[Unit]\nDefaultDependencies=no\n[Service]\nType=oneshot\nExecStart=/bin/busybox sh /.guest-init run\nStandardOutput=tty\nTTYPath=/dev/console\n' \
         > /etc/systemd/system/ocirun-guest-suite.service
-      exec /lib/systemd/systemd --system --unit=ocirun-guest.target --log-level=warning ;;
+      # The shared root has the host's /.dockerenv, so systemd believes it runs in a container and reads its options
+      # from its own command line (/proc/1/cmdline) instead of the kernel's: the hybrid choice is repeated there.
+      hybrid=""
+      [ "$profile" = systemd-hybrid ] && hybrid=systemd.unified_cgroup_hierarchy=0
+      exec /lib/systemd/systemd --system --unit=ocirun-guest.target --log-level=warning $hybrid ;;
     *) run ;;
   esac
 }

@@ -226,6 +226,17 @@ case_refused() {
   true
 }
 
-CASES="systemd_running scope limits inside files_beyond_systemd exec_joins update pause delete connections devices podman refused"
+case_unified_properties() {
+  # unified keys systemd has a property for are set on the unit too (as runc's unifiedResToSystemdProps), so a
+  # systemd reload puts back the container's values; the files are written as well.
+  bundle '{"unified":{"memory.max":"67108864","pids.max":"42"}}' 'sleep 1000'
+  run_bg
+  expect "MemoryMax" "$(prop MemoryMax)" 67108864
+  expect "TasksMax" "$(prop TasksMax)" 42
+  expect "memory.max" "$(host memory.max)" 67108864
+  expect "pids.max" "$(host pids.max)" 42
+}
+
+CASES="systemd_running scope limits inside files_beyond_systemd exec_joins update pause delete connections devices podman refused unified_properties"
 [ -n "${GUEST_CASES:-}" ] && CASES=$GUEST_CASES
 run_all

@@ -20,9 +20,8 @@ internal static class CgroupManagerFactory
     {
         var unit = SystemdCgroupPath.FromRecorded(cgroupsPath) ?? (systemd ? SystemdCgroupPath.Parse(cgroupsPath, id) : null);
         if (unit is null) return Create(layout, cgroupsPath, id, ownCgroups);
-        if (layout.Mode != CgroupMode.Unified)
-            throw new RuntimeError($"--systemd-cgroup: linux.cgroupsPath \"{cgroupsPath}\": this build drives systemd on a cgroup v2 host only (this one is {layout.Mode.ToString().ToLowerInvariant()})");
-        return new SystemdManager(layout.V2!, unit);
+        // The v2 driver where cgroup2 carries the controllers; the v1 driver where v1 does (hybrid and legacy hosts).
+        return layout.Mode == CgroupMode.Unified ? new SystemdManager(layout.V2!, unit) : new SystemdV1Manager(layout, unit);
     }
 
     internal static ICgroupManager Create(CgroupLayout layout, string? cgroupsPath, string id, Func<Dictionary<string, string>> ownCgroups)

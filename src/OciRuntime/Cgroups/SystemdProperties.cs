@@ -17,9 +17,10 @@ internal abstract record SystemdValue(string Signature)
 internal sealed record SystemdProperty(string Name, SystemdValue Value, string Field);
 
 /// <summary>
-/// linux.resources → transient unit properties, as runc's systemd driver maps them on cgroup v2. What has no property
-/// (io, hugetlb, rdma, unified keys, idle, burst) is written to the files afterwards, as runc does; the device rules
-/// go both ways, as in runc: DevicePolicy/DeviceAllow for systemd, and our own eBPF filter on the scope.
+/// linux.resources → transient unit properties, as runc's systemd driver maps them on cgroup v2 (<see cref="Resources"/>)
+/// and on v1 (<see cref="ResourcesV1"/>). Everything is also written to the files afterwards, as runc does, which is what
+/// carries what has no property (io, hugetlb, rdma, most unified keys, idle, burst); the device rules go both ways, as
+/// in runc: DevicePolicy/DeviceAllow for systemd, and our own filter (eBPF on v2, devices.* files on v1).
 /// </summary>
 internal static class SystemdProperties
 {
@@ -27,7 +28,8 @@ internal static class SystemdProperties
     internal const ulong Infinity = ulong.MaxValue;
 
     /// <summary>The properties that make the scope: where it lives, who is in it, and that its subtree is ours.</summary>
-    internal static List<SystemdProperty> Scope(string slice, string description, int pid) =>
+    /// <param name="v1">A v1 (hybrid or legacy) host, where systemd's io accounting is the blkio controller's.</param>
+    internal static List<SystemdProperty> Scope(string slice, string description, int pid, bool v1 = false) =>
     [
         new("Description", new SystemdValue.Str(description), "linux.cgroupsPath"),
         new("Slice", new SystemdValue.Str(slice), "linux.cgroupsPath"),
@@ -36,7 +38,7 @@ internal static class SystemdProperties
         new("DefaultDependencies", new SystemdValue.Bool(false), "linux.cgroupsPath"),
         new("MemoryAccounting", new SystemdValue.Bool(true), "linux.cgroupsPath"),
         new("CPUAccounting", new SystemdValue.Bool(true), "linux.cgroupsPath"),
-        new("IOAccounting", new SystemdValue.Bool(true), "linux.cgroupsPath"),
+        new(v1 ? "BlockIOAccounting" : "IOAccounting", new SystemdValue.Bool(true), "linux.cgroupsPath"),
         new("TasksAccounting", new SystemdValue.Bool(true), "linux.cgroupsPath"),
     ];
 
@@ -57,17 +59,56 @@ internal static class SystemdProperties
         {
             if (cpu.Shares is ulong sh && sh != 0 && cpu.Idle != 1)
                 p.Add(new("CPUWeight", new SystemdValue.UInt64(V2Map.SharesToWeight(sh)), R + "cpu.shares"));
-            long quota = cpu.Quota ?? 0;
-            ulong period = cpu.Period ?? 0;
-            if (period != 0) p.Add(new("CPUQuotaPeriodUSec", new SystemdValue.UInt64(period), R + "cpu.period"));
-            if (quota != 0 || period != 0)
-                p.Add(new("CPUQuotaPerSecUSec", new SystemdValue.UInt64(QuotaPerSecond(quota, period)), R + "cpu.quota"));
-            if (!string.IsNullOrEmpty(cpu.Cpus)) p.Add(new("AllowedCPUs", new SystemdValue.Bytes(Bitmask(cpu.Cpus, R + "cpu.cpus")), R + "cpu.cpus"));
-            if (!string.IsNullOrEmpty(cpu.Mems)) p.Add(new("AllowedMemoryNodes", new SystemdValue.Bytes(Bitmask(cpu.Mems, R + "cpu.mems")), R + "cpu.mems"));
+            CpuQuota(p, cpu);
+            Cpuset(p, cpu);
         }
-        if (r.Pids?.Limit is long pl)
-            p.Add(new("TasksMax", new SystemdValue.UInt64(pl <= 0 ? Infinity : (ulong)pl), R + "pids.limit"));
+        TasksMax(p, r.Pids);
+        p.AddRange(SystemdUnifiedProperties.From(r.Unified));
         return p;
+    }
+
+    /// <summary>
+    /// The same on a v1 host, as runc's v1 driver: systemd's older names for the v1 files (MemoryLimit for
+    /// memory.limit_in_bytes, CPUShares for cpu.shares as it is, BlockIOWeight for blkio.weight). Unified keys are
+    /// refused before this (they need v2).
+    /// </summary>
+    internal static List<SystemdProperty> ResourcesV1(LinuxResources? r)
+    {
+        var p = new List<SystemdProperty>();
+        if (r is null) return p;
+        if (r.Memory?.Limit is long limit && limit != 0) p.Add(new("MemoryLimit", Bytes(limit), R + "memory.limit"));
+        if (r.CPU is { } cpu)
+        {
+            if (cpu.Shares is ulong sh && sh != 0) p.Add(new("CPUShares", new SystemdValue.UInt64(sh), R + "cpu.shares"));
+            CpuQuota(p, cpu);
+        }
+        if (r.BlockIO?.Weight is ushort bw && bw != 0) p.Add(new("BlockIOWeight", new SystemdValue.UInt64(bw), R + "blockIO.weight"));
+        TasksMax(p, r.Pids);
+        // systemd keeps AllowedCPUs on a v1 host without applying it (its cpuset support is v2's); runc sends it there
+        // too, and the cpuset files written afterwards are what the kernel enforces.
+        if (r.CPU is { } c) Cpuset(p, c);
+        return p;
+    }
+
+    private static void CpuQuota(List<SystemdProperty> p, LinuxCPU cpu)
+    {
+        long quota = cpu.Quota ?? 0;
+        ulong period = cpu.Period ?? 0;
+        if (period != 0) p.Add(new("CPUQuotaPeriodUSec", new SystemdValue.UInt64(period), R + "cpu.period"));
+        if (quota != 0 || period != 0)
+            p.Add(new("CPUQuotaPerSecUSec", new SystemdValue.UInt64(QuotaPerSecond(quota, period)), R + "cpu.quota"));
+    }
+
+    private static void Cpuset(List<SystemdProperty> p, LinuxCPU cpu)
+    {
+        if (!string.IsNullOrEmpty(cpu.Cpus)) p.Add(new("AllowedCPUs", new SystemdValue.Bytes(Bitmask(cpu.Cpus, R + "cpu.cpus")), R + "cpu.cpus"));
+        if (!string.IsNullOrEmpty(cpu.Mems)) p.Add(new("AllowedMemoryNodes", new SystemdValue.Bytes(Bitmask(cpu.Mems, R + "cpu.mems")), R + "cpu.mems"));
+    }
+
+    private static void TasksMax(List<SystemdProperty> p, LinuxPids? pids)
+    {
+        if (pids?.Limit is long pl)
+            p.Add(new("TasksMax", new SystemdValue.UInt64(pl <= 0 ? Infinity : (ulong)pl), R + "pids.limit"));
     }
 
     /// <summary>
@@ -108,7 +149,7 @@ internal static class SystemdProperties
                 new("DeviceAllow", new SystemdValue.StringPairs([.. entries]), field)];
     }
 
-    private static SystemdValue Bytes(long v) => new SystemdValue.UInt64(v < 0 ? Infinity : (ulong)v);
+    internal static SystemdValue Bytes(long v) => new SystemdValue.UInt64(v < 0 ? Infinity : (ulong)v);
 
     /// <summary>
     /// cpu.max as systemd holds it: quota per second of wall time. systemd keeps it in 10 ms steps, so runc rounds

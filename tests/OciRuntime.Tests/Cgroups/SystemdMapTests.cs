@@ -150,4 +150,118 @@ public sealed class SystemdMapTests
     public void A_bad_device_rule_names_the_field() =>
         Assert.Contains("linux.resources.devices[0].access",
             Assert.Throws<RuntimeError>(() => SystemdProperties.Devices([new() { Allow = true, Type = "c", Major = 1, Minor = 3, Access = "x" }])).Message);
+
+    [Fact]
+    public void V1_resources_take_systemds_v1_names()
+    {
+        var r = new LinuxResources
+        {
+            Memory = new LinuxMemory { Limit = 64 << 20, Reservation = 32 << 20 },
+            CPU = new LinuxCPU { Shares = 512, Quota = 50000, Period = 100000, Cpus = "0" },
+            BlockIO = new LinuxBlockIO { Weight = 300 },
+            Pids = new LinuxPids { Limit = 42 },
+        };
+        // The reservation has no v1 property (memory.soft_limit_in_bytes is written as a file), as in runc.
+        Assert.Equal(
+        [
+            "MemoryLimit=67108864", "CPUShares=512", "CPUQuotaPeriodUSec=100000", "CPUQuotaPerSecUSec=500000",
+            "BlockIOWeight=300", "TasksMax=42", "AllowedCPUs=01",
+        ], Lines(SystemdProperties.ResourcesV1(r)));
+    }
+
+    [Fact]
+    public void V1_unlimited_values_are_infinity() =>
+        Assert.Equal(["MemoryLimit=infinity", "TasksMax=infinity"],
+            Lines(SystemdProperties.ResourcesV1(new LinuxResources { Memory = new LinuxMemory { Limit = -1 }, Pids = new LinuxPids { Limit = 0 } })));
+
+    [Fact]
+    public void A_v1_scope_accounts_io_as_blkio()
+    {
+        var p = Lines(SystemdProperties.Scope("system.slice", "d", 1, v1: true));
+        Assert.Contains("BlockIOAccounting=yes", p);
+        Assert.DoesNotContain("IOAccounting=yes", p);
+        Assert.Contains("IOAccounting=yes", Lines(SystemdProperties.Scope("system.slice", "d", 1)));
+    }
+
+    [Fact]
+    public void Unified_keys_with_a_property_become_properties()
+    {
+        var unified = new Dictionary<string, string>
+        {
+            ["pids.max"] = "42", ["memory.max"] = "67108864", ["memory.high"] = " 50331648\n", ["memory.low"] = "max",
+            ["memory.min"] = "1048576", ["memory.swap.max"] = "0", ["cpu.weight"] = "200", ["cpu.max"] = "12345 100000",
+            ["cpuset.cpus"] = "0-1", ["cpuset.mems"] = "0",
+            // No property: left to the files.
+            ["memory.oom.group"] = "1", ["io.weight"] = "default 100", ["cpu.idle"] = "0",
+        };
+        Assert.Equal(
+        [
+            "CPUQuotaPeriodUSec=100000", "CPUQuotaPerSecUSec=130000", "CPUWeight=200", "AllowedCPUs=03", "AllowedMemoryNodes=01",
+            "MemoryHigh=50331648", "MemoryLow=infinity", "MemoryMax=67108864", "MemoryMin=1048576", "MemorySwapMax=0", "TasksMax=42",
+        ], Lines(SystemdUnifiedProperties.From(unified)));
+    }
+
+    [Theory]
+    [InlineData("max", "CPUQuotaPerSecUSec=infinity")]
+    [InlineData("max 50000", "CPUQuotaPeriodUSec=50000")]
+    [InlineData("25000 50000", "CPUQuotaPerSecUSec=500000")]
+    [InlineData("50000", "CPUQuotaPeriodUSec=100000")]
+    public void Unified_cpu_max_is_quota_per_second(string value, string expected) =>
+        Assert.Contains(expected, Lines(SystemdUnifiedProperties.From(new Dictionary<string, string> { ["cpu.max"] = value })));
+
+    [Fact]
+    public void Unified_keys_follow_the_resources_so_they_win() =>
+        // runc appends them last: systemd keeps the last value of a property set twice.
+        Assert.Equal(["MemoryMax=67108864", "MemoryMax=1048576"],
+            Lines(SystemdProperties.Resources(new LinuxResources
+            {
+                Memory = new LinuxMemory { Limit = 64 << 20 },
+                Unified = new Dictionary<string, string> { ["memory.max"] = "1048576" },
+            })));
+
+    [Fact]
+    public void An_idle_unified_group_gets_no_weight() =>
+        Assert.Empty(SystemdUnifiedProperties.From(new Dictionary<string, string> { ["cpu.idle"] = "1", ["cpu.weight"] = "100" }));
+
+    [Theory]
+    [InlineData("memory.max", "64M", "is not a number or max")]
+    [InlineData("pids.max", "-1", "is not a number or max")]
+    [InlineData("cpu.weight", "max", "is not a number")]
+    [InlineData("cpu.max", "1 2 3", "is not \"QUOTA [PERIOD]\"")]
+    [InlineData("cpu.max", "max x", "is not a number")]
+    [InlineData("cpuset.cpus", "0-x", "is not a list of numbers")]
+    public void A_bad_unified_value_names_the_key(string key, string value, string message)
+    {
+        var e = Assert.Throws<RuntimeError>(() => SystemdUnifiedProperties.From(new Dictionary<string, string> { [key] = value }));
+        Assert.StartsWith($"linux.resources.unified[\"{key}\"]: ", e.Message);
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void A_v1_host_gets_the_v1_driver_and_finds_it_again()
+    {
+        var hybrid = CgroupLayout.Parse([
+            "30 1 0:26 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw",
+            "31 1 0:27 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory",
+            "32 1 0:28 / /sys/fs/cgroup/freezer rw - cgroup cgroup rw,freezer",
+        ]);
+        var m = CgroupManagerFactory.Create(hybrid, "system.slice:p:n", "id", () => throw new InvalidOperationException("must not look"), systemd: true);
+        Assert.IsType<SystemdV1Manager>(m);
+        Assert.Equal("@systemd:system.slice:/system.slice/p-n.scope", m.Path);
+        // Every command after create finds the unit from the record, without --systemd-cgroup on its command line.
+        Assert.IsType<SystemdV1Manager>(CgroupManagerFactory.Create(hybrid, m.Path, "id", () => [], systemd: false));
+        // And the container's directories are the scope's path in each hierarchy, those systemd does not manage too.
+        Assert.Equal("/system.slice/p-n.scope", CgroupPaths.PathIn(m.Path, hybrid.V1For("freezer")!));
+        var unified = CgroupLayout.Parse(["30 1 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw"]);
+        Assert.IsType<SystemdManager>(CgroupManagerFactory.Create(unified, "system.slice:p:n", "id", () => [], systemd: true));
+    }
+
+    [Fact]
+    public void Unified_keys_on_a_v1_scope_are_refused_before_systemd_is_asked()
+    {
+        var hybrid = CgroupLayout.Parse(["31 1 0:27 / /nonexistent-ocirun-test/memory rw - cgroup cgroup rw,memory"]);
+        var m = CgroupManagerFactory.Create(hybrid, "system.slice:p:n", "id", () => [], systemd: true);
+        var e = Assert.Throws<RuntimeError>(() => m.Set(new LinuxResources { Unified = new() { ["pids.max"] = "1" } }));
+        Assert.StartsWith("linux.resources.unified: needs cgroup v2", e.Message);
+    }
 }
