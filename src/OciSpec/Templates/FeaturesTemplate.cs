@@ -11,7 +11,7 @@ public static class FeaturesTemplate
         OciVersionMin = OciVersions.Minimum,
         OciVersionMax = OciVersions.Current,
         Hooks = ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"],
-        MountOptions = Sorted(MountOptions.All.Keys),
+        MountOptions = Sorted(MountOptions.Names),
         Linux = new LinuxFeatures
         {
             Namespaces = Sorted(NamespaceKinds.All.Select(NamespaceKinds.ToSpecName)),
@@ -25,8 +25,8 @@ public static class FeaturesTemplate
             },
             MemoryPolicy = new MemoryPolicyFeatures
             {
-                Modes = Sorted(SchedulingNames.MemoryPolicyModes.Keys),
-                Flags = Sorted(SchedulingNames.MemoryPolicyFlags.Keys),
+                Modes = Sorted(SchedulingNames.MemoryPolicyModes),
+                Flags = Sorted(SchedulingNames.MemoryPolicyFlags),
             },
         },
     };
