@@ -2,7 +2,7 @@ using OciSpec;
 
 namespace OciRuntime.Interop;
 
-/// <summary>The kernel's value for the names OciSpec validates: namespaces, rlimits, scheduling and memory policy
+/// <summary>The kernel's value for the names OciSpec validates: namespaces, capabilities, rlimits, scheduling and memory policy
 /// (mount options are <see cref="MountOptionTable"/>). A unit test keeps each table's names equal to OciSpec's.</summary>
 internal static class SpecKernelValues
 {
@@ -19,6 +19,27 @@ internal static class SpecKernelValues
         NamespaceKind.Time => Sys.CLONE_NEWTIME,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
+
+    /// <summary>Capability bit numbers (linux/capability.h).</summary>
+    internal static IReadOnlyDictionary<string, int> CapabilityBits { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
+    {
+        ["CAP_CHOWN"] = 0, ["CAP_DAC_OVERRIDE"] = 1, ["CAP_DAC_READ_SEARCH"] = 2, ["CAP_FOWNER"] = 3, ["CAP_FSETID"] = 4,
+        ["CAP_KILL"] = 5, ["CAP_SETGID"] = 6, ["CAP_SETUID"] = 7, ["CAP_SETPCAP"] = 8, ["CAP_LINUX_IMMUTABLE"] = 9,
+        ["CAP_NET_BIND_SERVICE"] = 10, ["CAP_NET_BROADCAST"] = 11, ["CAP_NET_ADMIN"] = 12, ["CAP_NET_RAW"] = 13,
+        ["CAP_IPC_LOCK"] = 14, ["CAP_IPC_OWNER"] = 15, ["CAP_SYS_MODULE"] = 16, ["CAP_SYS_RAWIO"] = 17,
+        ["CAP_SYS_CHROOT"] = 18, ["CAP_SYS_PTRACE"] = 19, ["CAP_SYS_PACCT"] = 20, ["CAP_SYS_ADMIN"] = 21,
+        ["CAP_SYS_BOOT"] = 22, ["CAP_SYS_NICE"] = 23, ["CAP_SYS_RESOURCE"] = 24, ["CAP_SYS_TIME"] = 25,
+        ["CAP_SYS_TTY_CONFIG"] = 26, ["CAP_MKNOD"] = 27, ["CAP_LEASE"] = 28, ["CAP_AUDIT_WRITE"] = 29,
+        ["CAP_AUDIT_CONTROL"] = 30, ["CAP_SETFCAP"] = 31, ["CAP_MAC_OVERRIDE"] = 32, ["CAP_MAC_ADMIN"] = 33,
+        ["CAP_SYSLOG"] = 34, ["CAP_WAKE_ALARM"] = 35, ["CAP_BLOCK_SUSPEND"] = 36, ["CAP_AUDIT_READ"] = 37,
+        ["CAP_PERFMON"] = 38, ["CAP_BPF"] = 39, ["CAP_CHECKPOINT_RESTORE"] = 40,
+    };
+
+    internal static bool TryGetCapabilityBit(string? name, out int bit)
+    {
+        bit = -1;
+        return name is not null && CapabilityBits.TryGetValue(name, out bit);
+    }
 
     /// <summary>getrlimit(2) resource numbers (the generic asm values: x86, arm, riscv...).</summary>
     internal static IReadOnlyDictionary<string, int> Rlimits { get; } = new Dictionary<string, int>(StringComparer.Ordinal)

@@ -108,7 +108,7 @@ internal static class ProcessRules
                 r.Add(SpecPath.Index(path, i), "must be a string, got null");
             else if (!Syntax.IsCapabilityShape(name))
                 r.Add(SpecPath.Index(path, i), $"{SpecPath.Q(name)} is not a capability name (expected CAP_* in upper case)");
-            else if (!Capabilities.TryGetBit(name, out _))
+            else if (!Capabilities.IsKnown(name))
                 r.Add(SpecPath.Index(path, i), $"unknown capability {SpecPath.Q(name)}");
         }
     }

@@ -12,12 +12,36 @@ public sealed class SpecKernelValuesTests
     {
         Assert.Equal(Sorted(MountOptions.Names), Sorted(MountOptionTable.All.Keys));
         Assert.Equal(Sorted(Propagation.Names), Sorted(MountOptionTable.Propagation.Keys));
+        Assert.Equal(Sorted(Capabilities.Names), Sorted(SpecKernelValues.CapabilityBits.Keys));
         Assert.Equal(Sorted(Rlimits.Names), Sorted(SpecKernelValues.Rlimits.Keys));
         Assert.Equal(Sorted(SchedulingNames.Policies), Sorted(SpecKernelValues.SchedPolicies.Keys));
         Assert.Equal(Sorted(SchedulingNames.PolicyFlags), Sorted(SpecKernelValues.SchedFlags.Keys));
         Assert.Equal(Sorted(SchedulingNames.IOPriorityClasses), Sorted(SpecKernelValues.IOPriorityClasses.Keys));
         Assert.Equal(Sorted(SchedulingNames.MemoryPolicyModes), Sorted(SpecKernelValues.MemoryPolicyModes.Keys));
         Assert.Equal(Sorted(SchedulingNames.MemoryPolicyFlags), Sorted(SpecKernelValues.MemoryPolicyFlags.Keys));
+    }
+
+    [Theory]
+    [InlineData("CAP_CHOWN", 0)]
+    [InlineData("CAP_KILL", 5)]
+    [InlineData("CAP_NET_BIND_SERVICE", 10)]
+    [InlineData("CAP_SYS_ADMIN", 21)]
+    [InlineData("CAP_AUDIT_WRITE", 29)]
+    [InlineData("CAP_AUDIT_READ", 37)]
+    [InlineData("CAP_CHECKPOINT_RESTORE", 40)]
+    public void Capability_bits(string name, int bit)
+    {
+        Assert.True(SpecKernelValues.TryGetCapabilityBit(name, out int got));
+        Assert.Equal(bit, got);
+    }
+
+    [Fact]
+    public void Capability_lookup_is_exact_and_features_lists_them_in_bit_order()
+    {
+        Assert.False(SpecKernelValues.TryGetCapabilityBit("cap_chown", out _));
+        Assert.False(SpecKernelValues.TryGetCapabilityBit(null, out _));
+        Assert.Equal(Capabilities.Names, SpecKernelValues.CapabilityBits.OrderBy(kv => kv.Value).Select(kv => kv.Key));
+        Assert.Equal(Enumerable.Range(0, 41), SpecKernelValues.CapabilityBits.Values.Order());
     }
 
     [Theory]
