@@ -1,14 +1,14 @@
-using Xunit.Abstractions;
-
 namespace GuestHost.Tests;
 
 /// <summary>Boots the guest with systemd as pid 1 once and runs suite-systemd.sh there.</summary>
-public sealed class SystemdGuest() : IDisposable
+public sealed class SystemdGuest : IGuestBoot, IDisposable
 {
+    public static string Script => "suite-systemd.sh";
+
     // Runs by default (measured with 2 shared cores: guest ready at 6-20 s of uptime, boot + suite + power-off ~75 s
     // with runc and crun beside ocirun, of which podman's case ~12 s a runtime). OCIRUN_GUEST_SYSTEMD=0 leaves
     // it out, reported as skipped.
-    public GuestSuite Suite { get; } = new("systemd", "suite-systemd.sh",
+    public GuestSuite Suite { get; } = new("systemd", Script,
         Environment.GetEnvironmentVariable("OCIRUN_GUEST_SYSTEMD") == "0"
             ? "the systemd guest was left out (OCIRUN_GUEST_SYSTEMD=0)" : null);
     public void Dispose() { }
@@ -19,32 +19,5 @@ public sealed class SystemdGuest() : IDisposable
 /// container's own cgroup2 view of them), DevicePolicy/DeviceAllow with a device tried from inside, exec, update, pause
 /// and delete, a refusal, and podman on cgroup_manager=systemd driving the runtime; runc and crun side by side.
 /// </summary>
-public sealed class SystemdCgroupTests(SystemdGuest guest, ITestOutputHelper output) : IClassFixture<SystemdGuest>
-{
-    private const string Suite = "suite-systemd.sh";
-
-    public static TheoryData<string> Cases()
-    {
-        var d = new TheoryData<string>();
-        foreach (var c in GuestSuite.CaseNames(Suite)) d.Add(c);
-        return d;
-    }
-
-    [SkippableFact]
-    public void GuestBootsAndTheSuiteCompletes() => GuestVerdict.Completed(guest.Suite, output);
-
-    [SkippableTheory]
-    [MemberData(nameof(Cases))]
-    public void Ocirun(string name) => Verdict("ocirun", name, differenceIsSkip: false);
-
-    [SkippableTheory]
-    [MemberData(nameof(Cases))]
-    public void Runc(string name) => Verdict("runc", name, differenceIsSkip: true);
-
-    [SkippableTheory]
-    [MemberData(nameof(Cases))]
-    public void Crun(string name) => Verdict("crun", name, differenceIsSkip: true);
-
-    private void Verdict(string runtime, string name, bool differenceIsSkip) =>
-        GuestVerdict.Check(guest.Suite, output, runtime, name, differenceIsSkip);
-}
+public sealed class SystemdCgroupTests(SystemdGuest guest, Xunit.Abstractions.ITestOutputHelper output)
+    : GuestSuiteTests<SystemdGuest>(guest, output);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using OciRuntime.Cgroups;
+using OciRuntime.Interop;
 using OciRuntime.Security;
 using OciSpec;
 
@@ -28,7 +29,7 @@ internal static class FeaturesCommand
         var layout = CgroupLayout.Detect();
         var linux = known.Linux! with
         {
-            Capabilities = Capabilities.Names.Where(n => Capabilities.TryGetBit(n, out int b) && b <= last).ToList(),
+            Capabilities = Capabilities.Names.Where(n => SpecKernelValues.TryGetCapabilityBit(n, out int b) && b <= last).ToList(),
             Cgroup = new CgroupFeatures { V1 = true, V2 = true, Systemd = true, SystemdUser = false, Rdma = false },
             // The same tests that decide whether a configured profile or label is applied or refused.
             Apparmor = new EnabledFeature { Enabled = LsmSetup.AppArmorEnabled() },

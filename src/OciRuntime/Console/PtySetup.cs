@@ -75,7 +75,7 @@ internal static unsafe class PtySetup
         long fd = Sys.Openat2(root, "dev/console", Sys.O_PATH, InRoot);
         if (fd == -Errno.ENOENT)
         {
-            long created = Sys.Openat2(root, "dev/console", Sys.O_WRONLY | Sys.O_CREAT | Sys.O_EXCL | Sys.O_NOCTTY, InRoot, 0x1b6);
+            long created = Sys.Openat2(root, "dev/console", Sys.O_WRONLY | Sys.O_CREAT | Sys.O_EXCL | Sys.O_NOCTTY, InRoot, 0b110_110_110);
             if (created < 0) throw ConsoleError("create", (int)-created);
             Sys.Close((int)created);
             fd = Sys.Openat2(root, "dev/console", Sys.O_PATH, InRoot);

@@ -7,6 +7,7 @@ internal static unsafe partial class Sys
         MS_NODIRATIME = 2048, MS_BIND = 4096, MS_MOVE = 8192, MS_REC = 16384, MS_SILENT = 32768,
         MS_UNBINDABLE = 1 << 17, MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19, MS_SHARED = 1 << 20,
         MS_RELATIME = 1 << 21, MS_STRICTATIME = 1 << 24, MS_LAZYTIME = 1 << 25;
+    internal const ulong MS_I_VERSION = 1 << 23;
     internal const int MNT_DETACH = 2;
 
     internal static void Mount(string? source, string target, string? fsType, ulong flags, string? data)

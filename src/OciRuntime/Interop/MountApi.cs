@@ -9,6 +9,10 @@ internal static unsafe partial class Sys
     internal const ulong MOUNT_ATTR_IDMAP = 0x100000;
     internal const int FSOPEN_CLOEXEC = 1, FSMOUNT_CLOEXEC = 1, FSCONFIG_SET_STRING = 1, FSCONFIG_CMD_CREATE = 6;
     internal const int MOUNT_ATTR_RDONLY = 0x1, MOUNT_ATTR_NOSUID = 0x2, MOUNT_ATTR_NODEV = 0x4;
+    internal const ulong MOUNT_ATTR_NOATIME = 0x10, MOUNT_ATTR_STRICTATIME = 0x20, MOUNT_ATTR_NODIRATIME = 0x80,
+        MOUNT_ATTR_NOSYMFOLLOW = 0x200000;
+    /// <summary>MOUNT_ATTR__ATIME: the atime bits are one field, so changing one means clearing this mask first.</summary>
+    internal const ulong MOUNT_ATTR__ATIME = 0x70;
 
     /// <summary>fsopen(2): a new filesystem context (close-on-exec); returns its fd or -errno.</summary>
     internal static long FsOpen(string fsType)

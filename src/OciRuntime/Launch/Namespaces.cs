@@ -1,3 +1,4 @@
+using OciRuntime.Interop;
 using OciSpec;
 
 namespace OciRuntime.Launch;
@@ -12,7 +13,7 @@ internal static class Namespaces
         {
             if (!NamespaceKinds.TryParse(n.Type, out var kind))
                 throw new RuntimeError($"linux.namespaces: unknown namespace type \"{n.Type}\"");
-            list.Add(new NamespaceRequest((ulong)NamespaceKinds.ToCloneFlag(kind), string.IsNullOrEmpty(n.Path) ? null : n.Path));
+            list.Add(new NamespaceRequest(SpecKernelValues.CloneFlag(kind), string.IsNullOrEmpty(n.Path) ? null : n.Path));
         }
         return list;
     }

@@ -39,7 +39,7 @@ internal static class CgroupMount
             foreach (var h in ctx.Layout.Hierarchies)
             {
                 string name = Path.GetFileName(h.MountPoint);
-                long made = Sys.MkdirAt(tmpfs, name, 0x1ed);
+                long made = Sys.MkdirAt(tmpfs, name, 0b111_101_101);
                 if (made < 0 && made != -Errno.EEXIST) Sys.Check(made, $"mkdir {m.Destination}/{name}");
                 int sub = Sys.CheckFd(Sys.OpenAt(tmpfs, name, Sys.O_PATH | Sys.O_DIRECTORY | Sys.O_NOFOLLOW), $"open {m.Destination}/{name}");
                 try { MountHierarchy(sub, $"{m.Destination}/{name}", h, ctx, flags); }

@@ -31,9 +31,9 @@ internal static class DevSetup
             {
                 foreach (var (name, major, minor) in Defaults)
                     if (devices?.Any(d => Normalize(d.Path) == "/dev/" + name) != true)
-                        CreateDevice(root, "/dev/" + name, 'c', major, minor, 0x1b6, 0, 0, inUserNamespace);
+                        CreateDevice(root, "/dev/" + name, 'c', major, minor, 0b110_110_110, 0, 0, inUserNamespace);
                 foreach (var d in devices ?? [])
-                    CreateDevice(root, d.Path, d.Type.Length > 0 ? d.Type[0] : 'c', d.Major, d.Minor, d.FileMode ?? 0x1b6, d.UID ?? 0, d.GID ?? 0, inUserNamespace);
+                    CreateDevice(root, d.Path, d.Type.Length > 0 ? d.Type[0] : 'c', d.Major, d.Minor, d.FileMode ?? 0b110_110_110, d.UID ?? 0, d.GID ?? 0, inUserNamespace);
             }
             finally { Sys.Umask(oldMask); }
 
@@ -65,7 +65,7 @@ internal static class DevSetup
             string full = RootfsDir.ProcFd(parent) + "/" + name;
             if (bindFromHost)
             {
-                long r = Sys.MknodAt(parent, name, Sys.S_IFREG | 0x1a4, 0);
+                long r = Sys.MknodAt(parent, name, Sys.S_IFREG | 0b110_100_100, 0);
                 if (r < 0 && r != -Errno.EEXIST) Sys.Check(r, $"create {path}");
                 int target = (int)Sys.Check(root.Open(path), $"open {path}");
                 try { Sys.Mount(path, RootfsDir.ProcFd(target), "bind", Sys.MS_BIND, null); }

@@ -44,14 +44,14 @@ internal static class FsData
     internal static ulong MountAttributes(ulong ms)
     {
         ulong a = 0;
-        if ((ms & Sys.MS_RDONLY) != 0) a |= 0x1;
-        if ((ms & Sys.MS_NOSUID) != 0) a |= 0x2;
-        if ((ms & Sys.MS_NODEV) != 0) a |= 0x4;
-        if ((ms & Sys.MS_NOEXEC) != 0) a |= 0x8;
-        if ((ms & Sys.MS_NOATIME) != 0) a |= 0x10;
-        else if ((ms & Sys.MS_STRICTATIME) != 0) a |= 0x20;
-        if ((ms & Sys.MS_NODIRATIME) != 0) a |= 0x80;
-        if ((ms & Sys.MS_NOSYMFOLLOW) != 0) a |= 0x200000;
+        if ((ms & Sys.MS_RDONLY) != 0) a |= Sys.MOUNT_ATTR_RDONLY;
+        if ((ms & Sys.MS_NOSUID) != 0) a |= Sys.MOUNT_ATTR_NOSUID;
+        if ((ms & Sys.MS_NODEV) != 0) a |= Sys.MOUNT_ATTR_NODEV;
+        if ((ms & Sys.MS_NOEXEC) != 0) a |= Sys.MOUNT_ATTR_NOEXEC;
+        if ((ms & Sys.MS_NOATIME) != 0) a |= Sys.MOUNT_ATTR_NOATIME;
+        else if ((ms & Sys.MS_STRICTATIME) != 0) a |= Sys.MOUNT_ATTR_STRICTATIME;
+        if ((ms & Sys.MS_NODIRATIME) != 0) a |= Sys.MOUNT_ATTR_NODIRATIME;
+        if ((ms & Sys.MS_NOSYMFOLLOW) != 0) a |= Sys.MOUNT_ATTR_NOSYMFOLLOW;
         return a;
     }
 }

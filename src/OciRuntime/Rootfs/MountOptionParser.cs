@@ -1,10 +1,9 @@
-using OciSpec;
 using OciRuntime.Interop;
 
 namespace OciRuntime.Rootfs;
 
 /// <summary>mounts[].options parsed into what the kernel takes: flags to set and clear, propagation, recursive
-/// attributes (mount_setattr), and the rest as filesystem data. The vocabulary is OciSpec's table (runc's).</summary>
+/// attributes (mount_setattr), and the rest as filesystem data. The vocabulary is runc's (Interop/MountOptionTable.cs).</summary>
 internal sealed record ParsedMountOptions(
     ulong Flags, ulong Cleared, IReadOnlyList<ulong> Propagation, ulong RecursiveSet, ulong RecursiveClear,
     string? Data, bool IdMap, bool RecursiveIdMap, bool TmpCopyUp)
@@ -23,7 +22,7 @@ internal static class MountOptionParser
         bool idmap = false, ridmap = false, copyUp = false;
         foreach (var o in options ?? [])
         {
-            if (!MountOptions.TryGet(o, out var opt)) { data.Add(o); continue; }
+            if (!MountOptionTable.TryGet(o, out var opt)) { data.Add(o); continue; }
             switch (opt.Kind)
             {
                 case MountOptionKind.Flag when opt.Clear: flags &= ~opt.Flags; cleared |= opt.Flags; break;
@@ -31,9 +30,9 @@ internal static class MountOptionParser
                 case MountOptionKind.Propagation: prop.Add(opt.Flags); break;
                 case MountOptionKind.RecursiveAttr:
                     // The atime options are one field: set one means clear the field first.
-                    bool atime = opt.Flags == 0 || (opt.Flags & MountOptions.AttrAtimeMask) != 0;
-                    if (opt.Clear) rclear |= atime ? MountOptions.AttrAtimeMask : opt.Flags;
-                    else { rset |= opt.Flags; if (atime) rclear |= MountOptions.AttrAtimeMask; }
+                    bool atime = opt.Flags == 0 || (opt.Flags & Sys.MOUNT_ATTR__ATIME) != 0;
+                    if (opt.Clear) rclear |= atime ? Sys.MOUNT_ATTR__ATIME : opt.Flags;
+                    else { rset |= opt.Flags; if (atime) rclear |= Sys.MOUNT_ATTR__ATIME; }
                     break;
                 case MountOptionKind.Extension:
                     idmap |= o == "idmap"; ridmap |= o == "ridmap"; copyUp |= o == "tmpcopyup";

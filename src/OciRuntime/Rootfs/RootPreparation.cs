@@ -15,7 +15,7 @@ internal static class RootPreparation
         ulong propagation = Sys.MS_SLAVE | Sys.MS_REC;
         if (!string.IsNullOrEmpty(rootfsPropagation))
         {
-            if (!OciSpec.Propagation.Flags.TryGetValue(rootfsPropagation, out propagation))
+            if (!MountOptionTable.Propagation.TryGetValue(rootfsPropagation, out propagation))
                 throw new RuntimeError($"linux.rootfsPropagation: unknown value \"{rootfsPropagation}\"");
         }
         // An unbindable "/" could not give the rootfs its bind onto itself: private until pivot_root, then unbindable.
@@ -58,7 +58,7 @@ internal static class RootPreparation
     /// before, it would have been the host-side view of the rootfs mount.</summary>
     internal static void ApplyAfterPivot(string? rootfsPropagation)
     {
-        if (!string.IsNullOrEmpty(rootfsPropagation) && OciSpec.Propagation.Flags.TryGetValue(rootfsPropagation, out ulong flags))
+        if (!string.IsNullOrEmpty(rootfsPropagation) && MountOptionTable.Propagation.TryGetValue(rootfsPropagation, out ulong flags))
             Sys.Mount(null, "/", null, flags, null);
     }
 }

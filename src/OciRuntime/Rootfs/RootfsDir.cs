@@ -25,7 +25,7 @@ internal sealed class RootfsDir : IDisposable
 
     /// <summary>Makes sure <paramref name="path"/> exists inside the rootfs as a directory, or as an empty file
     /// when <paramref name="asFile"/>; returns an O_PATH fd of it.</summary>
-    public int MkdirAll(string path, bool asFile, uint mode = 0x1ed) => MkdirAll(path, asFile, mode, 0);
+    public int MkdirAll(string path, bool asFile, uint mode = 0b111_101_101) => MkdirAll(path, asFile, mode, 0);
 
     private int MkdirAll(string path, bool asFile, uint mode, int links)
     {
@@ -47,7 +47,7 @@ internal sealed class RootfsDir : IDisposable
                 {
                     bool last = i == parts.Length - 1;
                     long r = last && asFile
-                        ? Sys.MknodAt(parent, parts[i], Sys.S_IFREG | 0x1a4, 0)
+                        ? Sys.MknodAt(parent, parts[i], Sys.S_IFREG | 0b110_100_100, 0)
                         : Sys.MkdirAt(parent, parts[i], mode);
                     if (r < 0 && r != -Errno.EEXIST) throw new SyscallException($"create /{prefix} in rootfs", (int)-r);
                     // Re-resolve: whatever is there now (even a symlink raced in) is followed only inside the root.
@@ -91,7 +91,7 @@ internal sealed class RootfsDir : IDisposable
                 long next = Sys.Openat2(parent, part, Sys.O_PATH | Sys.O_DIRECTORY, strict);
                 if (next == -Errno.ENOENT)
                 {
-                    long r = Sys.MkdirAt(parent, part, 0x1ed);
+                    long r = Sys.MkdirAt(parent, part, 0b111_101_101);
                     if (r < 0 && r != -Errno.EEXIST) throw new SyscallException($"create {part} of {path} in rootfs", (int)-r);
                     next = Sys.Openat2(parent, part, Sys.O_PATH | Sys.O_DIRECTORY, strict);
                 }

@@ -65,7 +65,7 @@ internal static class TmpCopyUp
         try
         {
             Sys.Check(Sys.OwnerAndMode(sub, "", out uint uid, out uint gid, out uint mode), $"tmpcopyup: stat {path}");
-            Sys.Check(Sys.MkdirAt(to, name, 0x1c0), $"tmpcopyup: mkdir {path}");
+            Sys.Check(Sys.MkdirAt(to, name, 0b111_000_000), $"tmpcopyup: mkdir {path}");
             made = Sys.CheckFd(Sys.OpenAt(to, name, Sys.O_RDONLY | Sys.O_DIRECTORY | Sys.O_NOFOLLOW), $"tmpcopyup: open the copy of {path}");
             CopyDir(sub, made, path, depth + 1);
             Owner(made, uid, gid, mode, path);
@@ -85,7 +85,7 @@ internal static class TmpCopyUp
         {
             Sys.Check(Sys.OwnerAndMode(src, "", out uint uid, out uint gid, out uint mode), $"tmpcopyup: stat {path}");
             if ((mode & Sys.S_IFMT) != Sys.S_IFREG) throw new RuntimeError($"tmpcopyup: {path} changed while it was copied");
-            dst = Sys.CheckFd(Sys.OpenAt(to, name, Sys.O_WRONLY | Sys.O_CREAT | Sys.O_EXCL | Sys.O_NOFOLLOW, 0x180), $"tmpcopyup: create the copy of {path}");
+            dst = Sys.CheckFd(Sys.OpenAt(to, name, Sys.O_WRONLY | Sys.O_CREAT | Sys.O_EXCL | Sys.O_NOFOLLOW, 0b110_000_000), $"tmpcopyup: create the copy of {path}");
             for (;;)
             {
                 long n = Sys.Check(Sys.SendFile(dst, src, 1 << 30), $"tmpcopyup: copy {path}");

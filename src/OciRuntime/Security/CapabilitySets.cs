@@ -1,3 +1,4 @@
+using OciRuntime.Interop;
 using OciSpec;
 
 namespace OciRuntime.Security;
@@ -26,7 +27,7 @@ internal sealed record CapabilitySets(ulong Bounding, ulong Effective, ulong Per
         var names = new List<string>();
         foreach (var set in new[] { caps?.Bounding, caps?.Effective, caps?.Permitted, caps?.Inheritable, caps?.Ambient })
             foreach (var n in set ?? [])
-                if (Capabilities.TryGetBit(n, out int bit) && bit > lastCap && !names.Contains(n)) names.Add(n);
+                if (SpecKernelValues.TryGetCapabilityBit(n, out int bit) && bit > lastCap && !names.Contains(n)) names.Add(n);
         return names;
     }
 
@@ -44,7 +45,7 @@ internal sealed record CapabilitySets(ulong Bounding, ulong Effective, ulong Per
         if (names is null) return 0;
         for (int i = 0; i < names.Count; i++)
         {
-            if (!Capabilities.TryGetBit(names[i], out int bit))
+            if (!SpecKernelValues.TryGetCapabilityBit(names[i], out int bit))
                 throw new RuntimeError($"process.capabilities.{set}[{i}]: unknown capability \"{names[i]}\"");
             if (bit > lastCap) continue;
             m |= 1UL << bit;

@@ -13,7 +13,7 @@ internal static class RlimitSetter
         for (int i = 0; i < rlimits.Count; i++)
         {
             var r = rlimits[i];
-            if (!OciSpec.Rlimits.TryGetResource(r.Type, out int resource))
+            if (!SpecKernelValues.Rlimits.TryGetValue(r.Type ?? "", out int resource))
                 throw new RuntimeError($"process.rlimits[{i}].type: unknown rlimit \"{r.Type}\"");
             long rc = Sys.Prlimit(pid, resource, r.Soft, r.Hard);
             if (rc < 0)

@@ -34,12 +34,12 @@ internal static class Scheduling
     /// <summary>The policy and flag values of process.scheduler (shared with the setup program's compiler).</summary>
     internal static (int Policy, ulong Flags) PolicyOf(Scheduler s)
     {
-        if (!SchedulingNames.Policies.TryGetValue(s.Policy ?? "", out int policy))
+        if (!SpecKernelValues.SchedPolicies.TryGetValue(s.Policy ?? "", out int policy))
             throw new RuntimeError($"process.scheduler.policy: unknown scheduling policy \"{s.Policy}\"");
         ulong flags = 0;
         foreach (var f in s.Flags ?? [])
         {
-            if (!SchedulingNames.PolicyFlags.TryGetValue(f, out ulong bit))
+            if (!SpecKernelValues.SchedFlags.TryGetValue(f, out ulong bit))
                 throw new RuntimeError($"process.scheduler.flags: unknown scheduler flag \"{f}\"");
             flags |= bit;
         }
@@ -71,7 +71,7 @@ internal static class Scheduling
     /// <summary>ioprio_set's value for process.ioPriority.</summary>
     internal static long IoPriorityOf(LinuxIOPriority io)
     {
-        if (!SchedulingNames.IOPriorityClasses.TryGetValue(io.Class ?? "", out int cls))
+        if (!SpecKernelValues.IOPriorityClasses.TryGetValue(io.Class ?? "", out int cls))
             throw new RuntimeError($"process.ioPriority.class: unknown I/O priority class \"{io.Class}\"");
         return ((long)cls << IOPRIO_CLASS_SHIFT) | (uint)io.Priority;
     }
@@ -87,11 +87,11 @@ internal static class Scheduling
     /// <summary>set_mempolicy's mode (with its flags) and node mask for linux.memoryPolicy.</summary>
     internal static (int Mode, ulong[] Mask) MemoryPolicyOf(LinuxMemoryPolicy mp)
     {
-        if (!SchedulingNames.MemoryPolicyModes.TryGetValue(mp.Mode ?? "", out int mode))
+        if (!SpecKernelValues.MemoryPolicyModes.TryGetValue(mp.Mode ?? "", out int mode))
             throw new RuntimeError($"linux.memoryPolicy.mode: unknown memory policy mode \"{mp.Mode}\"");
         foreach (var f in mp.Flags ?? [])
         {
-            if (!SchedulingNames.MemoryPolicyFlags.TryGetValue(f, out int bit))
+            if (!SpecKernelValues.MemoryPolicyFlags.TryGetValue(f, out int bit))
                 throw new RuntimeError($"linux.memoryPolicy.flags: unknown memory policy flag \"{f}\"");
             mode |= bit;
         }

@@ -1,10 +1,11 @@
 namespace OciSpec;
 
-/// <summary>Linux capability names (capabilities(7)) and their bit numbers, up to CAP_CHECKPOINT_RESTORE (Linux 5.9).</summary>
+/// <summary>Linux capability names (capabilities(7)), up to CAP_CHECKPOINT_RESTORE (Linux 5.9); their bit numbers
+/// are the runtime's.</summary>
 /// <remarks>Whether the running kernel knows a capability is a separate, host-side check (/proc/sys/kernel/cap_last_cap).</remarks>
 public static class Capabilities
 {
-    /// <summary>Names in bit order: <c>Names[bit]</c> is the capability with that bit number.</summary>
+    /// <summary>In the kernel's order, which is how <c>features</c> lists them.</summary>
     public static IReadOnlyList<string> Names => Table;
 
     private static readonly string[] Table =
@@ -18,21 +19,7 @@ public static class Capabilities
         "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
     ];
 
-    /// <summary>Highest bit number this table knows.</summary>
-    public static int LastBit => Table.Length - 1;
-
-    /// <summary>Exact (case-sensitive) lookup, as the kernel's names are upper case. A scan of forty-one names:
-    /// cheaper than building a dictionary in init, which looks up a handful once.</summary>
-    public static bool TryGetBit(string? name, out int bit)
-    {
-        bit = name is null ? -1 : Array.IndexOf(Table, name);
-        return bit >= 0;
-    }
-
-    public static bool TryGetName(int bit, out string name)
-    {
-        bool ok = bit >= 0 && bit < Table.Length;
-        name = ok ? Table[bit] : "";
-        return ok;
-    }
+    /// <summary>Exact (case-sensitive), as the kernel's names are upper case. A scan of forty-one names: cheaper
+    /// than building a set in a process that looks up a handful once.</summary>
+    public static bool IsKnown(string? name) => name is not null && Array.IndexOf(Table, name) >= 0;
 }

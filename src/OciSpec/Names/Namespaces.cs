@@ -3,7 +3,7 @@ namespace OciSpec;
 /// <summary>The namespace types of <c>linux.namespaces[].type</c>.</summary>
 public enum NamespaceKind { Pid, Network, Mount, Ipc, Uts, User, Cgroup, Time }
 
-/// <summary>Spec name &lt;-&gt; <see cref="NamespaceKind"/>, plus the clone flag and /proc/self/ns file name the runtime needs.</summary>
+/// <summary>Spec name &lt;-&gt; <see cref="NamespaceKind"/>, plus the /proc/self/ns file name (the clone flags are the runtime's).</summary>
 public static class NamespaceKinds
 {
     /// <summary>All kinds, in the order the spec lists them.</summary>
@@ -47,19 +47,5 @@ public static class NamespaceKinds
         NamespaceKind.Network => "net",
         NamespaceKind.Mount => "mnt",
         _ => ToSpecName(kind),
-    };
-
-    /// <summary>The CLONE_NEW* flag for clone/unshare/setns.</summary>
-    public static int ToCloneFlag(NamespaceKind kind) => kind switch
-    {
-        NamespaceKind.Pid => 0x20000000,     // CLONE_NEWPID
-        NamespaceKind.Network => 0x40000000, // CLONE_NEWNET
-        NamespaceKind.Mount => 0x00020000,   // CLONE_NEWNS
-        NamespaceKind.Ipc => 0x08000000,     // CLONE_NEWIPC
-        NamespaceKind.Uts => 0x04000000,     // CLONE_NEWUTS
-        NamespaceKind.User => 0x10000000,    // CLONE_NEWUSER
-        NamespaceKind.Cgroup => 0x02000000,  // CLONE_NEWCGROUP
-        NamespaceKind.Time => 0x00000080,    // CLONE_NEWTIME
-        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

@@ -1,9 +1,8 @@
 namespace OciSpec;
 
-/// <summary>getrlimit(2) resource names and their Linux resource numbers (generic asm values; x86, arm, riscv...).</summary>
+/// <summary>getrlimit(2) resource names; the resource numbers are the runtime's.</summary>
 public static class Rlimits
 {
-    /// <summary>Names in resource-number order: <c>Names[resource]</c>.</summary>
     public static IReadOnlyList<string> Names => Table;
 
     private static readonly string[] Table =
@@ -16,10 +15,6 @@ public static class Rlimits
     /// <summary>RLIM_INFINITY as the kernel reports it; configs write it as 18446744073709551615.</summary>
     public const ulong Infinity = ulong.MaxValue;
 
-    /// <summary>A scan of sixteen names: cheaper than building a dictionary in a process that looks up a few.</summary>
-    public static bool TryGetResource(string? name, out int resource)
-    {
-        resource = name is null ? -1 : Array.IndexOf(Table, name);
-        return resource >= 0;
-    }
+    /// <summary>A scan of sixteen names: cheaper than building a set in a process that looks up a few.</summary>
+    public static bool IsKnown(string? name) => name is not null && Array.IndexOf(Table, name) >= 0;
 }

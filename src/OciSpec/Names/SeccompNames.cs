@@ -37,14 +37,12 @@ public static class SeccompNames
         "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K", "SCMP_ARCH_SH", "SCMP_ARCH_SHEB",
     }.ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>seccomp(2) filter flags the spec lists, with their SECCOMP_FILTER_FLAG_* values.</summary>
-    public static IReadOnlyDictionary<string, uint> Flags { get; } = new Dictionary<string, uint>(StringComparer.Ordinal)
+    /// <summary>seccomp(2) filter flags the spec lists (their values are the seccomp compiler's).</summary>
+    public static IReadOnlySet<string> Flags { get; } = new[]
     {
-        ["SECCOMP_FILTER_FLAG_TSYNC"] = 1,
-        ["SECCOMP_FILTER_FLAG_LOG"] = 2,
-        ["SECCOMP_FILTER_FLAG_SPEC_ALLOW"] = 4,
-        ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"] = 32,
-    };
+        "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+        "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+    }.ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Syscalls take at most six arguments, so <c>args[].index</c> is 0..5.</summary>
     public const uint MaxArgIndex = 5;

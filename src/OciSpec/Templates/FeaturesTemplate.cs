@@ -11,7 +11,7 @@ public static class FeaturesTemplate
         OciVersionMin = OciVersions.Minimum,
         OciVersionMax = OciVersions.Current,
         Hooks = ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"],
-        MountOptions = Sorted(MountOptions.All.Keys),
+        MountOptions = Sorted(MountOptions.Names),
         Linux = new LinuxFeatures
         {
             Namespaces = Sorted(NamespaceKinds.All.Select(NamespaceKinds.ToSpecName)),
@@ -21,12 +21,12 @@ public static class FeaturesTemplate
                 Actions = Sorted(SeccompNames.Actions),
                 Operators = Sorted(SeccompNames.Operators),
                 Archs = Sorted(SeccompNames.Architectures),
-                KnownFlags = Sorted(SeccompNames.Flags.Keys),
+                KnownFlags = Sorted(SeccompNames.Flags),
             },
             MemoryPolicy = new MemoryPolicyFeatures
             {
-                Modes = Sorted(SchedulingNames.MemoryPolicyModes.Keys),
-                Flags = Sorted(SchedulingNames.MemoryPolicyFlags.Keys),
+                Modes = Sorted(SchedulingNames.MemoryPolicyModes),
+                Flags = Sorted(SchedulingNames.MemoryPolicyFlags),
             },
         },
     };

@@ -5,7 +5,7 @@ internal static class LinuxRules
 {
     public static void Check(Linux linux, NamespaceSet ns, Report r)
     {
-        if (!string.IsNullOrEmpty(linux.RootfsPropagation) && !Propagation.Flags.ContainsKey(linux.RootfsPropagation))
+        if (!string.IsNullOrEmpty(linux.RootfsPropagation) && !Propagation.IsKnown(linux.RootfsPropagation))
             r.Add("linux.rootfsPropagation",
                 $"unknown propagation {SpecPath.Q(linux.RootfsPropagation)} (expected shared, slave, private, unbindable or their r-prefixed forms)");
 

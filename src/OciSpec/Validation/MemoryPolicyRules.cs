@@ -5,7 +5,7 @@ internal static class MemoryPolicyRules
 {
     public static void Check(LinuxMemoryPolicy mp, Report r)
     {
-        if (!SchedulingNames.MemoryPolicyModes.ContainsKey(mp.Mode ?? ""))
+        if (!SchedulingNames.MemoryPolicyModes.Contains(mp.Mode ?? ""))
         {
             r.Add("linux.memoryPolicy.mode", $"unknown memory policy mode {SpecPath.Q(mp.Mode)}");
         }
@@ -24,7 +24,7 @@ internal static class MemoryPolicyRules
         for (int i = 0; i < (mp.Flags?.Count ?? 0); i++)
         {
             string? flag = mp.Flags![i];
-            if (flag is null || !SchedulingNames.MemoryPolicyFlags.ContainsKey(flag))
+            if (flag is null || !SchedulingNames.MemoryPolicyFlags.Contains(flag))
                 r.Add(SpecPath.Index("linux.memoryPolicy.flags", i), $"unknown memory policy flag {SpecPath.Q(flag)}");
         }
     }

@@ -21,7 +21,7 @@ internal static class ProcessRules
         // The serializer leaves an absent object null (initialisers are not applied); config.md makes user REQUIRED.
         if (p.User is null)
             r.Add(SpecPath.Member(path, "user"), "must be present (uid and gid)");
-        else if (p.User.Umask is uint umask && umask > 0x1ff)
+        else if (p.User.Umask is uint umask && umask > 0b111_111_111)
             r.Add(SpecPath.Member(path, "user.umask"), $"must be at most 0777, got 0{Convert.ToString(umask, 8)}");
 
         if (p.OomScoreAdj is int oom && (oom < -1000 || oom > 1000))
@@ -79,7 +79,7 @@ internal static class ProcessRules
             string at = SpecPath.Index(path, i);
             PosixRlimit? rl = rlimits[i];
             if (rl is null) { r.Add(at, "must be an object, got null"); continue; }
-            if (!Rlimits.TryGetResource(rl.Type, out _))
+            if (!Rlimits.IsKnown(rl.Type))
                 r.Add(SpecPath.Member(at, "type"), $"unknown rlimit {SpecPath.Q(rl.Type)}");
             else if (!seen.Add(rl.Type))
                 r.Add(SpecPath.Member(at, "type"), $"duplicate rlimit {SpecPath.Q(rl.Type)}");
@@ -108,14 +108,14 @@ internal static class ProcessRules
                 r.Add(SpecPath.Index(path, i), "must be a string, got null");
             else if (!Syntax.IsCapabilityShape(name))
                 r.Add(SpecPath.Index(path, i), $"{SpecPath.Q(name)} is not a capability name (expected CAP_* in upper case)");
-            else if (!Capabilities.TryGetBit(name, out _))
+            else if (!Capabilities.IsKnown(name))
                 r.Add(SpecPath.Index(path, i), $"unknown capability {SpecPath.Q(name)}");
         }
     }
 
     private static void CheckScheduler(Scheduler s, string path, Report r)
     {
-        bool known = SchedulingNames.Policies.ContainsKey(s.Policy ?? "");
+        bool known = SchedulingNames.Policies.Contains(s.Policy ?? "");
         if (string.IsNullOrEmpty(s.Policy))
             r.Add(SpecPath.Member(path, "policy"), "must not be empty");
         else if (!known)
@@ -124,7 +124,7 @@ internal static class ProcessRules
         for (int i = 0; i < (s.Flags?.Count ?? 0); i++)
         {
             string? flag = s.Flags![i];
-            if (flag is null || !SchedulingNames.PolicyFlags.ContainsKey(flag))
+            if (flag is null || !SchedulingNames.PolicyFlags.Contains(flag))
                 r.Add(SpecPath.Index(SpecPath.Member(path, "flags"), i), $"unknown scheduler flag {SpecPath.Q(flag)}");
         }
 
@@ -154,7 +154,7 @@ internal static class ProcessRules
 
     private static void CheckIoPriority(LinuxIOPriority io, string path, Report r)
     {
-        if (!SchedulingNames.IOPriorityClasses.ContainsKey(io.Class ?? ""))
+        if (!SchedulingNames.IOPriorityClasses.Contains(io.Class ?? ""))
             r.Add(SpecPath.Member(path, "class"), $"unknown I/O priority class {SpecPath.Q(io.Class)}");
         if (io.Priority < 0 || io.Priority > 7)
             r.Add(SpecPath.Member(path, "priority"), $"must be between 0 and 7, got {io.Priority}");

@@ -26,7 +26,7 @@ internal static class SeccompRules
         for (int i = 0; i < (s.Flags?.Count ?? 0); i++)
         {
             string? flag = s.Flags![i];
-            if (flag is null || !SeccompNames.Flags.ContainsKey(flag))
+            if (flag is null || !SeccompNames.Flags.Contains(flag))
                 r.Add(SpecPath.Index(SpecPath.Member(Path, "flags"), i), $"unknown seccomp flag {SpecPath.Q(flag)}");
         }
 

@@ -1,6 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Security.Cryptography;
-using System.Text;
 using Engines.Tests.Support;
 
 namespace Cri.Tests.Support;
@@ -11,37 +8,17 @@ namespace Cri.Tests.Support;
 /// results and per-pod iptables chains, shims, mounts) was leaked by the CRI or the runtime under test.
 /// <see cref="Sweep"/> then takes everything down whatever happened, including what CNI keeps by design (the bridge,
 /// portmap's top chains) and what our shims made in /run/containerd. Problems are collected; each step runs even when
-/// one before failed, and <see cref="ThrowIfAnyLeft"/> fails the collection.
+/// one before failed, and <see cref="HostResidue.ThrowIfAnyLeft"/> fails the collection.
 /// </summary>
-internal sealed partial class CriResidue(CriConfig config, HashSet<string>? natChainsBefore = null, bool deadRun = false)
+internal sealed class CriResidue(CriConfig config, HashSet<string>? natChainsBefore = null, bool deadRun = false)
+    : HostResidue(config.Dir, "CRI")
 {
-    private const int SIGKILL = 9, MNT_DETACH = 2;
     private const string CniResults = "/var/lib/cni/results";
-    private readonly List<string> problems = [];
     // A dead run's sweep takes these as its own: they are removed only when empty.
     private readonly bool hadRunContainerd = !deadRun && Directory.Exists("/run/containerd");
     private readonly bool hadVarLibCni = !deadRun && Directory.Exists("/var/lib/cni");
     private readonly HashSet<string> natChainsBefore = natChainsBefore ?? NatChains();
     private readonly string? ipForwardBefore = ReadOrNull("/proc/sys/net/ipv4/ip_forward");
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int KillSyscall(int pid, int sig);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int umount2(string target, int flags);
-
-    internal static void Kill(int pid, int sig) => KillSyscall(pid, sig);
-
-    public void Note(string problem)
-    {
-        lock (problems) problems.Add(problem);
-    }
-
-    public void Step(string what, Action step)
-    {
-        try { step(); }
-        catch (Exception e) { Note($"{what}: {e.GetType().Name}: {e.Message}"); }
-    }
 
     /// <summary>After every pod is removed: nothing of any pod may remain.</summary>
     public void CheckNothingLeft(IEnumerable<string> podIds)
@@ -54,7 +31,7 @@ internal sealed partial class CriResidue(CriConfig config, HashSet<string>? natC
         if (Directory.Exists(config.RuntimeNamespaceRoot) && Directory.EnumerateFileSystemEntries(config.RuntimeNamespaceRoot)
                 .Where(e => !Path.GetFileName(e).StartsWith('.')).ToList() is { Count: > 0 } state)
             Note($"runtime state outlives its containers: {string.Join(", ", state)}");
-        if (CgroupsUnderParent().Where(d => !IsParentItself(d)).ToList() is { Count: > 0 } cgroups)
+        if (CgroupsUnder(CriConfig.CgroupParent).Where(d => !IsParentItself(d)).ToList() is { Count: > 0 } cgroups)
             Note($"cgroups outlive their containers: {string.Join(", ", cgroups)}");
         if (MountsUnderDir() is { Count: > 0 } mounts)
             Note($"mounts outlive their pods: {string.Join(", ", mounts)}");
@@ -67,8 +44,8 @@ internal sealed partial class CriResidue(CriConfig config, HashSet<string>? natC
     /// <summary>Takes down whatever is left, after the daemon stopped (or died).</summary>
     public void Sweep(IEnumerable<string> podIds)
     {
-        Step("kill shims", KillShims);
-        Step("cgroups", RemoveCgroups);
+        Step("kill shims", KillOurProcesses);
+        Step("cgroups", () => RemoveCgroupsUnder(CriConfig.CgroupParent));
         Step("mounts", Unmount);
         Step("CNI results", () => { foreach (var f in CniResultsOf(podIds)) File.Delete(f); });
         Step("iptables", RemoveNatChains);
@@ -83,7 +60,14 @@ internal sealed partial class CriResidue(CriConfig config, HashSet<string>? natC
             if (ipForwardBefore is not null && ReadOrNull("/proc/sys/net/ipv4/ip_forward") != ipForwardBefore)
                 File.WriteAllText("/proc/sys/net/ipv4/ip_forward", ipForwardBefore);
         });
-        Step("directories", RemoveDirs);
+        Step("directories", () =>
+        {
+            // Made by our shims (/run/containerd/s) and libcni (/var/lib/cni/results) if they were not there.
+            var made = new List<string>();
+            if (!hadRunContainerd) made.AddRange(["/run/containerd/s", "/run/containerd"]);
+            if (!hadVarLibCni) made.AddRange([CniResults, "/var/lib/cni"]);
+            RemoveDirs(made);
+        });
     }
 
     /// <summary>
@@ -114,114 +98,14 @@ internal sealed partial class CriResidue(CriConfig config, HashSet<string>? natC
                 .Where(Directory.Exists).SelectMany(Directory.EnumerateDirectories).Select(Path.GetFileName).OfType<string>().ToHashSet();
             stale.Sweep(ids);
             Console.Error.WriteLine($"CRI tests: swept {dir}, left by dead test process {pid}" +
-                (stale.problems.Count > 0 ? ": " + string.Join("; ", stale.problems) : ""));
+                (stale.Problems.Count > 0 ? ": " + string.Join("; ", stale.Problems) : ""));
         }
-    }
-
-    public void ThrowIfAnyLeft()
-    {
-        if (problems.Count > 0) throw new InvalidOperationException("CRI test residue:\n" + string.Join('\n', problems));
     }
 
     /// <summary>containerd-shim-runc-v2 of our daemon: its -address is under our directory.</summary>
-    private List<(int Pid, string CmdLine)> Shims() => ProcessesNaming(config.Dir + "/").Where(p => p.CmdLine.Contains("containerd-shim")).ToList();
-
-    private static List<(int Pid, string CmdLine)> ProcessesNaming(string text)
-    {
-        var found = new List<(int, string)>();
-        foreach (var p in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(p), out int pid) || pid == Environment.ProcessId) continue;
-            string cmdline;
-            try { cmdline = File.ReadAllText(Path.Join(p, "cmdline")).Replace('\0', ' ').TrimEnd(); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
-            if (cmdline.Contains(text, StringComparison.Ordinal)) found.Add((pid, cmdline));
-        }
-        return found;
-    }
-
-    private void KillShims()
-    {
-        var ours = ProcessesNaming(config.Dir + "/");
-        foreach (var (pid, _) in ours) Kill(pid, SIGKILL);
-        if (!Cmd.WaitFor(() => ProcessesNaming(config.Dir + "/").Count == 0, 10_000))
-            Note($"processes survive SIGKILL: {string.Join("; ", ProcessesNaming(config.Dir + "/").Select(p => $"{p.Pid} {p.CmdLine}"))}");
-        // A killed shim leaves its socket in containerd's fixed /run/containerd/s, named by a hash of
-        // containerd's address, the namespace and the id (containerd's shim.SocketAddress).
-        foreach (var (_, cmdline) in ours)
-        {
-            var args = cmdline.Split(' ');
-            string? Arg(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-            if (Arg("-id") is not { } id || Arg("-namespace") is not { } ns || Arg("-address") is not { } address) continue;
-            string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.Join(address, ns, id))));
-            File.Delete(Path.Join("/run/containerd/s", hash));
-        }
-    }
-
-    /// <summary>Every cgroup under our parent, in every hierarchy, deepest first; the parent last.</summary>
-    private static List<string> CgroupsUnderParent()
-    {
-        string rel = CriConfig.CgroupParent.TrimStart('/');
-        var tops = Directory.EnumerateDirectories("/sys/fs/cgroup").Prepend("/sys/fs/cgroup").Select(h => Path.Join(h, rel))
-            .Where(Directory.Exists).ToList();
-        return tops.SelectMany(t => Directory.EnumerateDirectories(t, "*", SearchOption.AllDirectories).Append(t))
-            .OrderByDescending(d => d.Count(ch => ch == '/')).ToList();
-    }
+    private List<(int Pid, string CmdLine)> Shims() => OurProcesses().Where(p => p.CmdLine.Contains("containerd-shim")).ToList();
 
     private static bool IsParentItself(string cgroup) => Path.GetFileName(cgroup) == CriConfig.CgroupParent.TrimStart('/');
-
-    private void RemoveCgroups()
-    {
-        var all = CgroupsUnderParent();
-        foreach (var d in all)
-        {
-            if (File.Exists(Path.Join(d, "freezer.state"))) TryWrite(Path.Join(d, "freezer.state"), "THAWED");
-            foreach (var pid in ReadPids(d)) Kill(pid, SIGKILL);
-        }
-        foreach (var d in all)
-            if (!Cmd.WaitFor(() => TryRmdir(d), 5_000))
-                Note($"cgroup {d} stays: pids {string.Join(',', ReadPids(d))}");
-    }
-
-    private static IEnumerable<int> ReadPids(string cgroup)
-    {
-        try { return File.ReadAllLines(Path.Join(cgroup, "cgroup.procs")).Select(int.Parse).ToList(); }
-        catch (IOException) { return []; }
-    }
-
-    private static bool TryRmdir(string d)
-    {
-        try { Directory.Delete(d); return true; }
-        catch (DirectoryNotFoundException) { return true; }
-        catch (IOException) { return false; }
-    }
-
-    private static void TryWrite(string file, string value)
-    {
-        try { File.WriteAllText(file, value); } catch (IOException) { }
-    }
-
-    /// <summary>Snapshots, rootfs, /dev/shm and network namespaces bound under our directory: lazily, deepest first.</summary>
-    private void Unmount()
-    {
-        for (int pass = 0; pass < 5; pass++)
-        {
-            var mounts = MountsUnderDir();
-            if (mounts.Count == 0) return;
-            foreach (var m in mounts.OrderByDescending(m => m.Length)) umount2(m, MNT_DETACH);
-        }
-        if (MountsUnderDir() is { Count: > 0 } left) Note($"mounts stay: {string.Join(", ", left)}");
-    }
-
-    private List<string> MountsUnderDir() =>
-        File.ReadAllLines("/proc/self/mountinfo")
-            .Select(l => Unescape(l.Split(' ')[4]))
-            .Where(m => m == config.Dir || m.StartsWith(config.Dir + "/", StringComparison.Ordinal))
-            .Distinct().ToList();
-
-    // mountinfo writes space, tab, newline and backslash as \ooo.
-    private static string Unescape(string s) =>
-        System.Text.RegularExpressions.Regex.Replace(s, @"\\([0-7]{3})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 8)).ToString());
 
     /// <summary>libcni's cache of ADD results (containerd keeps the default /var/lib/cni): our network's and the pods' loopback.</summary>
     private static List<string> CniResultsOf(IEnumerable<string> podIds)
@@ -260,27 +144,6 @@ internal sealed partial class CriResidue(CriConfig config, HashSet<string>? natC
         foreach (var c in ours) Cmd.Run("iptables", ["-t", "nat", "-F", c]);
         foreach (var c in ours)
             if (Cmd.Run("iptables", ["-t", "nat", "-X", c]) is { ExitCode: not 0 } r) Note($"iptables -X {c}: {r}");
-    }
-
-    private void RemoveDirs()
-    {
-        // Never recurse into a mount: it could reach files that are not ours.
-        if (MountsUnderDir().Count == 0)
-        {
-            try { Directory.Delete(config.Dir, true); }
-            catch (IOException e) { Note($"cannot remove {config.Dir}: {e.Message}"); }
-        }
-        else Note($"{config.Dir} kept: mounts remain under it");
-        // Made by our shims (/run/containerd/s) and libcni (/var/lib/cni/results) if they were not there: removed
-        // when empty, so another engine's live files are never touched.
-        var made = new List<string>();
-        if (!hadRunContainerd) made.AddRange(["/run/containerd/s", "/run/containerd"]);
-        if (!hadVarLibCni) made.AddRange([CniResults, "/var/lib/cni"]);
-        foreach (var d in made)
-        {
-            try { if (Directory.Exists(d) && !Directory.EnumerateFileSystemEntries(d).Any()) Directory.Delete(d); }
-            catch (IOException e) { Note($"cannot remove {d}: {e.Message}"); }
-        }
     }
 
     private static string? ReadOrNull(string file)

@@ -286,7 +286,7 @@ public sealed class SecurityTests : IDisposable
     }
 
     private static int CapBit(string name) =>
-        OciSpec.Capabilities.TryGetBit(name, out int bit) ? bit : throw new InvalidOperationException(name);
+        OciRuntime.Interop.SpecKernelValues.TryGetCapabilityBit(name, out int bit) ? bit : throw new InvalidOperationException(name);
 
     [Fact]
     public void An_unknown_capability_name_is_an_error_naming_it()

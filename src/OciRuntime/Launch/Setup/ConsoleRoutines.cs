@@ -63,7 +63,7 @@ internal static unsafe class ConsoleRoutines
         if (fd == -Errno.ENOENT)
         {
             // O_CREAT|O_EXCL never follows a symlink; a racing creation shows as EEXIST, an error.
-            long created = Openat2Mode(root, console, Sys.O_WRONLY | Sys.O_CREAT | Sys.O_EXCL | Sys.O_NOCTTY, InRoot, 0x1b6);
+            long created = Openat2Mode(root, console, Sys.O_WRONLY | Sys.O_CREAT | Sys.O_EXCL | Sys.O_NOCTTY, InRoot, 0b110_110_110);
             if (created < 0) { z->Detail = ConsoleCreate; return created; }
             Sys.Fast(Nr.close, created);
             fd = ZoneLib.Openat2(root, console, Sys.O_PATH, InRoot);

@@ -42,7 +42,7 @@ internal static class MountCompiler
     internal static ulong RootPropagation(string? rootfsPropagation)
     {
         ulong propagation = Sys.MS_SLAVE | Sys.MS_REC;
-        if (!string.IsNullOrEmpty(rootfsPropagation) && !Propagation.Flags.TryGetValue(rootfsPropagation, out propagation))
+        if (!string.IsNullOrEmpty(rootfsPropagation) && !MountOptionTable.Propagation.TryGetValue(rootfsPropagation, out propagation))
             throw new RuntimeError($"linux.rootfsPropagation: unknown value \"{rootfsPropagation}\"");
         if ((propagation & Sys.MS_UNBINDABLE) != 0) propagation = Sys.MS_PRIVATE | (propagation & Sys.MS_REC);
         return propagation;
@@ -139,7 +139,7 @@ internal static class MountCompiler
                 Attr(p, Sys.MOUNT_ATTR_RDONLY, 0, 0), KernelMountAttr.Size);
             p.Syscall("root.readonly", "close /", Nr.close, Arg.Slot(root));
         }
-        if (!string.IsNullOrEmpty(c.Linux.RootfsPropagation) && Propagation.Flags.TryGetValue(c.Linux.RootfsPropagation, out ulong flags))
+        if (!string.IsNullOrEmpty(c.Linux.RootfsPropagation) && MountOptionTable.Propagation.TryGetValue(c.Linux.RootfsPropagation, out ulong flags))
             p.Syscall("linux.rootfsPropagation", $"mount / with propagation 0x{flags:x}", Nr.mount, 0, p.StrArg("/"), 0, (long)flags, 0);
     }
 

@@ -181,7 +181,7 @@ internal sealed unsafe class MountEntryCompiler
         const ulong atimeFlags = Sys.MS_NOATIME | Sys.MS_STRICTATIME | Sys.MS_RELATIME;
         ulong set = FsData.MountAttributes(extra);
         ulong clear = FsData.MountAttributes(cleared & ~atimeFlags);
-        if (((extra | cleared) & atimeFlags) != 0) clear |= MountOptions.AttrAtimeMask;
+        if (((extra | cleared) & atimeFlags) != 0) clear |= Sys.MOUNT_ATTR__ATIME;
         return (set, clear);
     }
 
@@ -207,7 +207,7 @@ internal sealed unsafe class MountEntryCompiler
         {
             string name = Path.GetFileName(h.MountPoint);
             string at = $"{e.Dest}/{name}";
-            _p.Syscall(e.Field, $"mkdir {at}", Nr.mkdirat, Arg.Slot(tmpfs), _p.StrArg(name), 0x1ed).Tolerate(Errno.EEXIST);
+            _p.Syscall(e.Field, $"mkdir {at}", Nr.mkdirat, Arg.Slot(tmpfs), _p.StrArg(name), 0b111_101_101).Tolerate(Errno.EEXIST);
             int sub = _p.Slot($"mounts[{e.Index}] {name}");
             _p.Syscall(e.Field, $"open {at}", Nr.openat, Arg.Slot(tmpfs), _p.StrArg(name),
                 Sys.O_PATH | Sys.O_DIRECTORY | Sys.O_NOFOLLOW | Sys.O_CLOEXEC).Into(sub);
@@ -318,7 +318,7 @@ internal sealed unsafe class MountEntryCompiler
     private int Resolve(Entry e, Arg asFile)
     {
         int s = _p.Slot($"mounts[{e.Index}] destination");
-        _p.Routine(MountRoutines.Resolve, e.DestField, "resolve in the rootfs", Arg.Slot(_root), _p.StrArg(Rel(e.Dest)), asFile, 0x1ed)
+        _p.Routine(MountRoutines.Resolve, e.DestField, "resolve in the rootfs", Arg.Slot(_root), _p.StrArg(Rel(e.Dest)), asFile, 0b111_101_101)
             .Into(s).Words(MountRoutines.ResolveWords);
         return s;
     }

@@ -150,7 +150,7 @@ internal static unsafe class MountRoutines
             {
                 byte* name = p + start;
                 long r = last && asFile
-                    ? Sys.Fast(Nr.mknodat, parent, (long)name, Sys.S_IFREG | 0x1a4, 0)
+                    ? Sys.Fast(Nr.mknodat, parent, (long)name, Sys.S_IFREG | 0b110_100_100, 0)
                     : Sys.Fast(Nr.mkdirat, parent, (long)name, mode);
                 if (r < 0 && r != -Errno.EEXIST) { Sys.Fast(Nr.close, parent); z->Detail = 2; return r; }
                 // Re-resolve: whatever is there now (even a symlink raced in) is followed only inside the root.
@@ -210,7 +210,7 @@ internal static unsafe class MountRoutines
             long next = ZoneLib.Openat2(parent, part, Sys.O_PATH | Sys.O_DIRECTORY, Strict);
             if (next == -Errno.ENOENT)
             {
-                long r = Sys.Fast(Nr.mkdirat, parent, (long)part, 0x1ed);
+                long r = Sys.Fast(Nr.mkdirat, parent, (long)part, 0b111_101_101);
                 if (r < 0 && r != -Errno.EEXIST) { Sys.Fast(Nr.close, parent); z->Detail = CreateFailed + k; return r; }
                 next = ZoneLib.Openat2(parent, part, Sys.O_PATH | Sys.O_DIRECTORY, Strict);
             }

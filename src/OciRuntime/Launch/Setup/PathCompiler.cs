@@ -14,7 +14,7 @@ namespace OciRuntime.Launch.Setup;
 /// </summary>
 internal static class PathCompiler
 {
-    private const uint DirMode = 0x1ed, DefaultDeviceMode = 0x1b6;
+    private const uint DirMode = 0b111_101_101, DefaultDeviceMode = 0b110_110_110;
     private const long MoveEmpty = Sys.MOVE_MOUNT_F_EMPTY_PATH | Sys.MOVE_MOUNT_T_EMPTY_PATH;
 
     /// <summary>A device to make, from the defaults or linux.devices[i] (<paramref name="Field"/> names it).</summary>

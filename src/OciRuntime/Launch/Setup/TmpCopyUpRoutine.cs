@@ -95,7 +95,7 @@ internal static unsafe class TmpCopyUpRoutine
         if (sub < 0) { z->Detail = Open; return sub; }
         long r = StatEntry(sub, null, out uint uid, out uint gid, out uint mode);
         if (r < 0) { Sys.Fast(Nr.close, sub); z->Detail = Stat; return r; }
-        r = Sys.Fast(Nr.mkdirat, to, (long)name, 0x1c0);
+        r = Sys.Fast(Nr.mkdirat, to, (long)name, 0b111_000_000);
         if (r < 0) { Sys.Fast(Nr.close, sub); z->Detail = Mkdir; return r; }
         long made = Sys.Fast(Nr.openat, to, (long)name, Sys.O_RDONLY | Sys.O_DIRECTORY | Sys.O_NOFOLLOW | Sys.O_CLOEXEC);
         if (made < 0) { Sys.Fast(Nr.close, sub); z->Detail = Open; return made; }
@@ -113,7 +113,7 @@ internal static unsafe class TmpCopyUpRoutine
         long r = StatEntry(src, null, out uint uid, out uint gid, out uint mode);
         if (r < 0) { Sys.Fast(Nr.close, src); z->Detail = Stat; return r; }
         if ((mode & Sys.S_IFMT) != Sys.S_IFREG) { Sys.Fast(Nr.close, src); z->Detail = Changed; return -Errno.EIO; }
-        long dst = Sys.Fast(Nr.openat, to, (long)name, Sys.O_WRONLY | Sys.O_CREAT | Sys.O_EXCL | Sys.O_NOFOLLOW | Sys.O_CLOEXEC, 0x180);
+        long dst = Sys.Fast(Nr.openat, to, (long)name, Sys.O_WRONLY | Sys.O_CREAT | Sys.O_EXCL | Sys.O_NOFOLLOW | Sys.O_CLOEXEC, 0b110_000_000);
         if (dst < 0) { Sys.Fast(Nr.close, src); z->Detail = Create; return dst; }
         for (;;)
         {

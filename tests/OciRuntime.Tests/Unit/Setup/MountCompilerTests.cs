@@ -28,15 +28,10 @@ public sealed unsafe class MountCompilerTests : IDisposable
         },
     };
 
-    private SetupContext Context(Spec spec, SetupProgram p, bool noPivot = false, string? cgroupPath = null, CgroupLayout? layout = null)
-    {
-        var plan = new InitPlan { Id = "ocirun-test", Bundle = _dir, Rootfs = Path.Join(_dir, "rootfs"), NoPivot = noPivot, CgroupPath = cgroupPath };
-        var c = new SetupContext(plan, spec, p) { CgroupLayout = layout };
-        c.ProcSlot = p.Slot("proc");
-        return c;
-    }
+    private SetupContext Context(Spec spec, SetupProgram p, bool noPivot = false, string? cgroupPath = null, CgroupLayout? layout = null, bool? seLinux = null) =>
+        SetupFixture.Context(p, spec, SetupFixture.Plan(_dir) with { NoPivot = noPivot, CgroupPath = cgroupPath }, layout, seLinux);
 
-    private static List<string> Steps(SetupProgram p, int from = 0) => p.Info.Skip(from).Select(i => i.Step).ToList();
+    private static List<string> Steps(SetupProgram p, int from = 0) => SetupFixture.Steps(p, from);
 
     private static Mount M(string dest, string type, string? source, params string[] options) =>
         new() { Destination = dest, Type = type, Source = source, Options = [.. options] };
@@ -542,8 +537,7 @@ public sealed unsafe class MountCompilerTests : IDisposable
         var spec = SpecWith(mounts) with { Linux = SpecWith(mounts).Linux! with { MountLabel = Label } };
         using (var p = new SetupProgram())
         {
-            var c = new SetupContext(new InitPlan { Id = "ocirun-test", Bundle = _dir, Rootfs = Path.Join(_dir, "rootfs") }, spec, p) { SeLinuxEnabled = true };
-            c.ProcSlot = p.Slot("proc");
+            var c = Context(spec, p, seLinux: true);
             MountCompiler.PrepareRoot(c);
             int from = p.Count;
             MountCompiler.Mounts(c);
@@ -558,8 +552,7 @@ public sealed unsafe class MountCompilerTests : IDisposable
         }
         using (var p = new SetupProgram())
         {
-            var c = new SetupContext(new InitPlan { Id = "ocirun-test", Bundle = _dir, Rootfs = Path.Join(_dir, "rootfs") }, spec, p) { SeLinuxEnabled = false };
-            c.ProcSlot = p.Slot("proc");
+            var c = Context(spec, p, seLinux: false);
             MountCompiler.PrepareRoot(c);
             MountCompiler.Mounts(c);
             Assert.DoesNotContain(p.Info, i => i.Step.Contains("context", StringComparison.Ordinal) || i.Call.Contains("context", StringComparison.Ordinal));
@@ -572,8 +565,7 @@ public sealed unsafe class MountCompilerTests : IDisposable
         var mounts = new List<Mount> { M("/dev/mqueue", "mqueue", "mqueue", "nosuid") };
         var spec = SpecWith(mounts) with { Linux = SpecWith(mounts).Linux! with { MountLabel = Label } };
         using var p = new SetupProgram();
-        var c = new SetupContext(new InitPlan { Id = "ocirun-test", Bundle = _dir, Rootfs = Path.Join(_dir, "rootfs") }, spec, p) { SeLinuxEnabled = true };
-        c.ProcSlot = p.Slot("proc");
+        var c = Context(spec, p, seLinux: true);
         MountCompiler.PrepareRoot(c);
         int from = p.Count;
         MountCompiler.Mounts(c);

@@ -1,4 +1,3 @@
-using System.Text;
 using OciRuntime.Interop;
 using OciRuntime.Launch;
 using OciRuntime.Launch.Setup;
@@ -29,12 +28,12 @@ public sealed unsafe class PathCompilerTests : IDisposable
         string json = "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"/bin/true\"],\"cwd\":\"/\"},\"root\":{\"path\":\"rootfs\"}," +
             "\"mounts\":" + (mounts ?? """[{"destination":"/dev","type":"tmpfs","source":"tmpfs"}]""") + "," +
             "\"linux\":{\"namespaces\":" + ns + (linuxFields.Length > 0 ? "," + linuxFields : "") + "}}";
-        return OciJson.ParseSpec(Encoding.UTF8.GetBytes(json));
+        return SetupFixture.SpecOf(json);
     }
 
     private SetupContext Context(Spec spec, bool withRoot = true)
     {
-        var c = new SetupContext(new InitPlan { Id = "ocirun-test", Bundle = "/b", Rootfs = "/b/rootfs" }, spec, _p);
+        var c = SetupFixture.Context(_p, spec, procSlot: false);
         if (withRoot) c.RootSlot = _p.Slot("root", 100);
         return c;
     }

@@ -20,20 +20,14 @@ public sealed unsafe class ProcessCompilerTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static Spec SpecOf(string process, string linux = "{}") =>
-        OciJson.ParseSpec(Encoding.UTF8.GetBytes($$"""{"ociVersion":"1.2.0","process":{{process}},"linux":{{linux}}}"""));
+        SetupFixture.SpecOf($$"""{"ociVersion":"1.2.0","process":{{process}},"linux":{{linux}}}""");
 
-    private static InitPlan Plan(bool exec = false, byte[]? seccomp = null, uint flags = 0, int preserve = 0) => new()
+    private static InitPlan Plan(bool exec = false, byte[]? seccomp = null, uint flags = 0, int preserve = 0) => SetupFixture.Plan() with
     {
-        Id = "ocirun-test-p", Bundle = "/b", Rootfs = "/b/rootfs", Exec = exec, LastCap = 40,
-        SeccompProgram = seccomp, SeccompFlags = flags, PreserveFds = preserve,
+        Exec = exec, LastCap = 40, SeccompProgram = seccomp, SeccompFlags = flags, PreserveFds = preserve,
     };
 
-    private static SetupContext Context(SetupProgram p, Spec spec, InitPlan plan)
-    {
-        var c = new SetupContext(plan, spec, p);
-        c.ProcSlot = p.Slot("proc");
-        return c;
-    }
+    private static SetupContext Context(SetupProgram p, Spec spec, InitPlan plan) => SetupFixture.Context(p, spec, plan);
 
     /// <summary>The compiled operations as "field|step" (field empty for routines that word themselves).</summary>
     private static List<string> Steps(SetupProgram p) => p.Info.Select(i => $"{i.Field}|{i.Step}").ToList();

@@ -12,7 +12,7 @@ namespace OciRuntime.Tests.Unit.Setup;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed unsafe class StartCompilerTests
 {
-    private static Spec SpecOf(string json) => OciJson.ParseSpec(Encoding.UTF8.GetBytes(json));
+    private static Spec SpecOf(string json) => SetupFixture.SpecOf(json);
 
     private const string MountNs = "\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"pid\"}]}";
     private const string NoMountNs = "\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}";
@@ -21,16 +21,15 @@ public sealed unsafe class StartCompilerTests
         $"\"hooks\":{{\"{kind}\":[{string.Join(",", Enumerable.Range(0, count).Select(i => $"{{\"path\":\"/bin/h{i}\",\"args\":[\"h{i}\",\"x\"],\"timeout\":{i + 1}}}"))}]}}";
 
     private static InitPlan Plan(bool useInit = false, int console = -1) =>
-        new() { Id = "c", Bundle = "/b", Rootfs = "/b/rootfs", FifoFd = 9, UseInit = useInit, ConsoleSocketFd = console, ParentHooks = true };
+        SetupFixture.Plan() with { FifoFd = 9, UseInit = useInit, ConsoleSocketFd = console, ParentHooks = true };
 
     /// <summary>The context as the orchestrator has it by then: the state buffer and its length slot exist.</summary>
     private static SetupContext Context(SetupProgram p, InitPlan plan, Spec spec)
     {
-        var c = new SetupContext(plan, spec, p);
+        var c = SetupFixture.Context(p, spec, plan);
         c.StateBufferSize = 4096;
         c.StateBuffer = p.Buffer(c.StateBufferSize);
         c.StateLenSlot = p.Slot("state-length", 0);
-        c.ProcSlot = p.Slot("proc");
         // What the process family's Finish leaves for its Exec.
         c.ExecPath = p.Buffer(64);
         c.ExecArgv = p.StrArray(["true"]);
