@@ -59,7 +59,7 @@ internal sealed unsafe class MountEntryCompiler
         public string Type => M.Type ?? "";
         public string Dest => M.Destination;
         /// <summary>Field for the mount's own steps (the one-line error: mounts[3] (/data): ...).</summary>
-        public string Field => $"mounts[{Index}] ({M.Destination})";
+        public string Field { get; } = $"mounts[{Index}] ({M.Destination})"; // once: every operation of the mount names it
         /// <summary>Field for resolving the destination and the rules on where it lies.</summary>
         public string DestField => $"mounts[{Index}].destination \"{M.Destination}\"";
         public bool WantsIdMap => Opts.IdMap || Opts.RecursiveIdMap || M.UidMappings is { Count: > 0 };

@@ -125,12 +125,14 @@ internal static unsafe class ProcessCompiler
         p.Syscall("", "mark descriptors close-on-exec", Nr.close_range, 3 + c.Plan.PreserveFds, uint.MaxValue, Sys.CLOSE_RANGE_CLOEXEC);
     }
 
-    /// <summary>Default signal dispositions and an empty mask, then execve of the target Finish resolved.</summary>
+    /// <summary>Default signal dispositions and an empty mask (unless the gate's reset already gave them: a created
+    /// container must die by `kill` while it waits, so that reset is the one that matters), then execve of the
+    /// target Finish resolved.</summary>
     internal static void Exec(SetupContext c)
     {
         if (c.ExecPath == null) throw new NotCompiled("process: Exec without Finish (no resolved target)");
         var p = c.P;
-        p.Routine(CoreRoutines.ResetSignals, "", "reset signal dispositions and mask", 0);
+        if (!c.SignalsReset) p.Routine(CoreRoutines.ResetSignals, "", "reset signal dispositions and mask", 0);
         // After the gate (create) the zone puts the path it found into the words `start` reads from the exec FIFO;
         // `exec` hears the failure on the sync socket and words it here.
         byte* words = c.Plan.Exec ? null : p.Buffer(ProcessRoutines.WordsSize);

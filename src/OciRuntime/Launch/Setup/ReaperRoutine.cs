@@ -36,20 +36,43 @@ internal static unsafe class ReaperRoutine
     }
 
     /// <summary>The CLI's argument and environment areas (arg_start, arg_end, env_start, env_end: fields 48-51
-    /// of /proc/self/stat), for <see cref="Retitle"/>; null when they cannot be read.</summary>
+    /// of /proc/self/stat), for <see cref="Retitle"/>; null when they cannot be read. One read into the stack and a
+    /// parse in place: it runs on every create, ahead of the clone (SetupContext.ArgumentArea keeps the answer for
+    /// the --init reaper).</summary>
     internal static long* ArgumentArea(SetupProgram p)
     {
-        string stat;
-        try { stat = File.ReadAllText("/proc/self/stat"); }
-        catch (IOException) { return null; }
-        // Fields after the command name (which may hold spaces) start at field 3.
-        var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        const int First = 48 - 3;
-        if (f.Length < First + 4) return null;
+        Span<byte> stat = stackalloc byte[1024];
+        long n = Sys.ReadSmallFile("/proc/self/stat\0"u8, stat);
+        if (n <= 0) return null;
         var area = (long*)p.Buffer(4 * sizeof(long));
-        for (int i = 0; i < 4; i++)
-            if (!long.TryParse(f[First + i], out area[i])) return null;
-        return area[0] > 0 && area[1] > area[0] && area[3] >= area[2] ? area : null;
+        return StatArea(stat[..(int)n], area) ? area : null;
+    }
+
+    /// <summary>Fields 48-51 of a /proc/&lt;pid&gt;/stat line into <paramref name="area"/>; false when the line has
+    /// fewer fields or they do not describe two areas.</summary>
+    internal static bool StatArea(ReadOnlySpan<byte> stat, long* area)
+    {
+        // Fields after the command name (which may hold spaces and parentheses) start at field 3.
+        int close = stat.LastIndexOf((byte)')');
+        if (close < 0) return false;
+        var rest = stat[(close + 1)..].TrimEnd((byte)'\n');
+        const int First = 48, Last = 51;
+        int field = 2;
+        while (field < Last && !rest.IsEmpty)
+        {
+            rest = rest.TrimStart((byte)' ');
+            if (rest.IsEmpty) break;
+            int end = rest.IndexOf((byte)' ');
+            if (end < 0) end = rest.Length;
+            field++;
+            if (field >= First)
+            {
+                if (!System.Buffers.Text.Utf8Parser.TryParse(rest[..end], out long value, out int used) || used != end) return false;
+                area[field - First] = value;
+            }
+            rest = rest[end..];
+        }
+        return field == Last && area[0] > 0 && area[1] > area[0] && area[3] >= area[2];
     }
 
     internal static long Run(ZoneState* z, bool terminal, ulong mask, long* title)

@@ -45,7 +45,7 @@ internal static class SetupCompiler
         const long PR_SET_NAME = 15;
         c.P.Syscall("", "name the setup process", Nr.prctl, PR_SET_NAME, c.P.StrArg(ProcessName));
         // Its command line is the CLI's (bundle, --root): readable by every process of the container in /proc.
-        unsafe { c.P.Routine(CoreRoutines.Retitle, "", "retitle the setup process", Arg.Ptr(ReaperRoutine.ArgumentArea(c.P), "argument-area")); }
+        unsafe { c.P.Routine(CoreRoutines.Retitle, "", "retitle the setup process", Arg.Ptr(c.ArgumentArea, "argument-area")); }
     }
 
     private static void CompileCreate(SetupContext c)

@@ -55,6 +55,22 @@ internal sealed class SetupContext(InitPlan plan, Spec spec, SetupProgram progra
     /// <summary>The procfs the exec FIFO is reopened through at the gate: the container's /proc, proven before
     /// Ready, or the host's (<see cref="HostProcSlot"/>) without a mount namespace.</summary>
     public int GateProcSlot { get; set; } = -1;
+    /// <summary>Set by the gate's reset: dispositions are default from there on (nothing after the gate installs a
+    /// handler, and the --init reaper's child clears its own mask), so the execve needs no second reset.</summary>
+    public bool SignalsReset { get; set; }
+
+    /// <summary>The CLI's argument and environment areas (ReaperRoutine.ArgumentArea), read at first use: the
+    /// setup process's retitle and --init's pid 1 both overwrite them.</summary>
+    public unsafe long* ArgumentArea
+    {
+        get
+        {
+            if (!_argumentAreaRead) { _argumentArea = (nint)ReaperRoutine.ArgumentArea(P); _argumentAreaRead = true; }
+            return (long*)_argumentArea;
+        }
+    }
+    private nint _argumentArea;
+    private bool _argumentAreaRead;
 
     // Mount family: whether SELinux is on (null: as the host says, SeLinux.Enabled); set by tests of mountLabel.
     public bool? SeLinuxEnabled { get; init; }

@@ -5,19 +5,43 @@ using OciRuntime.Interop;
 namespace OciRuntime.Launch.Setup;
 
 /// <summary>An argument of an operation: a value (number or pointer into the program's memory) or a slot.</summary>
-internal readonly record struct Arg(long Value, bool IsSlot, string? Shown = null)
+internal readonly record struct Arg(long Value, bool IsSlot, string? Shown = null, bool IsString = false)
 {
     public static implicit operator Arg(long v) => new(v, false);
     public static implicit operator Arg(int v) => new(v, false);
     public static Arg Slot(int slot) => new(slot, true);
     public static unsafe Arg Ptr(void* p, string? shown = null) => new((long)p, false, shown);
-    public override string ToString() => IsSlot ? "$" + Value : Shown ?? (Value is > 4096 or < -4096 ? $"0x{Value:x}" : Value.ToString());
+    /// <summary>A C string of the program's: --debug shows it quoted, read back from the program's memory (only
+    /// --debug prints it, so nothing is built for it on the way).</summary>
+    public static unsafe Arg CStr(byte* p) => new((long)p, false, IsString: true);
+    public override unsafe string ToString() => IsSlot ? "$" + Value : Shown
+        ?? (IsString ? "\"" + CString.Read((byte*)Value) + "\"" : Value is > 4096 or < -4096 ? $"0x{Value:x}" : Value.ToString());
 }
 
 /// <summary>The managed side of one operation: the config field it serves and the step, for the one-line error
-/// (<c>mounts[3] (/data): mount tmpfs: Operation not permitted</c>) and for --debug.</summary>
-internal sealed record OpInfo(string Field, string Step, int Kind, long Nr, Arg[] Args)
+/// (<c>mounts[3] (/data): mount tmpfs: Operation not permitted</c>) and for --debug. The arguments themselves live
+/// in the operation (SetupOp); only what --debug shows beyond their values is kept here (which are C strings, and
+/// the names given to pointers), so an operation costs the CLI's heap one small object.</summary>
+internal sealed class OpInfo(SetupProgram program, int index, string field, string step, int kind, long nr, int argCount, int stringMask, string?[]? shown)
 {
+    public string Field { get; } = field;
+    public string Step { get; } = step;
+    public int Kind { get; } = kind;
+    public long Nr { get; } = nr;
+
+    /// <summary>The arguments as emitted (values, slots, what --debug shows for them).</summary>
+    public unsafe Arg[] Args
+    {
+        get
+        {
+            var op = program.Op(index);
+            var args = new Arg[argCount];
+            for (int i = 0; i < argCount; i++)
+                args[i] = new Arg(op.Args[i], (op.SlotMask & (1 << i)) != 0, shown?[i], (stringMask & (1 << i)) != 0);
+            return args;
+        }
+    }
+
     /// <summary>The operation as --debug prints it: built only when asked (a program has hundreds of operations,
     /// and formatting each one cost create a millisecond).</summary>
     public string Call => Kind == OpKind.Syscall
@@ -25,7 +49,7 @@ internal sealed record OpInfo(string Field, string Step, int Kind, long Nr, Arg[
         : $"{SetupProgram.KindName(Kind)}({string.Join(", ", Args)})";
 
     /// <summary>Words for a routine's detail value, when it has one (a sub-step, an exit status).</summary>
-    public Func<int, int, string>? Words { get; init; }
+    public Func<int, int, string>? Words { get; set; }
 }
 
 /// <summary>
@@ -35,11 +59,13 @@ internal sealed record OpInfo(string Field, string Step, int Kind, long Nr, Arg[
 /// </summary>
 internal sealed unsafe class SetupProgram : IDisposable
 {
-    private readonly List<SetupOp> _ops = [];
-    private readonly List<OpInfo> _info = [];
-    private readonly List<long> _slotInit = [];
-    private readonly List<string> _slotNames = [];
-    private readonly List<nint> _blocks = [];
+    // Sized for a create's program (~250 operations, ~60 slots, ~400 blocks): growing them was a tenth of what
+    // compiling allocated, and every page the CLI's heap touches before the clone is one the zone holds.
+    private readonly List<SetupOp> _ops = new(320);
+    private readonly List<OpInfo> _info = new(320);
+    private readonly List<long> _slotInit = new(96);
+    private readonly List<string> _slotNames = new(96);
+    private readonly List<nint> _blocks = new(512);
     private readonly List<string> _marks = [];
     private readonly List<int> _inputFds = [];
     private int _gateFrom = int.MaxValue;
@@ -68,13 +94,13 @@ internal sealed unsafe class SetupProgram : IDisposable
 
     public byte* Str(string s)
     {
-        byte[] b = CString.Of(s);
-        var p = (byte*)Alloc(b.Length);
-        b.CopyTo(new Span<byte>(p, b.Length));
+        int n = Encoding.UTF8.GetByteCount(s);
+        var p = (byte*)Alloc(n + 1); // zeroed: the NUL is there
+        Encoding.UTF8.GetBytes(s, new Span<byte>(p, n));
         return p;
     }
 
-    public Arg StrArg(string s) => Arg.Ptr(Str(s), "\"" + s + "\"");
+    public Arg StrArg(string s) => Arg.CStr(Str(s));
 
     public byte* Bytes(ReadOnlySpan<byte> bytes)
     {
@@ -96,23 +122,27 @@ internal sealed unsafe class SetupProgram : IDisposable
         return arr;
     }
 
-    public OpRef Syscall(string field, string step, long nr, params Arg[] args) => Emit(OpKind.Syscall, nr, field, step, args);
+    public OpRef Syscall(string field, string step, long nr, params ReadOnlySpan<Arg> args) => Emit(OpKind.Syscall, nr, field, step, args);
 
     /// <summary>A routine of a family: <paramref name="kind"/> is the family's constant for it.</summary>
-    public OpRef Routine(int kind, string field, string step, params Arg[] args) => Emit(kind, 0, field, step, args);
+    public OpRef Routine(int kind, string field, string step, params ReadOnlySpan<Arg> args) => Emit(kind, 0, field, step, args);
 
-    private OpRef Emit(int kind, long nr, string field, string step, Arg[] args)
+    private OpRef Emit(int kind, long nr, string field, string step, ReadOnlySpan<Arg> args)
     {
         if (State != null) throw new InvalidOperationException("the program is sealed");
         if (args.Length > SetupOp.ArgCount) throw new ArgumentException("too many arguments", nameof(args));
         var op = new SetupOp { Kind = kind, Nr = nr, Out = -1 };
+        int strings = 0;
+        string?[]? shown = null;
         for (int i = 0; i < args.Length; i++)
         {
             op.Args[i] = args[i].Value;
             if (args[i].IsSlot) op.SlotMask |= 1 << i;
+            if (args[i].IsString) strings |= 1 << i;
+            if (args[i].Shown is { } name) (shown ??= new string?[args.Length])[i] = name;
         }
         _ops.Add(op);
-        _info.Add(new OpInfo(field, step, kind, nr, args));
+        _info.Add(new OpInfo(this, _ops.Count - 1, field, step, kind, nr, args.Length, strings, shown));
         return new OpRef(this, _ops.Count - 1);
     }
 
@@ -126,8 +156,9 @@ internal sealed unsafe class SetupProgram : IDisposable
     /// <summary>From here on a failure is written to the exec FIFO (`start` reads it), not the sync socket.</summary>
     public void AfterGate() => _gateFrom = _ops.Count;
 
-    internal void Change(int index, Func<SetupOp, SetupOp> f) => CollectionsMarshal.AsSpan(_ops)[index] = f(_ops[index]);
-    internal void ChangeInfo(int index, Func<OpInfo, OpInfo> f) => _info[index] = f(_info[index]);
+    /// <summary>The operation at <paramref name="index"/>, changed in place by OpRef's modifiers.</summary>
+    internal ref SetupOp Op(int index) => ref CollectionsMarshal.AsSpan(_ops)[index];
+    internal OpInfo InfoAt(int index) => _info[index];
 
     /// <summary>Lays the program out for the zone. After this nothing may be added.</summary>
     public ZoneState* Seal(int syncFd)
@@ -237,7 +268,7 @@ internal readonly struct OpRef(SetupProgram program, int index)
     public int Index => index;
 
     /// <summary>The result goes into <paramref name="slot"/>.</summary>
-    public OpRef Into(int slot) { program.Change(index, o => { o.Out = slot; return o; }); return this; }
+    public OpRef Into(int slot) { program.Op(index).Out = slot; return this; }
 
     /// <summary>-<paramref name="errno"/> is an answer, not a failure (it goes into the Out slot).</summary>
     public OpRef Tolerate(params int[] errnos)
@@ -245,17 +276,17 @@ internal readonly struct OpRef(SetupProgram program, int index)
         foreach (int e in errnos)
         {
             if (e <= 0 || e >= 64) throw new ArgumentOutOfRangeException(nameof(errnos), "only errnos 1-63");
-            program.Change(index, o => { o.Tolerated |= 1UL << e; return o; });
+            program.Op(index).Tolerated |= 1UL << e;
         }
         return this;
     }
 
     /// <summary>Runs only if <paramref name="slot"/> holds non-zero.</summary>
-    public OpRef When(int slot) { program.Change(index, o => { o.Cond = slot + 1; return o; }); return this; }
+    public OpRef When(int slot) { program.Op(index).Cond = slot + 1; return this; }
 
     /// <summary>Runs only if <paramref name="slot"/> holds zero.</summary>
-    public OpRef Unless(int slot) { program.Change(index, o => { o.Cond = -(slot + 1); return o; }); return this; }
+    public OpRef Unless(int slot) { program.Op(index).Cond = -(slot + 1); return this; }
 
     /// <summary>Words for the routine's detail value in the one-line error.</summary>
-    public OpRef Words(Func<int, int, string> words) { program.ChangeInfo(index, i => i with { Words = words }); return this; }
+    public OpRef Words(Func<int, int, string> words) { program.InfoAt(index).Words = words; return this; }
 }

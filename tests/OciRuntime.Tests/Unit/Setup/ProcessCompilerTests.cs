@@ -75,6 +75,31 @@ public sealed unsafe class ProcessCompilerTests : IDisposable
     }
 
     [Fact]
+    public void Create_resets_signals_once_before_the_gate_and_exec_once_before_execve()
+    {
+        // create: the reset that matters is the gate's (a created container must die by `kill` while it waits);
+        // nothing after it changes a disposition, so the execve gets none of its own.
+        using var created = new SetupProgram();
+        var c = Context(created, SpecOf(Basic, """{"namespaces":[{"type":"mount"}]}"""), Plan() with { FifoFd = 9 });
+        ProcessCompiler.Finish(c);
+        StartCompiler.HoldContainerProc(c);
+        StartCompiler.GateAndExec(c);
+        var calls = created.Info.Select(i => i.Call).ToList();
+        int gate = calls.FindIndex(s => s.StartsWith("exec-fifo-gate(", StringComparison.Ordinal));
+        Assert.Equal([gate - 1], Enumerable.Range(0, calls.Count).Where(i => calls[i].StartsWith("reset-signals(", StringComparison.Ordinal)));
+        Assert.StartsWith("exec(", calls[^1]);
+
+        // exec: no gate, so the reset comes right before execve.
+        using var joined = new SetupProgram();
+        var e = Context(joined, SpecOf(Basic), Plan(exec: true));
+        ProcessCompiler.Finish(e);
+        ProcessCompiler.Exec(e);
+        var steps = Steps(joined);
+        Assert.Single(steps, s => s == "|reset signal dispositions and mask");
+        Assert.Equal("|reset signal dispositions and mask", steps[^2]);
+    }
+
+    [Fact]
     public void Without_no_new_privileges_the_filter_is_loaded_before_the_bounding_set_and_the_user_change()
     {
         using var p = new SetupProgram();
