@@ -124,9 +124,6 @@ internal static class CgroupTree
     /// <summary>True if <paramref name="dir"/> is on a cgroup2 filesystem (statfs f_type CGROUP2_SUPER_MAGIC).</summary>
     internal static unsafe bool IsCgroup2(string dir)
     {
-        byte* buf = stackalloc byte[128];
-        long r;
-        fixed (byte* p = OciRuntime.Interop.CString.Of(dir)) r = OciRuntime.Interop.Sys.Fast(Nr.statfs, (long)p, (long)buf);
-        return r == 0 && *(long*)buf == 0x63677270;
+        return OciRuntime.Interop.Sys.FsTypeOf(dir) == OciRuntime.Interop.Sys.CGROUP2_SUPER_MAGIC;
     }
 }

@@ -103,29 +103,13 @@ internal sealed unsafe class AttachedTerminal : IDisposable
         return saved;
     }
 
-    [StructLayout(LayoutKind.Sequential)]
-    private struct IoVec { public void* Base; public nuint Len; }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct MsgHdr
-    {
-        public void* Name; public uint NameLen; public IoVec* Iov; public nuint IovLen;
-        public void* Control; public nuint ControlLen; public int Flags;
-    }
-
-    private const int MSG_CMSG_CLOEXEC = 0x40000000;
-
     private static int ReceiveFd(int sock)
     {
-        byte* data = stackalloc byte[4096];
-        byte* control = stackalloc byte[64];
-        new Span<byte>(control, 64).Clear();
-        var iov = new IoVec { Base = data, Len = 4096 };
-        var msg = new MsgHdr { Iov = &iov, IovLen = 1, Control = control, ControlLen = 64 };
-        long r = Sys.Blocking(Nr.recvmsg, sock, (long)&msg, MSG_CMSG_CLOEXEC);
-        Sys.Check(r, "terminal: receive the pty master from init");
-        if (msg.ControlLen < 20 || *(int*)(control + 8) != Sys.SOL_SOCKET || *(int*)(control + 12) != Sys.SCM_RIGHTS)
-            throw new RuntimeError("terminal: init sent no pty master");
-        return *(int*)(control + 16);
+        var fds = new List<int>(1);
+        try { Sys.RecvWithFds(sock, stackalloc byte[4096], fds); }
+        catch (SyscallException e) { throw new RuntimeError(null, "terminal: receive the pty master from init", e.Errno, e); }
+        if (fds.Count == 1) return fds[0];
+        foreach (int fd in fds) Sys.Close(fd);
+        throw new RuntimeError("terminal: init sent no pty master");
     }
 }

@@ -4,17 +4,9 @@ namespace OciRuntime.Interop;
 /// few calls that act on descriptors rather than paths: readlinkat, the pty peer, mount by fd.</summary>
 internal static unsafe partial class Sys
 {
-    internal const long PROC_SUPER_MAGIC = 0x9fa0, DEVPTS_SUPER_MAGIC = 0x1cd1;
+    internal const long PROC_SUPER_MAGIC = 0x9fa0, DEVPTS_SUPER_MAGIC = 0x1cd1, CGROUP2_SUPER_MAGIC = 0x63677270;
     internal const int MOUNT_ATTR_NOEXEC = 0x8;
     private const long TIOCGPTPEER = 0x5441;
-
-    /// <summary>fstatfs(2) f_type of an fd (O_PATH fds included), or -errno.</summary>
-    internal static long FsType(int fd)
-    {
-        byte* buf = stackalloc byte[128];
-        long r = Fast(Nr.fstatfs, fd, (long)buf);
-        return r < 0 ? r : *(long*)buf;
-    }
 
     /// <summary>statx of an fd itself (AT_EMPTY_PATH), or null with the errno in <paramref name="errno"/>.</summary>
     internal static FdIdentity? StatFd(int fd, out int errno)

@@ -1,28 +1,61 @@
+using System.Runtime.InteropServices;
+
 namespace OciRuntime.Interop;
+
+/// <summary>The fields of struct statfs that ocirun reads (x86_64, asm/statfs.h), where the kernel puts them.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 120)]
+internal struct StatfsBuffer
+{
+    [FieldOffset(0)] public long Type;
+    [FieldOffset(80)] public ulong Flags;
+}
 
 internal static unsafe partial class Sys
 {
+    internal const ulong ST_RDONLY = 1, ST_RELATIME = 4096;
+
+    /// <summary>statfs(2) of a NUL-terminated path; 0 or -errno. Allocation-free (the zone's routines use it).</summary>
+    internal static long Statfs(byte* path, StatfsBuffer* buf) => Fast(Nr.statfs, (long)path, (long)buf);
+
+    /// <summary>fstatfs(2) of an fd (O_PATH fds included); 0 or -errno. Allocation-free.</summary>
+    internal static long Fstatfs(long fd, StatfsBuffer* buf) => Fast(Nr.fstatfs, fd, (long)buf);
+
+    /// <summary>The filesystem magic (f_type) of what <paramref name="fd"/> refers to, or -errno. Allocation-free.</summary>
+    internal static long FsType(long fd)
+    {
+        StatfsBuffer st;
+        long r = Fstatfs(fd, &st);
+        return r < 0 ? r : st.Type;
+    }
+
+    /// <summary>The filesystem magic of the filesystem holding <paramref name="path"/>, or -errno.</summary>
+    internal static long FsTypeOf(string path)
+    {
+        StatfsBuffer st;
+        long r;
+        fixed (byte* p = CString.Into(path, stackalloc byte[CString.StackSize])) r = Statfs(p, &st);
+        return r < 0 ? r : st.Type;
+    }
+
     /// <summary>The mount flags (ST_*, equal to MS_* for the ones a remount must keep) of the mount holding <paramref name="path"/>.</summary>
     internal static ulong MountFlagsOf(string path)
     {
-        byte* buf = stackalloc byte[128];
+        StatfsBuffer st;
         long r;
-        fixed (byte* p = CString.Of(path)) r = Fast(Nr.statfs, (long)p, (long)buf);
+        fixed (byte* p = CString.Of(path)) r = Statfs(p, &st);
         if (r < 0) return 0;
-        ulong st = *(ulong*)(buf + 80);
-        // ST_RELATIME (4096) is MS_RELATIME (1 << 21) for mount(2); the others share their values.
-        ulong ms = st & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS | MS_MANDLOCK | MS_NOATIME | MS_NODIRATIME | MS_NOSYMFOLLOW);
-        if ((st & 4096) != 0) ms |= MS_RELATIME;
+        // ST_RELATIME is MS_RELATIME (1 << 21) for mount(2); the others share their values.
+        ulong ms = st.Flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS | MS_MANDLOCK | MS_NOATIME | MS_NODIRATIME | MS_NOSYMFOLLOW);
+        if ((st.Flags & ST_RELATIME) != 0) ms |= MS_RELATIME;
         return ms;
     }
 
-    /// <summary>Size of an open file (statx STATX_SIZE).</summary>
+    /// <summary>Size of an open file (statx STATX_SIZE), or -errno.</summary>
     internal static long FileSize(int fd)
     {
-        byte* buf = stackalloc byte[256];
-        byte empty = 0;
-        long r = Fast(Nr.statx, fd, (long)&empty, AT_EMPTY_PATH, 0x200 /* STATX_SIZE */, (long)buf);
-        return r < 0 ? r : *(long*)(buf + 0x28);
+        StatxBuffer sx;
+        long r = Statx(fd, null, 0, STATX_SIZE, &sx);
+        return r < 0 ? r : (long)sx.Size;
     }
 
     internal static long Access(string path, int mode) => AccessAt(AT_FDCWD, path, mode);

@@ -14,6 +14,8 @@ internal struct StatxBuffer
     [FieldOffset(28)] public ushort Mode;
     [FieldOffset(32)] public ulong Ino;
     [FieldOffset(40)] public ulong Size;
+    [FieldOffset(112)] public long MtimeSec;
+    [FieldOffset(120)] public uint MtimeNsec;
     [FieldOffset(128)] public uint RdevMajor;
     [FieldOffset(132)] public uint RdevMinor;
     [FieldOffset(136)] public uint DevMajor;
@@ -27,7 +29,8 @@ internal struct StatxBuffer
 
 internal static unsafe partial class Sys
 {
-    internal const uint STATX_TYPE = 0x1, STATX_MODE = 0x2, STATX_UID = 0x8, STATX_GID = 0x10, STATX_INO = 0x100;
+    internal const uint STATX_TYPE = 0x1, STATX_MODE = 0x2, STATX_UID = 0x8, STATX_GID = 0x10, STATX_INO = 0x100,
+        STATX_MTIME = 0x40, STATX_SIZE = 0x200;
 
     /// <summary>statx(2) of <paramref name="path"/> under <paramref name="dirFd"/>, or of the fd itself when
     /// <paramref name="path"/> is null (AT_EMPTY_PATH); 0 or -errno. Allocation-free: the setup program's routines

@@ -137,10 +137,9 @@ internal static unsafe class ForkSafe
         long fd = Sys.Fast(Nr.openat2, p->ProcFd, (long)path, (long)how, 24);
         if (fd < 0) Fail(p, ZoneStep.TimeOffsets, fd, 2);
 
-        byte* st = stackalloc byte[128];
-        long s = Sys.Fast(Nr.fstatfs, fd, (long)st);
+        long s = Sys.FsType(fd);
         if (s < 0) Fail(p, ZoneStep.TimeOffsets, s, 3);
-        if (*(long*)st != Sys.PROC_SUPER_MAGIC) Fail(p, ZoneStep.TimeOffsets, -Errno.EXDEV, 3);
+        if (s != Sys.PROC_SUPER_MAGIC) Fail(p, ZoneStep.TimeOffsets, -Errno.EXDEV, 3);
 
         // The kernel takes the offsets in one write.
         long w = Sys.Fast(Nr.write, fd, (long)p->TimeOffsets, p->TimeOffsetsLength);

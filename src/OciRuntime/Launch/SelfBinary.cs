@@ -43,7 +43,7 @@ internal static class SelfBinary
     }
 
     private const int F_GET_SEALS = 1034;
-    private const long OVERLAYFS_SUPER_MAGIC = 0x794c7630, ST_RDONLY = 1;
+    private const long OVERLAYFS_SUPER_MAGIC = 0x794c7630;
 
     /// <summary>Whether this process runs from an image no open can write: a write-sealed memfd, or a read-only
     /// overlayfs (the detached one of Native/sealed_exec.c). The same test as the constructor's.</summary>
@@ -57,10 +57,9 @@ internal static class SelfBinary
             long seals = Sys.Fast(Nr.fcntl, fd, F_GET_SEALS);
             const long wanted = Sys.F_SEAL_SEAL | Sys.F_SEAL_WRITE;
             if (seals >= 0 && (seals & wanted) == wanted) return true;
-            byte* buf = stackalloc byte[120];
-            if (Sys.Fast(Nr.fstatfs, fd, (long)buf) < 0) return false;
-            // struct statfs: f_type at 0, f_flags at 80.
-            return *(long*)buf == OVERLAYFS_SUPER_MAGIC && (*(long*)(buf + 80) & ST_RDONLY) != 0;
+            StatfsBuffer st;
+            if (Sys.Fstatfs(fd, &st) < 0) return false;
+            return st.Type == OVERLAYFS_SUPER_MAGIC && (st.Flags & Sys.ST_RDONLY) != 0;
         }
         finally { Sys.Close((int)fd); }
     }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using OciRuntime.Interop;
 using OciRuntime.Security;
 
@@ -12,7 +11,7 @@ internal readonly record struct NamespaceRequest(ulong CloneFlag, string? Path);
 /// </summary>
 internal sealed unsafe class ZonePlanBuilder : IDisposable
 {
-    private readonly List<IntPtr> _blocks = [];
+    private readonly NativeArena _arena = new();
     private readonly List<int> _openedFds = [];
     public ZonePlan* Plan { get; }
 
@@ -100,8 +99,8 @@ internal sealed unsafe class ZonePlanBuilder : IDisposable
     {
         if (keepFds.Count > ZonePlan.MaxFds) throw new InvalidOperationException("too many descriptors to keep");
         Plan->ExecFd = execFd;
-        Plan->Argv = StringArray(argv);
-        Plan->Envp = StringArray(envp);
+        Plan->Argv = _arena.StrArray(argv);
+        Plan->Envp = _arena.StrArray(envp);
         Plan->EmptyPath = CopyBytes(CString.Of(""));
         for (int i = 0; i < keepFds.Count; i++) Plan->KeepFds[i] = keepFds[i];
         Plan->KeepCount = keepFds.Count;
@@ -132,33 +131,14 @@ internal sealed unsafe class ZonePlanBuilder : IDisposable
         _programFds.AddRange(program.InputFds);
     }
 
-    private byte** StringArray(IReadOnlyList<string> items)
-    {
-        var arr = (byte**)Alloc((items.Count + 1) * sizeof(byte*));
-        for (int i = 0; i < items.Count; i++) arr[i] = CopyBytes(CString.Of(items[i]));
-        arr[items.Count] = null;
-        return arr;
-    }
+    private byte* CopyBytes(byte[] bytes) => _arena.Bytes(bytes);
 
-    private byte* CopyBytes(byte[] bytes)
-    {
-        var p = (byte*)Alloc(bytes.Length);
-        bytes.CopyTo(new Span<byte>(p, bytes.Length));
-        return p;
-    }
-
-    private void* Alloc(int size)
-    {
-        void* p = NativeMemory.AllocZeroed((nuint)size);
-        _blocks.Add((IntPtr)p);
-        return p;
-    }
+    private void* Alloc(int size) => _arena.Alloc(size);
 
     public void Dispose()
     {
         foreach (var fd in _openedFds) Sys.Close(fd);
         _openedFds.Clear();
-        foreach (var b in _blocks) NativeMemory.Free((void*)b);
-        _blocks.Clear();
+        _arena.Dispose();
     }
 }

@@ -127,6 +127,6 @@ internal static unsafe class IdMapped
     {
         long pid = Sys.Fast(Nr.clone, (long)Sys.CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
         if (pid != 0) return pid;
-        for (;;) Sys.Fast(34 /* pause */);
+        for (;;) Sys.Fast(Nr.pause);
     }
 }

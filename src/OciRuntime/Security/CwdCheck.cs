@@ -12,12 +12,10 @@ namespace OciRuntime.Security;
 /// </summary>
 internal static class CwdCheck
 {
-    private const long NrGetcwd = 79;
-
     internal static unsafe void Verify(string cwd)
     {
         byte* buf = stackalloc byte[4096];
-        long r = Sys.Fast(NrGetcwd, (long)buf, 4096);
+        long r = Sys.Fast(Nr.getcwd, (long)buf, 4096);
         if ((r > 0 && buf[0] == (byte)'/') || r == -Errno.ERANGE) return; // a path inside the root (or too long to say)
         if (r > 0 && buf[0] != (byte)'/')
             throw Outside(cwd);

@@ -315,9 +315,9 @@ internal static unsafe class MountRoutines
     {
         if (which == 1)
         {
-            long* st = stackalloc long[16]; // struct statfs: f_type first
-            long r = Sys.Fast(Nr.statfs, (long)path, (long)st);
-            return r < 0 ? r : st[0] == Sys.PROC_SUPER_MAGIC ? 1 : 0;
+            StatfsBuffer st;
+            long r = Sys.Statfs(path, &st);
+            return r < 0 ? r : st.Type == Sys.PROC_SUPER_MAGIC ? 1 : 0;
         }
         StatxBuffer sx;
         long s = Sys.Statx(Sys.AT_FDCWD, path, 0, Sys.STATX_TYPE, &sx);

@@ -14,7 +14,7 @@ namespace OciRuntime.Launch.Setup;
 /// </summary>
 internal static unsafe class ReaperRoutine
 {
-    private const long NrSetpgid = 109, NrSignalfd4 = 289, TIOCSPGRP = 0x5410, PR_SET_NAME = 15;
+    private const long TIOCSPGRP = 0x5410, PR_SET_NAME = 15;
 
     /// <summary>What `ps` shows for pid 1: "ocirun init", as the re-exec'd init did.</summary>
     private static ReadOnlySpan<byte> Title => "ocirun\0init\0"u8;
@@ -60,7 +60,7 @@ internal static unsafe class ReaperRoutine
         {
             // The user's process: its own process group (the terminal's foreground one, so ^C reaches it), then
             // nothing blocked for it; the program goes on to execve.
-            Sys.Fast(NrSetpgid, 0, 0);
+            Sys.Fast(Nr.setpgid, 0, 0);
             if (terminal)
             {
                 int self = (int)Sys.Fast(Nr.getpid);
@@ -75,7 +75,7 @@ internal static unsafe class ReaperRoutine
         Sys.Fast(Nr.close, z->FifoFd);
         z->FifoFd = -1;
         Sys.Fast(Nr.close_range, 3, uint.MaxValue, 0);
-        long sfd = Sys.Fast(NrSignalfd4, -1, (long)&mask, 8, Sys.O_CLOEXEC);
+        long sfd = Sys.Fast(Nr.signalfd4, -1, (long)&mask, 8, Sys.O_CLOEXEC);
         Retitle(title);
         fixed (byte* name = "ocirun:init\0"u8) Sys.Fast(Nr.prctl, PR_SET_NAME, (long)name);
         Loop(sfd, pid);

@@ -39,7 +39,7 @@ internal sealed unsafe class SetupProgram : IDisposable
     private readonly List<OpInfo> _info = [];
     private readonly List<long> _slotInit = [];
     private readonly List<string> _slotNames = [];
-    private readonly List<nint> _blocks = [];
+    private readonly NativeArena _arena = new();
     private readonly List<string> _marks = [];
     private readonly List<int> _inputFds = [];
     private int _gateFrom = int.MaxValue;
@@ -66,22 +66,11 @@ internal sealed unsafe class SetupProgram : IDisposable
         return Slot(name, fd);
     }
 
-    public byte* Str(string s)
-    {
-        byte[] b = CString.Of(s);
-        var p = (byte*)Alloc(b.Length);
-        b.CopyTo(new Span<byte>(p, b.Length));
-        return p;
-    }
+    public byte* Str(string s) => _arena.Str(s);
 
     public Arg StrArg(string s) => Arg.Ptr(Str(s), "\"" + s + "\"");
 
-    public byte* Bytes(ReadOnlySpan<byte> bytes)
-    {
-        var p = (byte*)Alloc(Math.Max(1, bytes.Length));
-        bytes.CopyTo(new Span<byte>(p, bytes.Length));
-        return p;
-    }
+    public byte* Bytes(ReadOnlySpan<byte> bytes) => _arena.Bytes(bytes);
 
     public T* New<T>() where T : unmanaged => (T*)Alloc(sizeof(T));
 
@@ -89,12 +78,7 @@ internal sealed unsafe class SetupProgram : IDisposable
 
     /// <summary>A NULL-terminated array of C strings (argv, envp), with room for <paramref name="spare"/> more
     /// entries that a routine may fill in (HOME, say).</summary>
-    public byte** StrArray(IReadOnlyList<string> items, int spare = 0)
-    {
-        var arr = (byte**)Alloc((items.Count + 1 + spare) * sizeof(byte*));
-        for (int i = 0; i < items.Count; i++) arr[i] = Str(items[i]);
-        return arr;
-    }
+    public byte** StrArray(IReadOnlyList<string> items, int spare = 0) => _arena.StrArray(items, spare);
 
     public OpRef Syscall(string field, string step, long nr, params Arg[] args) => Emit(OpKind.Syscall, nr, field, step, args);
 
@@ -205,12 +189,7 @@ internal sealed unsafe class SetupProgram : IDisposable
         _ => "syscall" + nr,
     };
 
-    private void* Alloc(int size)
-    {
-        void* p = NativeMemory.AllocZeroed((nuint)size);
-        _blocks.Add((nint)p);
-        return p;
-    }
+    private void* Alloc(int size) => _arena.Alloc(size);
 
     private readonly List<int> _ownedFds = [];
 
@@ -225,8 +204,7 @@ internal sealed unsafe class SetupProgram : IDisposable
     {
         foreach (int fd in _ownedFds) Sys.Close(fd);
         _ownedFds.Clear();
-        foreach (var b in _blocks) NativeMemory.Free((void*)b);
-        _blocks.Clear();
+        _arena.Dispose();
         State = null;
     }
 }

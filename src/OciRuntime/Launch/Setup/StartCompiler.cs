@@ -163,7 +163,7 @@ internal static class StartCompiler
         if (fd < 0) return "";
         var buf = new byte[64 * 1024];
         long n;
-        fixed (byte* b = buf) n = Sys.Fast(17 /* pread64 */, fd, (long)b, buf.Length, 0);
+        fixed (byte* b = buf) n = Sys.Fast(Nr.pread64, fd, (long)b, buf.Length, 0);
         return n <= 0 ? "" : Encoding.UTF8.GetString(buf, 0, (int)n).Trim().Replace('\n', ' ');
     }
 
