@@ -9,15 +9,11 @@ internal static class CgroupFs
     internal static int TryWrite(string dir, string file, string value)
     {
         string path = System.IO.Path.Join(dir, file);
-        long fd = Sys.OpenAt(Sys.AT_FDCWD, path, Sys.O_WRONLY | Sys.O_TRUNC);
-        if (fd < 0) return (int)-fd;
-        try
-        {
-            var bytes = System.Text.Encoding.ASCII.GetBytes(value);
-            long n = Sys.Write((int)fd, bytes);
-            return n < 0 ? (int)-n : 0;
-        }
-        finally { Sys.Close((int)fd); }
+        long opened = Sys.OpenAt(Sys.AT_FDCWD, path, Sys.O_WRONLY | Sys.O_TRUNC);
+        if (opened < 0) return (int)-opened;
+        using var fd = new OwnedFd(opened);
+        long n = Sys.Write(fd.Fd, System.Text.Encoding.ASCII.GetBytes(value));
+        return n < 0 ? (int)-n : 0;
     }
 
     internal static void Write(string dir, string file, string value, string? field = null)

@@ -37,10 +37,7 @@ internal sealed unsafe class AttachedTerminal : IDisposable
     /// <summary>Takes the pty master init sent on <paramref name="ours"/> (closed here) and attaches it.</summary>
     internal static AttachedTerminal Attach(int ours)
     {
-        int master;
-        try { master = ReceiveFd(ours); }
-        finally { Sys.Close(ours); }
-        return new AttachedTerminal(master);
+        using (new OwnedFd(ours)) return new AttachedTerminal(ReceiveFd(ours));
     }
 
     /// <summary>The container's process is gone: let the output reach the caller (end of the pty, bounded).</summary>

@@ -19,20 +19,17 @@ internal static class FdMount
     /// data string becomes one fsconfig call per option.</summary>
     internal static int NewFilesystem(string type, string? source, ulong msFlags, string? data)
     {
-        int fs = Sys.CheckFd(Sys.FsOpen(type), $"fsopen {type}");
-        try
+        using var ctx = OwnedFd.Check(Sys.FsOpen(type), $"fsopen {type}");
+        int fs = ctx.Fd;
+        if (!string.IsNullOrEmpty(source)) Sys.Check(Sys.FsConfigString(fs, "source", source), $"fsconfig {type} source={source}");
+        foreach (var flag in FsData.SuperblockFlags(msFlags)) Sys.Check(Sys.FsConfigFlag(fs, flag), $"fsconfig {type} {flag}");
+        foreach (var (key, value) in FsData.Split(data))
         {
-            if (!string.IsNullOrEmpty(source)) Sys.Check(Sys.FsConfigString(fs, "source", source), $"fsconfig {type} source={source}");
-            foreach (var flag in FsData.SuperblockFlags(msFlags)) Sys.Check(Sys.FsConfigFlag(fs, flag), $"fsconfig {type} {flag}");
-            foreach (var (key, value) in FsData.Split(data))
-            {
-                long r = value is null ? Sys.FsConfigFlag(fs, key) : Sys.FsConfigString(fs, key, value);
-                Sys.Check(r, $"fsconfig {type} {key}{(value is null ? "" : "=" + value)}");
-            }
-            Sys.Check(Sys.FsConfigCreate(fs), $"create a {type} filesystem{(string.IsNullOrEmpty(data) ? "" : " with " + data)}");
-            return Sys.CheckFd(Sys.FsMount(fs, (int)FsData.MountAttributes(msFlags)), $"fsmount {type}");
+            long r = value is null ? Sys.FsConfigFlag(fs, key) : Sys.FsConfigString(fs, key, value);
+            Sys.Check(r, $"fsconfig {type} {key}{(value is null ? "" : "=" + value)}");
         }
-        finally { Sys.Close(fs); }
+        Sys.Check(Sys.FsConfigCreate(fs), $"create a {type} filesystem{(string.IsNullOrEmpty(data) ? "" : " with " + data)}");
+        return Sys.CheckFd(Sys.FsMount(fs, (int)FsData.MountAttributes(msFlags)), $"fsmount {type}");
     }
 
     /// <summary>

@@ -37,16 +37,12 @@ internal static class HostMounts
             // One entry, one mount (an rbind's submounts go with it under MNT_DETACH).
             foreach (var dest in destinations)
             {
-                long fd = root.Open(dest);
-                if (fd < 0) continue; // gone (or never made): nothing mounted there
-                try
-                {
-                    long mnt = MountId((int)fd);
-                    if (mnt < 0 || mnt == rootMnt) continue; // the rootfs's own mount: nothing of ours
-                    long r = Sys.Umount($"/proc/self/fd/{fd}", MNT_DETACH);
-                    if (r < 0) throw new RuntimeError($"mounts: unmount {dest} from the host: {SyscallException.Describe((int)-r)}");
-                }
-                finally { Sys.Close((int)fd); }
+                using var fd = new OwnedFd(root.Open(dest));
+                if (!fd.IsOpen) continue; // gone (or never made): nothing mounted there
+                long mnt = MountId(fd.Fd);
+                if (mnt < 0 || mnt == rootMnt) continue; // the rootfs's own mount: nothing of ours
+                long r = Sys.Umount($"/proc/self/fd/{fd.Fd}", MNT_DETACH);
+                if (r < 0) throw new RuntimeError($"mounts: unmount {dest} from the host: {SyscallException.Describe((int)-r)}");
             }
         }
         File.Delete(list);

@@ -70,11 +70,13 @@ internal static class SeccompListener
 
     private static void Send(string path, byte[] json, int fd)
     {
-        int sock;
-        try { sock = Sys.ConnectUnix(path); }
+        OwnedFd sock;
+        try { sock = new OwnedFd(Sys.ConnectUnix(path)); }
         catch (SyscallException e) { throw new RuntimeError($"linux.seccomp.listenerPath: {e.Message}"); }
-        try { Sys.SendWithFds(sock, json, [fd]); }
-        catch (SyscallException e) { throw new RuntimeError($"linux.seccomp.listenerPath: send to {path}: {e.Message}"); }
-        finally { Sys.Close(sock); }
+        using (sock)
+        {
+            try { Sys.SendWithFds(sock.Fd, json, [fd]); }
+            catch (SyscallException e) { throw new RuntimeError($"linux.seccomp.listenerPath: send to {path}: {e.Message}"); }
+        }
     }
 }

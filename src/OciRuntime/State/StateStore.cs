@@ -77,13 +77,9 @@ internal sealed class StateStore(string root)
     {
         long fd = Sys.OpenAt(Sys.AT_FDCWD, DirOf(id), Sys.O_PATH | Sys.O_NOFOLLOW);
         if (fd == -Errno.ENOENT || fd == -Errno.ENOTDIR) return EntryKind.Missing;
-        Sys.Check(fd, $"open {DirOf(id)}");
-        try
-        {
-            var st = Sys.StatFd((int)fd, out int errno) ?? throw new SyscallException($"statx {DirOf(id)}", errno);
-            return st.Type == Sys.S_IFDIR ? EntryKind.Directory : EntryKind.NotDirectory;
-        }
-        finally { Sys.Close((int)fd); }
+        using var entry = OwnedFd.Check(fd, $"open {DirOf(id)}");
+        var st = Sys.StatFd(entry.Fd, out int errno) ?? throw new SyscallException($"statx {DirOf(id)}", errno);
+        return st.Type == Sys.S_IFDIR ? EntryKind.Directory : EntryKind.NotDirectory;
     }
 
     /// <summary>Throws unless &lt;root&gt;/&lt;id&gt; is a directory: not found when nothing is there, damaged when
