@@ -28,11 +28,12 @@ public sealed class OwnedFdTests
     public void An_exception_in_the_scope_still_closes_it()
     {
         int fd = HighNull(2100);
-        Assert.Throws<InvalidOperationException>(() =>
+        Action step = () =>
         {
             using var owned = new OwnedFd(fd);
             throw new InvalidOperationException("step failed");
-        });
+        };
+        Assert.Throws<InvalidOperationException>(step);
         Assert.False(IsOpen(fd));
     }
 
