@@ -21,7 +21,6 @@ internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
     /// the stored process as their base), so its config is parsed once; it is disposed here.</summary>
     internal int Exec(ExecOptions o, Container? opened = null)
     {
-        using var binary = SelfBinary.Prepare(store.Root);
         using var container = opened ?? Container.Open(store, o.Id);
         container.Require(o.IgnorePaused ? Operation.ExecIgnoringPause : Operation.Exec);
         var (rec, cgroup, config) = (container.Record, container.Cgroup, container.Config());
@@ -53,7 +52,7 @@ internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
                 CgroupPath = rec.CgroupPath, Trace = timer.Enabled,
                 SeccompProgram = seccomp is null ? null : SeccompSetup.Serialize(seccomp), SeccompFlags = seccomp?.FilterFlags ?? 0,
             };
-            pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, -1, consoleFd, timer, binary), new Callbacks(spec, cgroup, o.SubCgroup, RdtOf(config, o.Id)), awaitExec: true);
+            pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, -1, consoleFd, timer), new Callbacks(spec, cgroup, o.SubCgroup, RdtOf(config, o.Id)), awaitExec: true);
         }
         catch
         {

@@ -15,7 +15,7 @@ internal sealed unsafe class ZonePlanBuilder : IDisposable
     private readonly List<int> _openedFds = [];
     public ZonePlan* Plan { get; }
 
-    /// <summary>The fast path leaves the cgroup namespace to init (see <see cref="ZonePlan.WaitForGo"/>).</summary>
+    /// <summary>The fast path leaves the cgroup namespace to the program (see <see cref="ZonePlan.WaitForGo"/>).</summary>
     public bool InitUnsharesCgroup { get; private set; }
 
     public ZonePlanBuilder()
@@ -58,7 +58,7 @@ internal sealed unsafe class ZonePlanBuilder : IDisposable
         if (joins.Count == 0 && !time)
         {
             // The cgroup namespace must wait until the process is in the container's cgroup (its root is taken
-            // from there): init unshares it once the parent confirms the join.
+            // from there): the program unshares it once the parent confirms the join.
             Plan->CloneFlags = fresh & ~Sys.CLONE_NEWCGROUP;
             InitUnsharesCgroup = (fresh & Sys.CLONE_NEWCGROUP) != 0;
             Plan->WaitForGo = (fresh & Sys.CLONE_NEWUSER) != 0 ? 1 : 0;
@@ -95,24 +95,12 @@ internal sealed unsafe class ZonePlanBuilder : IDisposable
         Plan->ParentSyncFd = parentEnd;
     }
 
-    public void SetExec(int execFd, IReadOnlyList<string> argv, IReadOnlyList<string> envp, IReadOnlyList<int> keepFds)
-    {
-        if (keepFds.Count > ZonePlan.MaxFds) throw new InvalidOperationException("too many descriptors to keep");
-        Plan->ExecFd = execFd;
-        Plan->Argv = _arena.StrArray(argv);
-        Plan->Envp = _arena.StrArray(envp);
-        Plan->EmptyPath = CopyBytes(CString.Of(""));
-        for (int i = 0; i < keepFds.Count; i++) Plan->KeepFds[i] = keepFds[i];
-        Plan->KeepCount = keepFds.Count;
-    }
-
     /// <summary>Lists, in ascending order, the descriptors the zone keeps until execve; it closes every other one
     /// from <paramref name="closeFrom"/> up (those below are stdio and --preserve-fds). Call after the others.</summary>
     public void RetainOnly(int closeFrom)
     {
-        var keep = new SortedSet<int> { Plan->SyncFd, Plan->ExecFd, Plan->ProcFd };
+        var keep = new SortedSet<int> { Plan->SyncFd, Plan->ProcFd };
         for (int i = 0; i < Plan->JoinCount; i++) keep.Add(Plan->JoinFds[i]);
-        for (int i = 0; i < Plan->KeepCount; i++) keep.Add(Plan->KeepFds[i]);
         if (Plan->Program != null) foreach (int fd in _programFds) keep.Add(fd);
         keep.RemoveWhere(fd => fd < 0);
         if (keep.Count > ZonePlan.MaxRetain) throw new InvalidOperationException("too many descriptors for the zone");
@@ -124,7 +112,7 @@ internal sealed unsafe class ZonePlanBuilder : IDisposable
 
     private readonly List<int> _programFds = [];
 
-    /// <summary>Runs <paramref name="program"/> in the zone instead of exec'ing init; its input descriptors stay open.</summary>
+    /// <summary>The program the zone runs; its input descriptors stay open.</summary>
     public void SetProgram(Setup.SetupProgram program)
     {
         Plan->Program = program.Seal(Plan->SyncFd);

@@ -31,7 +31,7 @@ internal static class StartCompiler
         int fifo = p.InputFd("exec-fifo", c.Plan.FifoFd);
         // .NET's handlers are the clone's until here and everything is blocked; a created container must die by
         // `kill` while it waits. With --init the reaper's signals stay blocked, queued for its signalfd.
-        p.Routine(CoreRoutines.ResetSignals, "", "reset signal dispositions", (long)(c.Plan.UseInit ? InitReaper.BlockedMask : 0));
+        p.Routine(CoreRoutines.ResetSignals, "", "reset signal dispositions", (long)(c.Plan.UseInit ? ReaperSignals.BlockedMask : 0));
         int proc = c.GateProcSlot >= 0 ? c.GateProcSlot : c.HostProcSlot;
         if (proc < 0) throw new NotCompiled("start: the gate without a procfs (StartCompiler.HoldContainerProc)");
         p.Routine(StartRoutines.Gate, "", "wait for start on the exec fifo", Arg.Slot(fifo), Arg.Slot(proc)).Words(GateWords);
@@ -41,7 +41,7 @@ internal static class StartCompiler
             unsafe
             {
                 p.Routine(StartRoutines.Reaper, "--init", "fork the container's process", c.Process.Terminal ? 1 : 0,
-                    (long)InitReaper.BlockedMask, Arg.Ptr(ReaperRoutine.ArgumentArea(p), "argument-area"));
+                    (long)ReaperSignals.BlockedMask, Arg.Ptr(ReaperRoutine.ArgumentArea(p), "argument-area"));
             }
         ProcessCompiler.Exec(c);
     }
