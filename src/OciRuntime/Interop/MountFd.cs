@@ -74,13 +74,13 @@ internal static unsafe partial class Sys
     /// following a final symlink.</summary>
     internal static long OwnerAndMode(int dirFd, string name, out uint uid, out uint gid, out uint mode)
     {
-        byte* buf = stackalloc byte[256];
+        StatxBuffer sx;
         long r;
         int flags = AT_SYMLINK_NOFOLLOW | (name.Length == 0 ? AT_EMPTY_PATH : 0);
-        fixed (byte* p = CString.Of(name)) r = Fast(Nr.statx, dirFd, (long)p, flags, 0x1a /* MODE|UID|GID */, (long)buf);
-        uid = r < 0 ? 0 : *(uint*)(buf + 20);
-        gid = r < 0 ? 0 : *(uint*)(buf + 24);
-        mode = r < 0 ? 0u : *(ushort*)(buf + 28);
+        fixed (byte* p = CString.Of(name)) r = Statx(dirFd, p, flags, STATX_MODE | STATX_UID | STATX_GID, &sx);
+        uid = r < 0 ? 0 : sx.Uid;
+        gid = r < 0 ? 0 : sx.Gid;
+        mode = r < 0 ? 0u : sx.Mode;
         return r;
     }
 

@@ -15,7 +15,6 @@ internal static class HostMounts
 {
     internal const string ListFile = "host-mounts";
     private const int MNT_DETACH = 2;
-    private const uint STATX_MNT_ID = 0x1000;
 
     /// <summary>Lists the destinations (as given; resolved inside the rootfs again at delete).</summary>
     internal static void Record(string stateDir, IReadOnlyList<Mount> mounts) =>
@@ -51,11 +50,10 @@ internal static class HostMounts
     /// <summary>The mount id of a descriptor (statx STATX_MNT_ID), or -errno.</summary>
     private static unsafe long MountId(int fd)
     {
-        byte* buf = stackalloc byte[256];
-        byte empty = 0;
-        long r = Sys.Fast(Nr.statx, fd, (long)&empty, Sys.AT_EMPTY_PATH, STATX_MNT_ID, (long)buf);
+        StatxBuffer sx;
+        long r = Sys.Statx(fd, null, 0, Sys.STATX_MNT_ID, &sx);
         if (r < 0) return r;
-        if ((*(uint*)buf & STATX_MNT_ID) == 0) return -Errno.EINVAL; // kernel older than 5.8
-        return (long)*(ulong*)(buf + 144); // struct statx: stx_mnt_id
+        if ((sx.Mask & Sys.STATX_MNT_ID) == 0) return -Errno.EINVAL; // kernel older than 5.8
+        return (long)sx.MountId;
     }
 }

@@ -41,13 +41,12 @@ internal static unsafe class IdMapped
                 var opts = MountOptionParser.Parse(m.Options);
                 string source = m.Source ?? throw new RuntimeError($"mounts[{i}]: bind mount needs a source");
                 if (!source.StartsWith('/')) source = Path.Join(bundle, source);
-                int userns = m.UidMappings is { Count: > 0 } ? MappedUserNamespace(m.UidMappings, m.GidMappings ?? m.UidMappings)
+                using var userns = new OwnedFd(m.UidMappings is { Count: > 0 } ? MappedUserNamespace(m.UidMappings, m.GidMappings ?? m.UidMappings)
                     : spec.Linux?.UidMappings is { Count: > 0 } u ? MappedUserNamespace(u, spec.Linux.GidMappings ?? u)
                     : !string.IsNullOrEmpty(userNs.Path) ? (int)Sys.Check(Sys.OpenAt(Sys.AT_FDCWD, userNs.Path, Sys.O_RDONLY), $"open {userNs.Path}")
-                    : throw new RuntimeError($"mounts[{i}]: idmap needs uidMappings/gidMappings");
-                try { fds[i] = Detached(source, opts, userns); }
+                    : throw new RuntimeError($"mounts[{i}]: idmap needs uidMappings/gidMappings"));
+                try { fds[i] = Detached(source, opts, userns.Fd); }
                 catch (Exception e) when (e is SyscallException or RuntimeError) { throw new RuntimeError($"mounts[{i}] ({m.Destination}): {e.Message}"); }
-                finally { Sys.Close(userns); }
             }
             var done = fds;
             fds = null!;
@@ -62,14 +61,10 @@ internal static unsafe class IdMapped
     private static int Detached(string source, ParsedMountOptions opts, int userns)
     {
         bool recursive = opts.RecursiveIdMap || opts.IsRecursiveBind;
-        int tree = (int)Sys.Check(Sys.OpenTree(source, Sys.OPEN_TREE_CLONE | (recursive ? Sys.AT_RECURSIVE : 0)), $"open_tree {source}");
-        long r = Sys.MountSetattrFd(tree, opts.RecursiveIdMap, Sys.MOUNT_ATTR_IDMAP, 0, 0, userns);
-        if (r < 0)
-        {
-            Sys.Close(tree);
-            throw new RuntimeError($"idmapped mount of {source}: mount_setattr MOUNT_ATTR_IDMAP: {SyscallException.Describe((int)-r)}");
-        }
-        return tree;
+        using var tree = OwnedFd.Check(Sys.OpenTree(source, Sys.OPEN_TREE_CLONE | (recursive ? Sys.AT_RECURSIVE : 0)), $"open_tree {source}");
+        long r = Sys.MountSetattrFd(tree.Fd, opts.RecursiveIdMap, Sys.MOUNT_ATTR_IDMAP, 0, 0, userns);
+        if (r < 0) throw new RuntimeError($"idmapped mount of {source}: mount_setattr MOUNT_ATTR_IDMAP: {SyscallException.Describe((int)-r)}");
+        return tree.Release();
     }
 
     /// <summary>In init: a detached idmapped copy of <paramref name="source"/>, for MountSetup to attach.</summary>
@@ -111,9 +106,8 @@ internal static unsafe class IdMapped
             proc.Write($"{pid}/gid_map", IdMapWriter.Format(gids), "mounts[].gidMappings");
             // ns/user is a magic link, which the resolution beneath the handle refuses: open the verified ns
             // directory, then the one link in it.
-            int ns = Sys.CheckFd(proc.OpenBeneath($"{pid}/ns", Sys.O_PATH | Sys.O_DIRECTORY), "mounts[].uidMappings: open the mapping's ns directory");
-            try { return (int)Sys.Check(Sys.OpenAt(ns, "user", Sys.O_RDONLY), "mounts[].uidMappings: open the mapping's user namespace"); }
-            finally { Sys.Close(ns); }
+            using var ns = OwnedFd.Check(proc.OpenBeneath($"{pid}/ns", Sys.O_PATH | Sys.O_DIRECTORY), "mounts[].uidMappings: open the mapping's ns directory");
+            return Sys.CheckFd(Sys.OpenAt(ns.Fd, "user", Sys.O_RDONLY), "mounts[].uidMappings: open the mapping's user namespace");
         }
         finally
         {
