@@ -46,11 +46,10 @@ internal static class ForegroundProcess
     /// <summary>Not our child (should not happen): watch its pidfd; the exit code is unknown.</summary>
     private static int WaitForeign(int pid)
     {
-        long fd = Sys.PidfdOpen(pid);
-        if (fd < 0) return 0;
-        Span<Sys.PollFd> fds = [new Sys.PollFd { Fd = (int)fd, Events = Sys.POLLIN }];
+        using var fd = new OwnedFd(Sys.PidfdOpen(pid));
+        if (!fd.IsOpen) return 0;
+        Span<Sys.PollFd> fds = [new Sys.PollFd { Fd = fd.Fd, Events = Sys.POLLIN }];
         Sys.Poll(fds, -1);
-        Sys.Close((int)fd);
         return 0;
     }
 
