@@ -9,10 +9,10 @@ internal static class CgroupFs
     internal static int TryWrite(string dir, string file, string value)
     {
         string path = System.IO.Path.Join(dir, file);
-        long opened = Sys.OpenAt(Sys.AT_FDCWD, path, Sys.O_WRONLY | Sys.O_TRUNC);
+        long opened = Sys.TryOpenAt(Sys.AT_FDCWD, path, Sys.O_WRONLY | Sys.O_TRUNC);
         if (opened < 0) return (int)-opened;
         using var fd = new OwnedFd(opened);
-        long n = Sys.Write(fd.Fd, System.Text.Encoding.ASCII.GetBytes(value));
+        long n = Sys.TryWrite(fd.Fd, System.Text.Encoding.ASCII.GetBytes(value));
         return n < 0 ? (int)-n : 0;
     }
 
@@ -34,7 +34,7 @@ internal static class CgroupFs
         // out whole lines, so a read that stops short of a full buffer by less than a line may not be the end:
         // such a file is read again the long way.
         Span<byte> buf = stackalloc byte[4096];
-        long n = Sys.ReadSmallFile(path, buf);
+        long n = Sys.TryReadSmallFile(path, buf);
         if (n < 0) return null;
         if (n < buf.Length - 512) return System.Text.Encoding.UTF8.GetString(buf[..(int)n]);
         try { return File.ReadAllText(path); }
@@ -120,6 +120,6 @@ internal static class CgroupTree
     /// <summary>True if <paramref name="dir"/> is on a cgroup2 filesystem (statfs f_type CGROUP2_SUPER_MAGIC).</summary>
     internal static unsafe bool IsCgroup2(string dir)
     {
-        return OciRuntime.Interop.Sys.FsTypeOf(dir) == OciRuntime.Interop.Sys.CGROUP2_SUPER_MAGIC;
+        return OciRuntime.Interop.Sys.TryFsTypeOf(dir) == OciRuntime.Interop.Sys.CGROUP2_SUPER_MAGIC;
     }
 }

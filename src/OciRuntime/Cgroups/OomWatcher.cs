@@ -29,7 +29,7 @@ internal sealed class OomWatcher : IDisposable
     {
         using var efd = OwnedFd.Check(Sys.Fast(Nr.eventfd2, 0, EFD_CLOEXEC | EFD_NONBLOCK), "eventfd");
         string control = Path.Join(memDir, "memory.oom_control");
-        using var ofd = OwnedFd.Check(Sys.OpenAt(Sys.AT_FDCWD, control, Sys.O_RDONLY), $"open {control}");
+        using var ofd = OwnedFd.Check(Sys.TryOpenAt(Sys.AT_FDCWD, control, Sys.O_RDONLY), $"open {control}");
         int err = CgroupFs.TryWrite(memDir, "cgroup.event_control", $"{efd.Fd} {ofd.Fd}");
         if (err != 0) throw CgroupFs.WriteError(memDir, "cgroup.event_control", $"{efd.Fd} {ofd.Fd}", "events", err);
         return new OomWatcher(efd.Release(), ofd.Release(), () =>
@@ -78,7 +78,7 @@ internal sealed class OomWatcher : IDisposable
         if (_fd >= 0)
         {
             Span<byte> buf = stackalloc byte[4096];
-            while (Sys.Read(_fd, buf) > 0) { }
+            while (Sys.TryRead(_fd, buf) > 0) { }
         }
         var now = _read();
         gone = now is null;

@@ -124,9 +124,9 @@ internal static class Criu
         var output = new MemoryStream();
         Span<byte> buf = stackalloc byte[4096];
         long n;
-        while ((n = Sys.Read(outR.Fd, buf)) > 0) if (output.Length < 64 * 1024) output.Write(buf[..(int)n]);
+        while ((n = Sys.TryRead(outR.Fd, buf)) > 0) if (output.Length < 64 * 1024) output.Write(buf[..(int)n]);
         outR.Dispose();
-        Sys.Wait(pid, out int status, 0);
+        Sys.TryWait(pid, out int status, 0);
         if (status == 0) return;
         var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n').ToList();
         try { lines.AddRange(File.ReadAllLines(logFile)); } catch (IOException) { } catch (UnauthorizedAccessException) { }

@@ -56,12 +56,12 @@ internal sealed unsafe class AttachedTerminal : IDisposable
         var buf = new byte[16 * 1024];
         while (true)
         {
-            long n = Sys.Read(from, buf);
+            long n = Sys.TryRead(from, buf);
             if (n <= 0) return; // EIO from the master: every slave is closed
             long w = 0;
             while (w < n)
             {
-                long k = Sys.Write(to, buf.AsSpan((int)w, (int)(n - w)));
+                long k = Sys.TryWrite(to, buf.AsSpan((int)w, (int)(n - w)));
                 if (k <= 0) return;
                 w += k;
             }

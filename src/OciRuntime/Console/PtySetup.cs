@@ -23,13 +23,13 @@ internal static unsafe class PtySetup
         int root = -1, master = -1, slave = -1;
         try
         {
-            root = Sys.CheckFd(Sys.OpenAt(Sys.AT_FDCWD, "/", Sys.O_PATH | Sys.O_DIRECTORY), $"{Field}: open /");
+            root = Sys.CheckFd(Sys.TryOpenAt(Sys.AT_FDCWD, "/", Sys.O_PATH | Sys.O_DIRECTORY), $"{Field}: open /");
             master = OpenPtmx(root, proc);
             int unlock = 0;
             Sys.Check(Sys.Fast(Nr.ioctl, master, TIOCSPTLCK, (long)&unlock), $"{Field}: unlock pty");
             int n = 0;
             Sys.Check(Sys.Fast(Nr.ioctl, master, TIOCGPTN, (long)&n), $"{Field}: get pty number");
-            slave = Sys.CheckFd(Sys.PtyPeer(master, Sys.O_RDWR | Sys.O_NOCTTY), $"{Field}: open the pty slave from its master (TIOCGPTPEER)");
+            slave = Sys.CheckFd(Sys.TryPtyPeer(master, Sys.O_RDWR | Sys.O_NOCTTY), $"{Field}: open the pty slave from its master (TIOCGPTPEER)");
             if (size is not null) SetSize(slave, size.Height, size.Width);
             // /dev/console first: a container that fails here hands no master to anyone.
             if (bindConsole) BindConsole(root, slave);
@@ -50,7 +50,7 @@ internal static unsafe class PtySetup
     /// then reopened read-write by that fd: a planted file or device is never opened for real.</summary>
     private static int OpenPtmx(int root, ProcHandle proc)
     {
-        long fd = Sys.Openat2(root, "dev/pts/ptmx", Sys.O_PATH, InRoot);
+        long fd = Sys.TryOpenat2(root, "dev/pts/ptmx", Sys.O_PATH, InRoot);
         if (fd < 0)
         {
             string why = fd == -Errno.ELOOP ? "a symlink in the path" : fd == -Errno.ENOENT ? "no devpts mounted at /dev/pts" : SyscallException.Describe((int)-fd);
@@ -58,7 +58,7 @@ internal static unsafe class PtySetup
         }
         try
         {
-            bool devpts = Sys.FsType((int)fd) == Sys.DEVPTS_SUPER_MAGIC;
+            bool devpts = Sys.TryFsType((int)fd) == Sys.DEVPTS_SUPER_MAGIC;
             var st = Sys.StatFd((int)fd, out _);
             if (!devpts || st is not { Ino: 2 } s || !s.IsCharDevice(5, 2))
                 throw new RuntimeError($"{Field}: /dev/pts/ptmx is not the ptmx of a devpts mount: refusing to open it");
@@ -72,13 +72,13 @@ internal static unsafe class PtySetup
     /// file or a character device.</summary>
     private static void BindConsole(int root, int slave)
     {
-        long fd = Sys.Openat2(root, "dev/console", Sys.O_PATH, InRoot);
+        long fd = Sys.TryOpenat2(root, "dev/console", Sys.O_PATH, InRoot);
         if (fd == -Errno.ENOENT)
         {
-            long created = Sys.Openat2(root, "dev/console", Sys.O_WRONLY | Sys.O_CREAT | Sys.O_EXCL | Sys.O_NOCTTY, InRoot, 0x1b6);
+            long created = Sys.TryOpenat2(root, "dev/console", Sys.O_WRONLY | Sys.O_CREAT | Sys.O_EXCL | Sys.O_NOCTTY, InRoot, 0x1b6);
             if (created < 0) throw ConsoleError("create", (int)-created);
             Sys.Close((int)created);
-            fd = Sys.Openat2(root, "dev/console", Sys.O_PATH, InRoot);
+            fd = Sys.TryOpenat2(root, "dev/console", Sys.O_PATH, InRoot);
         }
         if (fd == -Errno.ELOOP) throw new RuntimeError($"{Field}: /dev/console is a symlink: refusing to mount the console on it");
         if (fd < 0) throw ConsoleError("open", (int)-fd);
@@ -87,7 +87,7 @@ internal static unsafe class PtySetup
             var st = Sys.StatFd((int)fd, out int e) ?? throw ConsoleError("stat", e);
             if (st.Type is not (Sys.S_IFREG or Sys.S_IFCHR))
                 throw new RuntimeError($"{Field}: /dev/console is neither a file nor a character device (type 0x{st.Type:x}): refusing to mount the console on it");
-            long r = Sys.BindFdOntoFd(slave, (int)fd);
+            long r = Sys.TryBindFdOntoFd(slave, (int)fd);
             if (r < 0) throw ConsoleError("mount the pty on", (int)-r);
         }
         finally { Sys.Close((int)fd); }

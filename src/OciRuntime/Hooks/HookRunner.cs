@@ -54,7 +54,7 @@ internal static class HookRunner
         inR.Dispose();
         outW.Dispose(); // the hook's copy is the last writer now: its exit ends our reads
         // A hook may not read its stdin at all: a closed pipe must not kill us.
-        Sys.Write(inW.Fd, Encoding.UTF8.GetBytes(stateJson));
+        Sys.TryWrite(inW.Fd, Encoding.UTF8.GetBytes(stateJson));
         inW.Dispose();
 
         var output = new MemoryStream();
@@ -66,15 +66,15 @@ internal static class HookRunner
         {
             int wait = deadline == long.MaxValue ? -1 : (int)Math.Max(0, (deadline - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency);
             pfd[0] = new Sys.PollFd { Fd = outR.Fd, Events = Sys.POLLIN };
-            long ready = Sys.Poll(pfd, wait);
+            long ready = Sys.TryPoll(pfd, wait);
             if (ready == 0) { timedOut = true; break; }
-            long n = Sys.Read(outR.Fd, buf);
+            long n = Sys.TryRead(outR.Fd, buf);
             if (n <= 0) break;
             if (output.Length < 64 * 1024) output.Write(buf[..(int)n]);
         }
         outR.Dispose();
-        if (timedOut) Sys.Kill(pid, Sys.SIGKILL);
-        Sys.Wait(pid, out int status, 0);
+        if (timedOut) Sys.TryKill(pid, Sys.SIGKILL);
+        Sys.TryWait(pid, out int status, 0);
         string text = Encoding.UTF8.GetString(output.ToArray()).Trim().Replace('\n', ' ');
         if (timedOut) throw new RuntimeError($"{where}: {hook.Path} timed out after {hook.Timeout}s");
         if (status != 0)

@@ -21,7 +21,7 @@ internal static unsafe partial class Sys
             throw new SyscallException($"mount {source ?? "none"} on {target} (type {fsType ?? "none"}, flags 0x{flags:x}{(string.IsNullOrEmpty(data) ? "" : ", data " + data)})", (int)-r);
     }
 
-    internal static long Umount(string target, int flags)
+    internal static long TryUmount(string target, int flags)
     {
         fixed (byte* t = CString.Of(target)) return Fast(Nr.umount2, (long)t, flags);
     }

@@ -18,13 +18,13 @@ internal static unsafe partial class Sys
     internal const int MOUNT_ATTR_RDONLY = 0x1, MOUNT_ATTR_NOSUID = 0x2, MOUNT_ATTR_NODEV = 0x4;
 
     /// <summary>fsopen(2): a new filesystem context (close-on-exec); returns its fd or -errno.</summary>
-    internal static long FsOpen(string fsType)
+    internal static long TryFsOpen(string fsType)
     {
         fixed (byte* p = CString.Of(fsType)) return Fast(Nr.fsopen, (long)p, FSOPEN_CLOEXEC);
     }
 
     /// <summary>fsconfig(2) FSCONFIG_SET_STRING; returns 0 or -errno.</summary>
-    internal static long FsConfigString(int fsFd, string key, string value)
+    internal static long TryFsConfigString(int fsFd, string key, string value)
     {
         fixed (byte* k = CString.Of(key))
         fixed (byte* v = CString.Of(value))
@@ -32,20 +32,20 @@ internal static unsafe partial class Sys
     }
 
     /// <summary>fsconfig(2) FSCONFIG_CMD_CREATE: makes the superblock; returns 0 or -errno.</summary>
-    internal static long FsConfigCreate(int fsFd) => Fast(Nr.fsconfig, fsFd, FSCONFIG_CMD_CREATE, 0, 0, 0);
+    internal static long TryFsConfigCreate(int fsFd) => Fast(Nr.fsconfig, fsFd, FSCONFIG_CMD_CREATE, 0, 0, 0);
 
     /// <summary>fsmount(2): a detached mount of the context's superblock (close-on-exec); returns its fd or -errno.</summary>
-    internal static long FsMount(int fsFd, int attrs) => Fast(Nr.fsmount, fsFd, FSMOUNT_CLOEXEC, attrs);
+    internal static long TryFsMount(int fsFd, int attrs) => Fast(Nr.fsmount, fsFd, FSMOUNT_CLOEXEC, attrs);
 
     /// <summary>open_tree(2) of a host path; returns the fd of a detached mount or -errno.</summary>
-    internal static long OpenTree(string path, int flags)
+    internal static long TryOpenTree(string path, int flags)
     {
         fixed (byte* p = CString.Of(path)) return Fast(Nr.open_tree, AT_FDCWD, (long)p, flags | O_CLOEXEC);
     }
 
     /// <summary>mount_setattr(2) on what <paramref name="fd"/> refers to (AT_EMPTY_PATH), with every mount under it
     /// when <paramref name="recursive"/>; 0 or -errno. Allocation-free: the zone's routines use it.</summary>
-    internal static long MountSetattrFd(long fd, bool recursive, ulong set, ulong clear, ulong propagation, long usernsFd)
+    internal static long TryMountSetattrFd(long fd, bool recursive, ulong set, ulong clear, ulong propagation, long usernsFd)
     {
         var attr = new KernelMountAttr { Set = set, Clear = clear, Propagation = propagation, UsernsFd = (ulong)usernsFd };
         byte empty = 0;
@@ -53,7 +53,7 @@ internal static unsafe partial class Sys
     }
 
     /// <summary>move_mount(2) of a detached mount fd onto the object an fd refers to; returns 0 or -errno.</summary>
-    internal static long MoveMountFd(int fromFd, int toFd)
+    internal static long TryMoveMountFd(int fromFd, int toFd)
     {
         byte empty = 0;
         return Fast(Nr.move_mount, fromFd, (long)&empty, toFd, (long)&empty, MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
@@ -64,7 +64,7 @@ internal static unsafe partial class Sys
     {
         StatxBuffer sx;
         long r;
-        fixed (byte* p = CString.Of(path)) r = Statx(AT_FDCWD, p, AT_SYMLINK_NOFOLLOW, STATX_UID | STATX_GID, &sx);
+        fixed (byte* p = CString.Of(path)) r = TryStatx(AT_FDCWD, p, AT_SYMLINK_NOFOLLOW, STATX_UID | STATX_GID, &sx);
         return r < 0 ? null : (sx.Uid, sx.Gid);
     }
 
@@ -74,11 +74,11 @@ internal static unsafe partial class Sys
     {
         StatxBuffer sx;
         long r;
-        fixed (byte* p = CString.Of(path)) r = Statx(dirFd, p, flags, STATX_SIZE | STATX_MTIME, &sx);
+        fixed (byte* p = CString.Of(path)) r = TryStatx(dirFd, p, flags, STATX_SIZE | STATX_MTIME, &sx);
         return r < 0 ? null : (sx.Size, sx.MtimeSec, sx.MtimeNsec);
     }
 
-    internal static long LChown(string path, uint uid, uint gid)
+    internal static long TryLChown(string path, uint uid, uint gid)
     {
         fixed (byte* p = CString.Of(path)) return Fast(Nr.fchownat, AT_FDCWD, (long)p, uid, gid, AT_SYMLINK_NOFOLLOW);
     }

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace OciRuntime.Interop;
 
 /// <summary>
-/// A descriptor this code owns: <c>using var dir = OwnedFd.Check(Sys.OpenAt(...), "open x");</c> closes it when the
+/// A descriptor this code owns: <c>using var dir = OwnedFd.Check(Sys.TryOpenAt(...), "open x");</c> closes it when the
 /// scope ends, on every path, errors included (crun's <c>cleanup_close</c> is the idea). A struct, so owning a
 /// descriptor allocates nothing; never copy one (pass <see cref="Fd"/>), or two copies would close one number.
 /// <see cref="Release"/> hands the descriptor on (returned to the caller, given to an object that closes it).

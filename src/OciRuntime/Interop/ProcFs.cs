@@ -11,7 +11,7 @@ internal static unsafe partial class Sys
     /// <summary>statx of an fd itself (AT_EMPTY_PATH), or null with the errno in <paramref name="errno"/>.</summary>
     internal static FdIdentity? StatFd(int fd, out int errno)
     {
-        long r = Identify(fd, "", out var id);
+        long r = TryIdentify(fd, "", out var id);
         errno = r < 0 ? (int)-r : 0;
         return r < 0 ? null : id;
     }
@@ -27,10 +27,10 @@ internal static unsafe partial class Sys
     }
 
     /// <summary>ioctl(TIOCGPTPEER): the slave of a pty opened from its master, with no path (Linux 4.13); fd or -errno.</summary>
-    internal static long PtyPeer(int master, int flags) => Fast(Nr.ioctl, master, TIOCGPTPEER, flags | O_CLOEXEC);
+    internal static long TryPtyPeer(int master, int flags) => Fast(Nr.ioctl, master, TIOCGPTPEER, flags | O_CLOEXEC);
 
     /// <summary>open_tree(2) of what an fd refers to (AT_EMPTY_PATH): a detached copy of that mount, or -errno.</summary>
-    internal static long OpenTreeFd(int fd, int flags)
+    internal static long TryOpenTreeFd(int fd, int flags)
     {
         byte empty = 0;
         return Fast(Nr.open_tree, fd, (long)&empty, flags | AT_EMPTY_PATH | O_CLOEXEC);
@@ -39,12 +39,12 @@ internal static unsafe partial class Sys
     /// <summary>A bind mount by fds on both sides: a clone of what <paramref name="fromFd"/> refers to (a file or a
     /// directory; open_tree OPEN_TREE_CLONE) moved onto what <paramref name="toFd"/> refers to (move_mount). Nothing
     /// is resolved by path; returns 0 or -errno.</summary>
-    internal static long BindFdOntoFd(int fromFd, int toFd)
+    internal static long TryBindFdOntoFd(int fromFd, int toFd)
     {
         // A bind of a plain file needs a clone of it first: move_mount takes mounts, not files.
-        long tree = OpenTreeFd(fromFd, OPEN_TREE_CLONE);
+        long tree = TryOpenTreeFd(fromFd, OPEN_TREE_CLONE);
         if (tree < 0) return tree;
-        try { return MoveMountFd((int)tree, toFd); }
+        try { return TryMoveMountFd((int)tree, toFd); }
         finally { Close((int)tree); }
     }
 }

@@ -51,7 +51,7 @@ internal static unsafe partial class Sys
     internal const short POLLIN = 1, POLLHUP = 0x10, POLLERR = 8;
 
     /// <summary>poll(2); returns the count of ready descriptors, 0 on timeout, or -errno.</summary>
-    internal static long Poll(Span<PollFd> fds, int timeoutMs)
+    internal static long TryPoll(Span<PollFd> fds, int timeoutMs)
     {
         fixed (PollFd* p = fds) return Blocking(Nr.poll, (long)p, fds.Length, timeoutMs);
     }

@@ -15,25 +15,25 @@ internal static unsafe partial class Sys
     internal const ulong ST_RDONLY = 1, ST_RELATIME = 4096;
 
     /// <summary>statfs(2) of a NUL-terminated path; 0 or -errno. Allocation-free (the zone's routines use it).</summary>
-    internal static long Statfs(byte* path, StatfsBuffer* buf) => Fast(Nr.statfs, (long)path, (long)buf);
+    internal static long TryStatfs(byte* path, StatfsBuffer* buf) => Fast(Nr.statfs, (long)path, (long)buf);
 
     /// <summary>fstatfs(2) of an fd (O_PATH fds included); 0 or -errno. Allocation-free.</summary>
-    internal static long Fstatfs(long fd, StatfsBuffer* buf) => Fast(Nr.fstatfs, fd, (long)buf);
+    internal static long TryFstatfs(long fd, StatfsBuffer* buf) => Fast(Nr.fstatfs, fd, (long)buf);
 
     /// <summary>The filesystem magic (f_type) of what <paramref name="fd"/> refers to, or -errno. Allocation-free.</summary>
-    internal static long FsType(long fd)
+    internal static long TryFsType(long fd)
     {
         StatfsBuffer st;
-        long r = Fstatfs(fd, &st);
+        long r = TryFstatfs(fd, &st);
         return r < 0 ? r : st.Type;
     }
 
     /// <summary>The filesystem magic of the filesystem holding <paramref name="path"/>, or -errno.</summary>
-    internal static long FsTypeOf(string path)
+    internal static long TryFsTypeOf(string path)
     {
         StatfsBuffer st;
         long r;
-        fixed (byte* p = CString.Into(path, stackalloc byte[CString.StackSize])) r = Statfs(p, &st);
+        fixed (byte* p = CString.Into(path, stackalloc byte[CString.StackSize])) r = TryStatfs(p, &st);
         return r < 0 ? r : st.Type;
     }
 
@@ -42,7 +42,7 @@ internal static unsafe partial class Sys
     {
         StatfsBuffer st;
         long r;
-        fixed (byte* p = CString.Of(path)) r = Statfs(p, &st);
+        fixed (byte* p = CString.Of(path)) r = TryStatfs(p, &st);
         if (r < 0) return 0;
         // ST_RELATIME is MS_RELATIME (1 << 21) for mount(2); the others share their values.
         ulong ms = st.Flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS | MS_MANDLOCK | MS_NOATIME | MS_NODIRATIME | MS_NOSYMFOLLOW);
@@ -51,16 +51,16 @@ internal static unsafe partial class Sys
     }
 
     /// <summary>Size of an open file (statx STATX_SIZE), or -errno.</summary>
-    internal static long FileSize(int fd)
+    internal static long TryFileSize(int fd)
     {
         StatxBuffer sx;
-        long r = Statx(fd, null, 0, STATX_SIZE, &sx);
+        long r = TryStatx(fd, null, 0, STATX_SIZE, &sx);
         return r < 0 ? r : (long)sx.Size;
     }
 
-    internal static long Access(string path, int mode) => AccessAt(AT_FDCWD, path, mode);
+    internal static long TryAccess(string path, int mode) => TryAccessAt(AT_FDCWD, path, mode);
 
-    internal static long AccessAt(int dirFd, string path, int mode)
+    internal static long TryAccessAt(int dirFd, string path, int mode)
     {
         fixed (byte* p = CString.Into(path, stackalloc byte[CString.StackSize])) return Fast(Nr.faccessat, dirFd, (long)p, mode, 0);
     }

@@ -35,7 +35,7 @@ internal static unsafe partial class Sys
     /// <summary>statx(2) of <paramref name="path"/> under <paramref name="dirFd"/>, or of the fd itself when
     /// <paramref name="path"/> is null (AT_EMPTY_PATH); 0 or -errno. Allocation-free: the setup program's routines
     /// use it in the zone.</summary>
-    internal static long Statx(long dirFd, byte* path, int flags, uint mask, StatxBuffer* buf)
+    internal static long TryStatx(long dirFd, byte* path, int flags, uint mask, StatxBuffer* buf)
     {
         byte empty = 0;
         return Fast(Nr.statx, dirFd, path == null ? (long)&empty : (long)path, flags | (path == null ? AT_EMPTY_PATH : 0), mask, (long)buf);
@@ -43,10 +43,10 @@ internal static unsafe partial class Sys
 
     /// <summary>statx asking for type, mode, inode and the mount id (the unique one where the kernel has it:
     /// Linux 6.8; the old one before). Allocation-free.</summary>
-    internal static long StatxWithMount(long dirFd, byte* path, int flags, StatxBuffer* buf)
+    internal static long TryStatxWithMount(long dirFd, byte* path, int flags, StatxBuffer* buf)
     {
-        long r = Statx(dirFd, path, flags, STATX_TYPE_MODE_INO | STATX_MNT_ID_UNIQUE, buf);
-        if (r == -Errno.EINVAL) r = Statx(dirFd, path, flags, STATX_TYPE_MODE_INO | STATX_MNT_ID, buf);
+        long r = TryStatx(dirFd, path, flags, STATX_TYPE_MODE_INO | STATX_MNT_ID_UNIQUE, buf);
+        if (r == -Errno.EINVAL) r = TryStatx(dirFd, path, flags, STATX_TYPE_MODE_INO | STATX_MNT_ID, buf);
         return r;
     }
 }

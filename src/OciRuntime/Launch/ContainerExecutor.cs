@@ -38,7 +38,7 @@ internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
         var spec = config with { Process = o.Process, Linux = (config.Linux ?? new Linux()) with { Namespaces = joined }, Hooks = null };
         var seccomp = SeccompSetup.Compile(spec, new SeccompCache(store.Root));
 
-        if (!o.Detach) Sys.Prctl(Sys.PR_SET_CHILD_SUBREAPER, 1);
+        if (!o.Detach) Sys.TryPrctl(Sys.PR_SET_CHILD_SUBREAPER, 1);
         int consoleFd = o.ConsoleSocket is null ? -1 : Sys.ConnectUnix(o.ConsoleSocket);
         // -t without --console-socket, in the foreground: the caller's terminal (ocirun is the console socket).
         int terminalFd = -1;

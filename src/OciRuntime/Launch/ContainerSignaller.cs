@@ -32,8 +32,8 @@ internal sealed class ContainerSignaller(StateStore store)
     private static void SignalInit(string id, int pid, ulong startTime, int signal)
     {
         // A pidfd pins the process: the signal cannot reach a pid that was reused since the check.
-        using var pidfd = new OwnedFd(Sys.PidfdOpen(pid));
+        using var pidfd = new OwnedFd(Sys.TryPidfdOpen(pid));
         if (!pidfd.IsOpen || !ProcStat.IsSameLiveProcess(pid, startTime)) throw new ContainerNotRunning(id, LifecycleStatus.Stopped);
-        Sys.Check(Sys.PidfdSendSignal(pidfd.Fd, signal), $"send signal {signal} to pid {pid}");
+        Sys.Check(Sys.TryPidfdSendSignal(pidfd.Fd, signal), $"send signal {signal} to pid {pid}");
     }
 }

@@ -23,8 +23,8 @@ internal static class ExecGate
         // Without a mount namespace the container may have no /proc of its own: reopen through the host's,
         // held open (close-on-exec) from before the chroot.
         long fd = hostProcFd >= 0
-            ? Sys.OpenAtBlocking(hostProcFd, $"self/fd/{fifoPathFd}", Sys.O_WRONLY)
-            : Sys.OpenBlocking(RootfsProc(fifoPathFd), Sys.O_WRONLY);
+            ? Sys.TryOpenAtBlocking(hostProcFd, $"self/fd/{fifoPathFd}", Sys.O_WRONLY)
+            : Sys.TryOpenBlocking(RootfsProc(fifoPathFd), Sys.O_WRONLY);
         Sys.Close(hostProcFd);
         Sys.Check(fd, "open exec fifo");
         Sys.Close(fifoPathFd);
@@ -47,15 +47,15 @@ internal static class ExecGate
     }
 
     internal static void ReportFailure(int fifoWriteFd, string message) =>
-        Sys.Write(fifoWriteFd, Encoding.UTF8.GetBytes("E" + message));
+        Sys.TryWrite(fifoWriteFd, Encoding.UTF8.GetBytes("E" + message));
 
     /// <summary>`start` side: releases init and waits until it has exec'd or failed. Returns init's error, if any.</summary>
     internal static string? Release(string fifoPath, int pid)
     {
-        long fd = Sys.OpenAt(Sys.AT_FDCWD, fifoPath, Sys.O_RDONLY | Sys.O_NONBLOCK);
+        long fd = Sys.TryOpenAt(Sys.AT_FDCWD, fifoPath, Sys.O_RDONLY | Sys.O_NONBLOCK);
         if (fd == -Errno.ENOENT) throw new RuntimeError("container is not in the created state (exec fifo is gone)");
         Sys.Check(fd, $"open {fifoPath}");
-        long pidfd = Sys.PidfdOpen(pid);
+        long pidfd = Sys.TryPidfdOpen(pid);
         try
         {
             var received = new MemoryStream();
@@ -65,11 +65,11 @@ internal static class ExecGate
             {
                 fds[0] = new Sys.PollFd { Fd = (int)fd, Events = Sys.POLLIN };
                 fds[1] = new Sys.PollFd { Fd = (int)pidfd, Events = Sys.POLLIN };
-                long ready = Sys.Poll(fds[..(pidfd >= 0 ? 2 : 1)], -1);
+                long ready = Sys.TryPoll(fds[..(pidfd >= 0 ? 2 : 1)], -1);
                 Sys.Check(ready, "poll exec fifo");
                 if ((fds[0].Revents & Sys.POLLIN) != 0)
                 {
-                    long n = Sys.Read((int)fd, buf);
+                    long n = Sys.TryRead((int)fd, buf);
                     if (n > 0) { received.Write(buf[..(int)n]); continue; }
                     if (n == 0) break;
                     if (n == -Errno.EAGAIN) continue;
@@ -79,13 +79,13 @@ internal static class ExecGate
                 {
                     // Drain what is left, then the writer is gone: exec'd or dead.
                     long n;
-                    while ((n = Sys.Read((int)fd, buf)) > 0) received.Write(buf[..(int)n]);
+                    while ((n = Sys.TryRead((int)fd, buf)) > 0) received.Write(buf[..(int)n]);
                     break;
                 }
                 if (pidfd >= 0 && (fds[1].Revents & Sys.POLLIN) != 0)
                 {
                     long n;
-                    while ((n = Sys.Read((int)fd, buf)) > 0) received.Write(buf[..(int)n]);
+                    while ((n = Sys.TryRead((int)fd, buf)) > 0) received.Write(buf[..(int)n]);
                     if (received.Length == 0) return "container init exited before start";
                     break;
                 }

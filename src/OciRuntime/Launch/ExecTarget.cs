@@ -22,14 +22,14 @@ internal sealed record ExecTarget(string Path, IReadOnlyList<string> Argv, IRead
         foreach (var dir in pathVar.Split(':'))
         {
             string candidate = System.IO.Path.Join(dir.Length == 0 ? "." : dir, name);
-            if (Sys.Access(candidate, X_OK) == 0 && !Directory.Exists(candidate)) return new ExecTarget(candidate, args, env);
+            if (Sys.TryAccess(candidate, X_OK) == 0 && !Directory.Exists(candidate)) return new ExecTarget(candidate, args, env);
         }
         throw new RuntimeError($"process.args[0]: exec: \"{name}\": executable file not found in $PATH");
     }
 
     private static void Check(string path, string name)
     {
-        long r = Sys.Access(path, X_OK);
+        long r = Sys.TryAccess(path, X_OK);
         if (r < 0) throw new RuntimeError($"process.args[0]: exec: \"{name}\": {ErrnoText((int)-r)}");
         // execve says EACCES for a directory, and so does runc (Go's LookPath).
         if (Directory.Exists(path)) throw new RuntimeError($"process.args[0]: exec: \"{name}\": {ErrnoText(Errno.EACCES)}");

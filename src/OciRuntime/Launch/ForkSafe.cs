@@ -127,7 +127,7 @@ internal static unsafe class ForkSafe
         long fd = Sys.Fast(Nr.openat2, p->ProcFd, (long)path, (long)how, 24);
         if (fd < 0) Fail(p, ZoneStep.TimeOffsets, fd, 2);
 
-        long s = Sys.FsType(fd);
+        long s = Sys.TryFsType(fd);
         if (s < 0) Fail(p, ZoneStep.TimeOffsets, s, 3);
         if (s != Sys.PROC_SUPER_MAGIC) Fail(p, ZoneStep.TimeOffsets, -Errno.EXDEV, 3);
 

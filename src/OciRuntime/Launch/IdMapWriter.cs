@@ -90,12 +90,12 @@ internal static class IdMapWriter
             Span<byte> buf = stackalloc byte[512];
             while (true)
             {
-                long n = Sys.Read(r.Fd, buf);
+                long n = Sys.TryRead(r.Fd, buf);
                 if (n <= 0) break;
                 if (output.Length < 4096) output.Write(buf[..(int)n]);
             }
         }
-        Sys.Wait(child, out int status, 0);
+        Sys.TryWait(child, out int status, 0);
         if (status != 0)
         {
             string msg = Encoding.UTF8.GetString(output.ToArray()).Trim().Replace('\n', ' ');

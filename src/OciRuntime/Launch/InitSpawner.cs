@@ -44,7 +44,7 @@ internal static class InitSpawner
         Setup.SetupProgram? program = null;
         // CVE-2024-21626: a descriptor our caller leaked to us (a host directory, say) must not reach the zone, where
         // process.cwd "/proc/self/fd/N" or a process joining the container could use it. Only the preserved ones pass.
-        Sys.CloseRangeCloexec((uint)low);
+        Sys.TryCloseRangeCloexec((uint)low);
         try
         {
             var (parentEnd, childEnd0) = Sys.SocketPair(Sys.SOCK_SEQPACKET);
@@ -127,7 +127,7 @@ internal static class InitSpawner
                         break;
                     case ZoneMessage.ChildPid:
                         containerPid = a;
-                        Sys.Wait(childPid, out _, 0);
+                        Sys.TryWait(childPid, out _, 0);
                         childPid = -1;
                         break;
                     case ZoneMessage.Failed:
@@ -143,8 +143,8 @@ internal static class InitSpawner
             foreach (var p in new[] { containerPid, childPid })
             {
                 if (p <= 0) continue;
-                Sys.Kill(p, Sys.SIGKILL);
-                Sys.Wait(p, out _, 0);
+                Sys.TryKill(p, Sys.SIGKILL);
+                Sys.TryWait(p, out _, 0);
             }
             throw;
         }
@@ -234,7 +234,7 @@ internal static class InitSpawner
         // becomes waitable: without this wait the cause (an OOM kill's SIGKILL, say) was lost about half the time.
         int status = 0;
         long waited = 0;
-        for (int i = 0; i < 200 && (waited = Sys.Wait(pid, out status, Sys.WNOHANG)) == 0; i++) Thread.Sleep(1);
+        for (int i = 0; i < 200 && (waited = Sys.TryWait(pid, out status, Sys.WNOHANG)) == 0; i++) Thread.Sleep(1);
         if (waited <= 0) return "";
         return (status & 0x7f) == 0 ? $" (exit status {(status >> 8) & 0xff})" : $" (killed by signal {status & 0x7f})";
     }

@@ -45,7 +45,7 @@ internal sealed unsafe class ZonePlanBuilder : IDisposable
         ulong joinedFlags = 0;
         for (int i = 0; i < joins.Count; i++)
         {
-            long fd = Sys.OpenAt(Sys.AT_FDCWD, joins[i].Path!, Sys.O_RDONLY);
+            long fd = Sys.TryOpenAt(Sys.AT_FDCWD, joins[i].Path!, Sys.O_RDONLY);
             if (fd < 0) throw new SyscallException($"open namespace {joins[i].Path}", (int)-fd);
             _openedFds.Add((int)fd);
             Plan->JoinFds[i] = (int)fd;

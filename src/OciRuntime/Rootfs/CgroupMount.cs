@@ -39,15 +39,15 @@ internal static class CgroupMount
             foreach (var h in ctx.Layout.Hierarchies)
             {
                 string name = Path.GetFileName(h.MountPoint);
-                long made = Sys.MkdirAt(tmpfs, name, 0x1ed);
+                long made = Sys.TryMkdirAt(tmpfs, name, 0x1ed);
                 if (made < 0 && made != -Errno.EEXIST) Sys.Check(made, $"mkdir {m.Destination}/{name}");
-                int sub = Sys.CheckFd(Sys.OpenAt(tmpfs, name, Sys.O_PATH | Sys.O_DIRECTORY | Sys.O_NOFOLLOW), $"open {m.Destination}/{name}");
+                int sub = Sys.CheckFd(Sys.TryOpenAt(tmpfs, name, Sys.O_PATH | Sys.O_DIRECTORY | Sys.O_NOFOLLOW), $"open {m.Destination}/{name}");
                 try { MountHierarchy(sub, $"{m.Destination}/{name}", h, ctx, flags); }
                 finally { Sys.Close(sub); }
                 // Co-mounted controllers (cpu,cpuacct) get a symlink per controller, as on the host.
                 if (h.Controllers.Count > 1)
                     foreach (var c in h.Controllers.Where(c => c != name && !c.StartsWith("name=", StringComparison.Ordinal)))
-                        Sys.SymlinkAt(name, tmpfs, c);
+                        Sys.TrySymlinkAt(name, tmpfs, c);
             }
             if ((flags & Sys.MS_RDONLY) != 0)
                 Sys.Mount(null, RootfsDir.ProcFd(tmpfs), null, Sys.MS_REMOUNT | Sys.MS_BIND | flags, null);

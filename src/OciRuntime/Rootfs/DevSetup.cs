@@ -38,12 +38,12 @@ internal static class DevSetup
             finally { Sys.Umask(oldMask); }
 
             string devPath = RootfsDir.ProcFd(dev);
-            foreach (var (name, target) in Links) Sys.Symlink(target, devPath + "/" + name);
-            if (File.Exists("/proc/kcore")) Sys.Symlink("/proc/kcore", devPath + "/core");
+            foreach (var (name, target) in Links) Sys.TrySymlink(target, devPath + "/" + name);
+            if (File.Exists("/proc/kcore")) Sys.TrySymlink("/proc/kcore", devPath + "/core");
             // /dev/ptmx points into the container's devpts instance (mounted with newinstance,ptmxmode).
             long ptmx = root.Open("/dev/ptmx");
             if (ptmx >= 0) Sys.Close((int)ptmx);
-            else Sys.Symlink("pts/ptmx", devPath + "/ptmx");
+            else Sys.TrySymlink("pts/ptmx", devPath + "/ptmx");
         }
         finally { Sys.Close(dev); }
     }
@@ -65,14 +65,14 @@ internal static class DevSetup
             string full = RootfsDir.ProcFd(parent) + "/" + name;
             if (bindFromHost)
             {
-                long r = Sys.MknodAt(parent, name, Sys.S_IFREG | 0x1a4, 0);
+                long r = Sys.TryMknodAt(parent, name, Sys.S_IFREG | 0x1a4, 0);
                 if (r < 0 && r != -Errno.EEXIST) Sys.Check(r, $"create {path}");
                 int target = (int)Sys.Check(root.Open(path), $"open {path}");
                 try { Sys.Mount(path, RootfsDir.ProcFd(target), "bind", Sys.MS_BIND, null); }
                 finally { Sys.Close(target); }
                 return;
             }
-            long rc = Sys.MknodAt(parent, name, kind | (mode & 0xfff), kind == Sys.S_IFIFO ? 0 : Sys.MakeDev(major, minor));
+            long rc = Sys.TryMknodAt(parent, name, kind | (mode & 0xfff), kind == Sys.S_IFIFO ? 0 : Sys.MakeDev(major, minor));
             if (rc == -Errno.EEXIST)
             {
                 // A node left in the image: replace it so the config decides type and numbers.
@@ -80,10 +80,10 @@ internal static class DevSetup
                 {
                     fixed (byte* p = CString.Of(name)) Sys.Fast(Nr.unlinkat, parent, (long)p, 0);
                 }
-                rc = Sys.MknodAt(parent, name, kind | (mode & 0xfff), kind == Sys.S_IFIFO ? 0 : Sys.MakeDev(major, minor));
+                rc = Sys.TryMknodAt(parent, name, kind | (mode & 0xfff), kind == Sys.S_IFIFO ? 0 : Sys.MakeDev(major, minor));
             }
             Sys.Check(rc, $"mknod {path}");
-            Sys.Check(Sys.Chown(full, uid, gid), $"chown {path}");
+            Sys.Check(Sys.TryChown(full, uid, gid), $"chown {path}");
         }
         finally { Sys.Close(parent); }
     }

@@ -13,23 +13,23 @@ internal static class FdMount
     /// <summary>A detached copy of the host path <paramref name="source"/> (the whole tree under it when
     /// <paramref name="recursive"/>, as MS_BIND|MS_REC).</summary>
     internal static int CloneTree(string source, bool recursive) =>
-        Sys.CheckFd(Sys.OpenTree(source, Sys.OPEN_TREE_CLONE | (recursive ? Sys.AT_RECURSIVE : 0)), $"open_tree {source}");
+        Sys.CheckFd(Sys.TryOpenTree(source, Sys.OPEN_TREE_CLONE | (recursive ? Sys.AT_RECURSIVE : 0)), $"open_tree {source}");
 
     /// <summary>A detached new filesystem: mount(2)'s flags become superblock flags and mount attributes, the
     /// data string becomes one fsconfig call per option.</summary>
     internal static int NewFilesystem(string type, string? source, ulong msFlags, string? data)
     {
-        using var ctx = OwnedFd.Check(Sys.FsOpen(type), $"fsopen {type}");
+        using var ctx = OwnedFd.Check(Sys.TryFsOpen(type), $"fsopen {type}");
         int fs = ctx.Fd;
-        if (!string.IsNullOrEmpty(source)) Sys.Check(Sys.FsConfigString(fs, "source", source), $"fsconfig {type} source={source}");
-        foreach (var flag in FsData.SuperblockFlags(msFlags)) Sys.Check(Sys.FsConfigFlag(fs, flag), $"fsconfig {type} {flag}");
+        if (!string.IsNullOrEmpty(source)) Sys.Check(Sys.TryFsConfigString(fs, "source", source), $"fsconfig {type} source={source}");
+        foreach (var flag in FsData.SuperblockFlags(msFlags)) Sys.Check(Sys.TryFsConfigFlag(fs, flag), $"fsconfig {type} {flag}");
         foreach (var (key, value) in FsData.Split(data))
         {
-            long r = value is null ? Sys.FsConfigFlag(fs, key) : Sys.FsConfigString(fs, key, value);
+            long r = value is null ? Sys.TryFsConfigFlag(fs, key) : Sys.TryFsConfigString(fs, key, value);
             Sys.Check(r, $"fsconfig {type} {key}{(value is null ? "" : "=" + value)}");
         }
-        Sys.Check(Sys.FsConfigCreate(fs), $"create a {type} filesystem{(string.IsNullOrEmpty(data) ? "" : " with " + data)}");
-        return Sys.CheckFd(Sys.FsMount(fs, (int)FsData.MountAttributes(msFlags)), $"fsmount {type}");
+        Sys.Check(Sys.TryFsConfigCreate(fs), $"create a {type} filesystem{(string.IsNullOrEmpty(data) ? "" : " with " + data)}");
+        return Sys.CheckFd(Sys.TryFsMount(fs, (int)FsData.MountAttributes(msFlags)), $"fsmount {type}");
     }
 
     /// <summary>
@@ -38,14 +38,14 @@ internal static class FdMount
     /// </summary>
     internal static void Attach(int tree, int destFd, string what)
     {
-        Sys.Check(Sys.Identify(destFd, "", out var under), $"statx the destination of {what}");
-        Sys.Check(Sys.MoveMountFd(tree, destFd), $"move_mount {what}");
-        Sys.Check(Sys.Identify(tree, "", out var top), $"statx {what} after mounting");
+        Sys.Check(Sys.TryIdentify(destFd, "", out var under), $"statx the destination of {what}");
+        Sys.Check(Sys.TryMoveMountFd(tree, destFd), $"move_mount {what}");
+        Sys.Check(Sys.TryIdentify(tree, "", out var top), $"statx {what} after mounting");
         if (!top.MountRoot || top.MountId == under.MountId)
             throw new SyscallException($"{what}: the mount is not where it was attached", Errno.EXDEV);
         if (top.UniqueMountId && under.UniqueMountId)
         {
-            long parent = Sys.MountParentOf(top.MountId);
+            long parent = Sys.TryMountParentOf(top.MountId);
             if (parent >= 0 && (ulong)parent != under.MountId)
                 throw new SyscallException($"{what}: mounted on mount {parent}, not on the destination's mount {under.MountId}", Errno.EXDEV);
         }

@@ -40,7 +40,7 @@ internal static class HostMounts
                 if (!fd.IsOpen) continue; // gone (or never made): nothing mounted there
                 long mnt = MountId(fd.Fd);
                 if (mnt < 0 || mnt == rootMnt) continue; // the rootfs's own mount: nothing of ours
-                long r = Sys.Umount($"/proc/self/fd/{fd.Fd}", MNT_DETACH);
+                long r = Sys.TryUmount($"/proc/self/fd/{fd.Fd}", MNT_DETACH);
                 if (r < 0) throw new RuntimeError($"mounts: unmount {dest} from the host: {SyscallException.Describe((int)-r)}");
             }
         }
@@ -51,7 +51,7 @@ internal static class HostMounts
     private static unsafe long MountId(int fd)
     {
         StatxBuffer sx;
-        long r = Sys.Statx(fd, null, 0, Sys.STATX_MNT_ID, &sx);
+        long r = Sys.TryStatx(fd, null, 0, Sys.STATX_MNT_ID, &sx);
         if (r < 0) return r;
         if ((sx.Mask & Sys.STATX_MNT_ID) == 0) return -Errno.EINVAL; // kernel older than 5.8
         return (long)sx.MountId;

@@ -43,7 +43,7 @@ internal static unsafe class IdMapped
                 if (!source.StartsWith('/')) source = Path.Join(bundle, source);
                 using var userns = new OwnedFd(m.UidMappings is { Count: > 0 } ? MappedUserNamespace(m.UidMappings, m.GidMappings ?? m.UidMappings)
                     : spec.Linux?.UidMappings is { Count: > 0 } u ? MappedUserNamespace(u, spec.Linux.GidMappings ?? u)
-                    : !string.IsNullOrEmpty(userNs.Path) ? (int)Sys.Check(Sys.OpenAt(Sys.AT_FDCWD, userNs.Path, Sys.O_RDONLY), $"open {userNs.Path}")
+                    : !string.IsNullOrEmpty(userNs.Path) ? (int)Sys.Check(Sys.TryOpenAt(Sys.AT_FDCWD, userNs.Path, Sys.O_RDONLY), $"open {userNs.Path}")
                     : throw new RuntimeError($"mounts[{i}]: idmap needs uidMappings/gidMappings"));
                 try { fds[i] = Detached(source, opts, userns.Fd); }
                 catch (Exception e) when (e is SyscallException or RuntimeError) { throw new RuntimeError($"mounts[{i}] ({m.Destination}): {e.Message}"); }
@@ -61,8 +61,8 @@ internal static unsafe class IdMapped
     private static int Detached(string source, ParsedMountOptions opts, int userns)
     {
         bool recursive = opts.RecursiveIdMap || opts.IsRecursiveBind;
-        using var tree = OwnedFd.Check(Sys.OpenTree(source, Sys.OPEN_TREE_CLONE | (recursive ? Sys.AT_RECURSIVE : 0)), $"open_tree {source}");
-        long r = Sys.MountSetattrFd(tree.Fd, opts.RecursiveIdMap, Sys.MOUNT_ATTR_IDMAP, 0, 0, userns);
+        using var tree = OwnedFd.Check(Sys.TryOpenTree(source, Sys.OPEN_TREE_CLONE | (recursive ? Sys.AT_RECURSIVE : 0)), $"open_tree {source}");
+        long r = Sys.TryMountSetattrFd(tree.Fd, opts.RecursiveIdMap, Sys.MOUNT_ATTR_IDMAP, 0, 0, userns);
         if (r < 0) throw new RuntimeError($"idmapped mount of {source}: mount_setattr MOUNT_ATTR_IDMAP: {SyscallException.Describe((int)-r)}");
         return tree.Release();
     }
@@ -71,13 +71,13 @@ internal static unsafe class IdMapped
     internal static int Clone(string source, Mount m, ParsedMountOptions opts)
     {
         bool recursive = opts.RecursiveIdMap || opts.IsRecursiveBind;
-        int tree = (int)Sys.Check(Sys.OpenTree(source, Sys.OPEN_TREE_CLONE | (recursive ? Sys.AT_RECURSIVE : 0)), $"open_tree {source}");
+        int tree = (int)Sys.Check(Sys.TryOpenTree(source, Sys.OPEN_TREE_CLONE | (recursive ? Sys.AT_RECURSIVE : 0)), $"open_tree {source}");
         int userns = -1;
         try
         {
             userns = m.UidMappings is { Count: > 0 } ? MappedUserNamespace(m.UidMappings, m.GidMappings ?? m.UidMappings)
-                : (int)Sys.Check(Sys.OpenAt(Sys.AT_FDCWD, "/proc/self/ns/user", Sys.O_RDONLY), "open /proc/self/ns/user");
-            long r = Sys.MountSetattrFd(tree, opts.RecursiveIdMap, Sys.MOUNT_ATTR_IDMAP, 0, 0, userns);
+                : (int)Sys.Check(Sys.TryOpenAt(Sys.AT_FDCWD, "/proc/self/ns/user", Sys.O_RDONLY), "open /proc/self/ns/user");
+            long r = Sys.TryMountSetattrFd(tree, opts.RecursiveIdMap, Sys.MOUNT_ATTR_IDMAP, 0, 0, userns);
             if (r < 0)
                 throw new RuntimeError($"idmapped mount of {source}: mount_setattr MOUNT_ATTR_IDMAP: {SyscallException.Describe((int)-r)}" +
                     (r == -Errno.EPERM ? " (the kernel allows it only with CAP_SYS_ADMIN over the source filesystem, not from inside a user namespace)" : ""));
@@ -107,12 +107,12 @@ internal static unsafe class IdMapped
             // ns/user is a magic link, which the resolution beneath the handle refuses: open the verified ns
             // directory, then the one link in it.
             using var ns = OwnedFd.Check(proc.OpenBeneath($"{pid}/ns", Sys.O_PATH | Sys.O_DIRECTORY), "mounts[].uidMappings: open the mapping's ns directory");
-            return Sys.CheckFd(Sys.OpenAt(ns.Fd, "user", Sys.O_RDONLY), "mounts[].uidMappings: open the mapping's user namespace");
+            return Sys.CheckFd(Sys.TryOpenAt(ns.Fd, "user", Sys.O_RDONLY), "mounts[].uidMappings: open the mapping's user namespace");
         }
         finally
         {
-            Sys.Kill((int)pid, (int)SIGKILL);
-            Sys.Wait((int)pid, out _, 0);
+            Sys.TryKill((int)pid, (int)SIGKILL);
+            Sys.TryWait((int)pid, out _, 0);
         }
     }
 

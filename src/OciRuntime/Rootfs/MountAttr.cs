@@ -6,5 +6,5 @@ namespace OciRuntime.Rootfs;
 internal static class MountAttr
 {
     internal static void Set(int mountFd, string what, ulong set, ulong clear) =>
-        Sys.Check(Sys.MountSetattrFd(mountFd, recursive: true, set, clear, 0, 0), $"mount_setattr {what}");
+        Sys.Check(Sys.TryMountSetattrFd(mountFd, recursive: true, set, clear, 0, 0), $"mount_setattr {what}");
 }

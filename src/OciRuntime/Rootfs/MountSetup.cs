@@ -123,9 +123,9 @@ internal static class MountSetup
 
     private static bool IsProcRoot(string source)
     {
-        long fd = Sys.OpenAt(Sys.AT_FDCWD, source, Sys.O_PATH);
+        long fd = Sys.TryOpenAt(Sys.AT_FDCWD, source, Sys.O_PATH);
         if (fd < 0) return false;
-        try { return Sys.FsType((int)fd) == Sys.PROC_SUPER_MAGIC; }
+        try { return Sys.TryFsType((int)fd) == Sys.PROC_SUPER_MAGIC; }
         finally { Sys.Close((int)fd); }
     }
 
@@ -148,7 +148,7 @@ internal static class MountSetup
     /// </summary>
     private static string WithModeOf(int dirFd, string? data)
     {
-        long mode = Sys.Check(Sys.FdMode(dirFd), "stat the directory under the tmpfs");
+        long mode = Sys.Check(Sys.TryFdMode(dirFd), "stat the directory under the tmpfs");
         string opt = "mode=0" + Convert.ToString(mode & 0xfff, 8);
         return string.IsNullOrEmpty(data) ? opt : data + "," + opt;
     }

@@ -18,7 +18,7 @@ internal static class PathMasks
     internal static void Mask(IReadOnlyList<string>? paths)
     {
         if (paths is not { Count: > 0 }) return;
-        int root = Sys.CheckFd(Sys.OpenAt(Sys.AT_FDCWD, "/", Sys.O_PATH | Sys.O_DIRECTORY), "open /");
+        int root = Sys.CheckFd(Sys.TryOpenAt(Sys.AT_FDCWD, "/", Sys.O_PATH | Sys.O_DIRECTORY), "open /");
         int devNull = -1;
         try
         {
@@ -38,7 +38,7 @@ internal static class PathMasks
                     else
                     {
                         if (devNull < 0) devNull = OpenDevNull(root, field, path);
-                        long r = Sys.BindFdOntoFd(devNull, dest);
+                        long r = Sys.TryBindFdOntoFd(devNull, dest);
                         if (r < 0) throw Error(field, path, "bind /dev/null on it", (int)-r);
                     }
                 }
@@ -57,7 +57,7 @@ internal static class PathMasks
     internal static void ReadOnly(IReadOnlyList<string>? paths)
     {
         if (paths is not { Count: > 0 }) return;
-        int root = Sys.CheckFd(Sys.OpenAt(Sys.AT_FDCWD, "/", Sys.O_PATH | Sys.O_DIRECTORY), "open /");
+        int root = Sys.CheckFd(Sys.TryOpenAt(Sys.AT_FDCWD, "/", Sys.O_PATH | Sys.O_DIRECTORY), "open /");
         try
         {
             for (int i = 0; i < paths.Count; i++)
@@ -67,13 +67,13 @@ internal static class PathMasks
                 if (dest < 0) continue;
                 try
                 {
-                    long tree = Sys.OpenTreeFd(dest, Sys.OPEN_TREE_CLONE | Sys.AT_RECURSIVE);
+                    long tree = Sys.TryOpenTreeFd(dest, Sys.OPEN_TREE_CLONE | Sys.AT_RECURSIVE);
                     if (tree < 0) throw Error(field, path, "clone the mount", (int)-tree);
                     try
                     {
-                        long r = Sys.MountSetattrFd((int)tree, true, Sys.MOUNT_ATTR_RDONLY, 0, 0, 0);
+                        long r = Sys.TryMountSetattrFd((int)tree, true, Sys.MOUNT_ATTR_RDONLY, 0, 0, 0);
                         if (r < 0) throw Error(field, path, "make it read-only", (int)-r);
-                        r = Sys.MoveMountFd((int)tree, dest);
+                        r = Sys.TryMoveMountFd((int)tree, dest);
                         if (r < 0) throw Error(field, path, "mount the read-only copy on it", (int)-r);
                     }
                     finally { Sys.Close((int)tree); }
@@ -86,15 +86,15 @@ internal static class PathMasks
 
     internal static void ReadOnlyRoot()
     {
-        int root = Sys.CheckFd(Sys.OpenAt(Sys.AT_FDCWD, "/", Sys.O_PATH | Sys.O_DIRECTORY), "open /");
-        try { Sys.Check(Sys.MountSetattrFd(root, false, Sys.MOUNT_ATTR_RDONLY, 0, 0, 0), "root.readonly: remount / read-only"); }
+        int root = Sys.CheckFd(Sys.TryOpenAt(Sys.AT_FDCWD, "/", Sys.O_PATH | Sys.O_DIRECTORY), "open /");
+        try { Sys.Check(Sys.TryMountSetattrFd(root, false, Sys.MOUNT_ATTR_RDONLY, 0, 0, 0), "root.readonly: remount / read-only"); }
         finally { Sys.Close(root); }
     }
 
     /// <summary>The destination as an O_PATH fd, or -1 when it does not exist.</summary>
     private static int OpenDestination(int root, string path, string field)
     {
-        long fd = Sys.Openat2(root, path.TrimStart('/') is { Length: > 0 } rel ? rel : ".", Sys.O_PATH, InRoot);
+        long fd = Sys.TryOpenat2(root, path.TrimStart('/') is { Length: > 0 } rel ? rel : ".", Sys.O_PATH, InRoot);
         if (fd == -Errno.ENOENT) return -1;
         if (fd < 0) throw Error(field, path, "open", (int)-fd);
         return (int)fd;
@@ -115,7 +115,7 @@ internal static class PathMasks
 
     private static int OpenDevNull(int root, string field, string path)
     {
-        long fd = Sys.Openat2(root, "dev/null", Sys.O_PATH, NoSymlinks);
+        long fd = Sys.TryOpenat2(root, "dev/null", Sys.O_PATH, NoSymlinks);
         if (fd < 0)
         {
             string why = fd == -Errno.ELOOP ? "it is a symlink" : SyscallException.Describe((int)-fd);
@@ -133,15 +133,15 @@ internal static class PathMasks
 
     private static long MountEmptyTmpfs(int dest)
     {
-        long ctx = Sys.FsOpen("tmpfs");
+        long ctx = Sys.TryFsOpen("tmpfs");
         if (ctx < 0) return ctx;
         try
         {
-            long r = Sys.FsConfigCreate((int)ctx);
+            long r = Sys.TryFsConfigCreate((int)ctx);
             if (r < 0) return r;
-            long mnt = Sys.FsMount((int)ctx, Sys.MOUNT_ATTR_RDONLY);
+            long mnt = Sys.TryFsMount((int)ctx, Sys.MOUNT_ATTR_RDONLY);
             if (mnt < 0) return mnt;
-            try { return Sys.MoveMountFd((int)mnt, dest); }
+            try { return Sys.TryMoveMountFd((int)mnt, dest); }
             finally { Sys.Close((int)mnt); }
         }
         finally { Sys.Close((int)ctx); }

@@ -18,8 +18,8 @@ internal static class PivotRoot
             Sys.PivotRoot(".", ".");
             Sys.Check(Sys.Fast(Nr.fchdir, oldRoot), "chdir old root");
             Sys.Mount(null, ".", null, Sys.MS_SLAVE | Sys.MS_REC, null);
-            Sys.Check(Sys.Umount(".", Sys.MNT_DETACH), "detach old root");
-            Sys.Check(Sys.Chdir("/"), "chdir /");
+            Sys.Check(Sys.TryUmount(".", Sys.MNT_DETACH), "detach old root");
+            Sys.Check(Sys.TryChdir("/"), "chdir /");
         }
         finally
         {
@@ -34,10 +34,10 @@ internal static class PivotRoot
 
     private static void MoveAndChrootTo(string rootfs)
     {
-        Sys.Check(Sys.Chdir(rootfs), "chdir rootfs");
+        Sys.Check(Sys.TryChdir(rootfs), "chdir rootfs");
         Sys.Mount(rootfs, "/", null, Sys.MS_MOVE, null);
-        Sys.Check(Sys.Chroot("."), "chroot");
-        Sys.Check(Sys.Chdir("/"), "chdir /");
+        Sys.Check(Sys.TryChroot("."), "chroot");
+        Sys.Check(Sys.TryChdir("/"), "chdir /");
     }
 
     /// <summary>No mount namespace: only a chroot is possible.</summary>
@@ -45,9 +45,9 @@ internal static class PivotRoot
 
     private static void ChrootTo(string rootfs)
     {
-        Sys.Check(Sys.Chdir(rootfs), "chdir rootfs");
-        Sys.Check(Sys.Chroot("."), "chroot");
-        Sys.Check(Sys.Chdir("/"), "chdir /");
+        Sys.Check(Sys.TryChdir(rootfs), "chdir rootfs");
+        Sys.Check(Sys.TryChroot("."), "chroot");
+        Sys.Check(Sys.TryChdir("/"), "chdir /");
     }
 
     /// <summary>A failure to make the rootfs the root is a problem of root.path: the error says so.</summary>

@@ -15,13 +15,13 @@ internal sealed class RootfsDir : IDisposable
     public RootfsDir(string hostPath)
     {
         HostPath = hostPath;
-        Fd = Sys.CheckFd(Sys.OpenAt(Sys.AT_FDCWD, hostPath, Sys.O_PATH | Sys.O_DIRECTORY), $"open rootfs {hostPath}");
+        Fd = Sys.CheckFd(Sys.TryOpenAt(Sys.AT_FDCWD, hostPath, Sys.O_PATH | Sys.O_DIRECTORY), $"open rootfs {hostPath}");
     }
 
     private const ulong Resolve = Sys.RESOLVE_IN_ROOT | Sys.RESOLVE_NO_MAGICLINKS;
 
     /// <summary>Opens an existing path inside the rootfs (O_PATH); returns the fd or -errno.</summary>
-    public long Open(string path, int flags = Sys.O_PATH) => Sys.Openat2(Fd, Rel(path), flags, Resolve);
+    public long Open(string path, int flags = Sys.O_PATH) => Sys.TryOpenat2(Fd, Rel(path), flags, Resolve);
 
     /// <summary>Makes sure <paramref name="path"/> exists inside the rootfs as a directory, or as an empty file
     /// when <paramref name="asFile"/>; returns an O_PATH fd of it.</summary>
@@ -31,34 +31,34 @@ internal sealed class RootfsDir : IDisposable
     {
         if (links > 40) throw new SyscallException($"create {path} in rootfs", Errno.ELOOP);
         string rel = Rel(path);
-        long fd = Sys.Openat2(Fd, rel, Sys.O_PATH, Resolve);
+        long fd = Sys.TryOpenat2(Fd, rel, Sys.O_PATH, Resolve);
         if (fd >= 0) return (int)fd;
         if (fd != -Errno.ENOENT) throw new SyscallException($"open {path} in rootfs", (int)-fd);
 
         var parts = rel.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        int parent = (int)Sys.Check(Sys.Openat2(Fd, ".", Sys.O_PATH, Resolve), "open rootfs");
+        int parent = (int)Sys.Check(Sys.TryOpenat2(Fd, ".", Sys.O_PATH, Resolve), "open rootfs");
         try
         {
             for (int i = 0; i < parts.Length; i++)
             {
                 string prefix = string.Join('/', parts, 0, i + 1);
-                long next = Sys.Openat2(Fd, prefix, Sys.O_PATH, Resolve);
+                long next = Sys.TryOpenat2(Fd, prefix, Sys.O_PATH, Resolve);
                 if (next == -Errno.ENOENT)
                 {
                     bool last = i == parts.Length - 1;
                     long r = last && asFile
-                        ? Sys.MknodAt(parent, parts[i], Sys.S_IFREG | 0x1a4, 0)
-                        : Sys.MkdirAt(parent, parts[i], mode);
+                        ? Sys.TryMknodAt(parent, parts[i], Sys.S_IFREG | 0x1a4, 0)
+                        : Sys.TryMkdirAt(parent, parts[i], mode);
                     if (r < 0 && r != -Errno.EEXIST) throw new SyscallException($"create /{prefix} in rootfs", (int)-r);
                     // Re-resolve: whatever is there now (even a symlink raced in) is followed only inside the root.
-                    next = Sys.Openat2(Fd, prefix, Sys.O_PATH, Resolve);
+                    next = Sys.TryOpenat2(Fd, prefix, Sys.O_PATH, Resolve);
                     if (next == -Errno.ENOENT && r == -Errno.EEXIST && ReadLink(parent, parts[i]) is { } link)
                     {
                         // A dangling symlink: create what it points to, as the root sees it (runc's SecureJoin does
                         // the same). A relative target is walked from the link's directory, ".." included, by openat2.
                         string target = link.StartsWith('/') ? link : string.Join('/', parts, 0, i) + "/" + link;
                         Sys.Close(MkdirAll(target, last && asFile, mode, links + 1));
-                        next = Sys.Openat2(Fd, prefix, Sys.O_PATH, Resolve);
+                        next = Sys.TryOpenat2(Fd, prefix, Sys.O_PATH, Resolve);
                     }
                 }
                 Sys.Check(next, $"open /{prefix} in rootfs");
@@ -83,17 +83,17 @@ internal sealed class RootfsDir : IDisposable
     public int MkdirOrdinary(string path, string fsType)
     {
         const ulong strict = Sys.RESOLVE_NO_SYMLINKS | Sys.RESOLVE_BENEATH | Sys.RESOLVE_NO_MAGICLINKS;
-        int parent = Sys.CheckFd(Sys.Openat2(Fd, ".", Sys.O_PATH | Sys.O_DIRECTORY, strict), "open rootfs");
+        int parent = Sys.CheckFd(Sys.TryOpenat2(Fd, ".", Sys.O_PATH | Sys.O_DIRECTORY, strict), "open rootfs");
         try
         {
             foreach (var part in ProcMountRules.Clean(path).Split('/', StringSplitOptions.RemoveEmptyEntries))
             {
-                long next = Sys.Openat2(parent, part, Sys.O_PATH | Sys.O_DIRECTORY, strict);
+                long next = Sys.TryOpenat2(parent, part, Sys.O_PATH | Sys.O_DIRECTORY, strict);
                 if (next == -Errno.ENOENT)
                 {
-                    long r = Sys.MkdirAt(parent, part, 0x1ed);
+                    long r = Sys.TryMkdirAt(parent, part, 0x1ed);
                     if (r < 0 && r != -Errno.EEXIST) throw new SyscallException($"create {part} of {path} in rootfs", (int)-r);
-                    next = Sys.Openat2(parent, part, Sys.O_PATH | Sys.O_DIRECTORY, strict);
+                    next = Sys.TryOpenat2(parent, part, Sys.O_PATH | Sys.O_DIRECTORY, strict);
                 }
                 if (next is -Errno.ELOOP or -Errno.ENOTDIR or -Errno.EXDEV)
                     throw new DestinationRefused($"filesystem \"{fsType}\" must be mounted on ordinary directory ({part} is a symlink or not a directory)");

@@ -16,13 +16,13 @@ internal static class TmpCopyUp
     /// <summary>Returns the fd of the attached tmpfs.</summary>
     internal static int Mount(int underFd, string source, ulong flags, string? data, string destination)
     {
-        int from = Sys.CheckFd(Sys.OpenAt(underFd, ".", Sys.O_RDONLY | Sys.O_DIRECTORY), $"tmpcopyup: open {destination}");
+        int from = Sys.CheckFd(Sys.TryOpenAt(underFd, ".", Sys.O_RDONLY | Sys.O_DIRECTORY), $"tmpcopyup: open {destination}");
         int tree = -1, to = -1;
         try
         {
             // Writable while it is filled; a read-only one is remounted after.
             tree = FdMount.NewFilesystem("tmpfs", source, flags & ~Sys.MS_RDONLY, data);
-            to = Sys.CheckFd(Sys.OpenAt(tree, ".", Sys.O_RDONLY | Sys.O_DIRECTORY), "tmpcopyup: open the new tmpfs");
+            to = Sys.CheckFd(Sys.TryOpenAt(tree, ".", Sys.O_RDONLY | Sys.O_DIRECTORY), "tmpcopyup: open the new tmpfs");
             CopyDir(from, to, destination, 0);
             FdMount.Attach(tree, underFd, $"tmpfs on {destination}");
             // The top keeps tmpfs's owner, as with runc; its mode comes from the mount data (MountSetup).
@@ -45,7 +45,7 @@ internal static class TmpCopyUp
         foreach (var name in Names(from, where))
         {
             string path = where + "/" + name;
-            Sys.Check(Sys.OwnerAndMode(from, name, out uint uid, out uint gid, out uint mode), $"tmpcopyup: stat {path}");
+            Sys.Check(Sys.TryOwnerAndMode(from, name, out uint uid, out uint gid, out uint mode), $"tmpcopyup: stat {path}");
             switch (mode & Sys.S_IFMT)
             {
                 case Sys.S_IFDIR: CopySubdir(from, to, name, path, depth); break;
@@ -60,13 +60,13 @@ internal static class TmpCopyUp
     {
         // O_NOFOLLOW|O_DIRECTORY: if the entry stopped being a directory since the stat, this fails instead of
         // following what replaced it.
-        int sub = Sys.CheckFd(Sys.OpenAt(from, name, Sys.O_RDONLY | Sys.O_DIRECTORY | Sys.O_NOFOLLOW), $"tmpcopyup: open {path}");
+        int sub = Sys.CheckFd(Sys.TryOpenAt(from, name, Sys.O_RDONLY | Sys.O_DIRECTORY | Sys.O_NOFOLLOW), $"tmpcopyup: open {path}");
         int made = -1;
         try
         {
-            Sys.Check(Sys.OwnerAndMode(sub, "", out uint uid, out uint gid, out uint mode), $"tmpcopyup: stat {path}");
-            Sys.Check(Sys.MkdirAt(to, name, 0x1c0), $"tmpcopyup: mkdir {path}");
-            made = Sys.CheckFd(Sys.OpenAt(to, name, Sys.O_RDONLY | Sys.O_DIRECTORY | Sys.O_NOFOLLOW), $"tmpcopyup: open the copy of {path}");
+            Sys.Check(Sys.TryOwnerAndMode(sub, "", out uint uid, out uint gid, out uint mode), $"tmpcopyup: stat {path}");
+            Sys.Check(Sys.TryMkdirAt(to, name, 0x1c0), $"tmpcopyup: mkdir {path}");
+            made = Sys.CheckFd(Sys.TryOpenAt(to, name, Sys.O_RDONLY | Sys.O_DIRECTORY | Sys.O_NOFOLLOW), $"tmpcopyup: open the copy of {path}");
             CopyDir(sub, made, path, depth + 1);
             Owner(made, uid, gid, mode, path);
         }
@@ -79,16 +79,16 @@ internal static class TmpCopyUp
 
     private static void CopyFile(int from, int to, string name, string path)
     {
-        int src = Sys.CheckFd(Sys.OpenAt(from, name, Sys.O_RDONLY | Sys.O_NOFOLLOW | Sys.O_NONBLOCK), $"tmpcopyup: open {path}");
+        int src = Sys.CheckFd(Sys.TryOpenAt(from, name, Sys.O_RDONLY | Sys.O_NOFOLLOW | Sys.O_NONBLOCK), $"tmpcopyup: open {path}");
         int dst = -1;
         try
         {
-            Sys.Check(Sys.OwnerAndMode(src, "", out uint uid, out uint gid, out uint mode), $"tmpcopyup: stat {path}");
+            Sys.Check(Sys.TryOwnerAndMode(src, "", out uint uid, out uint gid, out uint mode), $"tmpcopyup: stat {path}");
             if ((mode & Sys.S_IFMT) != Sys.S_IFREG) throw new RuntimeError($"tmpcopyup: {path} changed while it was copied");
-            dst = Sys.CheckFd(Sys.OpenAt(to, name, Sys.O_WRONLY | Sys.O_CREAT | Sys.O_EXCL | Sys.O_NOFOLLOW, 0x180), $"tmpcopyup: create the copy of {path}");
+            dst = Sys.CheckFd(Sys.TryOpenAt(to, name, Sys.O_WRONLY | Sys.O_CREAT | Sys.O_EXCL | Sys.O_NOFOLLOW, 0x180), $"tmpcopyup: create the copy of {path}");
             for (;;)
             {
-                long n = Sys.Check(Sys.SendFile(dst, src, 1 << 30), $"tmpcopyup: copy {path}");
+                long n = Sys.Check(Sys.TrySendFile(dst, src, 1 << 30), $"tmpcopyup: copy {path}");
                 if (n == 0) break;
             }
             Owner(dst, uid, gid, mode, path);
@@ -104,15 +104,15 @@ internal static class TmpCopyUp
     {
         // A link is copied as a link: what it names is resolved inside the container, never here.
         string target = Sys.ReadLinkAt(from, name) ?? throw new RuntimeError($"tmpcopyup: readlink {path} failed");
-        Sys.Check(Sys.SymlinkAt(target, to, name), $"tmpcopyup: symlink {path}");
-        Sys.Check(Sys.FchownAt(to, name, uid, gid, Sys.AT_SYMLINK_NOFOLLOW), $"tmpcopyup: chown {path}");
+        Sys.Check(Sys.TrySymlinkAt(target, to, name), $"tmpcopyup: symlink {path}");
+        Sys.Check(Sys.TryFchownAt(to, name, uid, gid, Sys.AT_SYMLINK_NOFOLLOW), $"tmpcopyup: chown {path}");
     }
 
     private static void Owner(int fd, uint uid, uint gid, uint mode, string path)
     {
         Sys.Check(Sys.Fast(Nr.fchown, fd, uid, gid), $"tmpcopyup: chown {path}");
         // After the chown, which clears set-id bits.
-        Sys.Check(Sys.Fchmod(fd, mode & 0xfff), $"tmpcopyup: chmod {path}");
+        Sys.Check(Sys.TryFchmod(fd, mode & 0xfff), $"tmpcopyup: chmod {path}");
     }
 
     /// <summary>The entries of a directory fd, "." and ".." left out.</summary>
@@ -122,7 +122,7 @@ internal static class TmpCopyUp
         var buf = new byte[32 * 1024];
         for (;;)
         {
-            long n = Sys.Check(Sys.Getdents(dirFd, buf), $"tmpcopyup: read directory {where}");
+            long n = Sys.Check(Sys.TryGetdents(dirFd, buf), $"tmpcopyup: read directory {where}");
             if (n == 0) return names;
             for (int off = 0; off < n;)
             {

@@ -31,12 +31,12 @@ internal static class CwdCheck
     /// <summary>1 when walking up from "." reaches "/", 0 when it tops out elsewhere, -errno on failure.</summary>
     private static int WalkUpMeetsRoot()
     {
-        long root = Sys.OpenAt(Sys.AT_FDCWD, "/", Sys.O_PATH | Sys.O_DIRECTORY);
+        long root = Sys.TryOpenAt(Sys.AT_FDCWD, "/", Sys.O_PATH | Sys.O_DIRECTORY);
         if (root < 0) return (int)root;
         long rs = Identity((int)root, out ulong rootDev, out ulong rootIno);
         Sys.Close((int)root);
         if (rs < 0) return (int)rs;
-        long fd = Sys.OpenAt(Sys.AT_FDCWD, ".", Sys.O_PATH | Sys.O_DIRECTORY);
+        long fd = Sys.TryOpenAt(Sys.AT_FDCWD, ".", Sys.O_PATH | Sys.O_DIRECTORY);
         if (fd < 0) return (int)fd;
         try
         {
@@ -45,7 +45,7 @@ internal static class CwdCheck
                 long s = Identity((int)fd, out ulong dev, out ulong ino);
                 if (s < 0) return (int)s;
                 if (dev == rootDev && ino == rootIno) return 1;
-                long up = Sys.OpenAt((int)fd, "..", Sys.O_PATH | Sys.O_DIRECTORY);
+                long up = Sys.TryOpenAt((int)fd, "..", Sys.O_PATH | Sys.O_DIRECTORY);
                 if (up < 0) return (int)up;
                 Sys.Close((int)fd);
                 fd = up;

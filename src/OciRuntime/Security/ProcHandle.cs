@@ -56,7 +56,7 @@ internal sealed class ProcHandle : IDisposable
         // locked mount sits under /proc, and then the recursive clone still leaves RESOLVE_NO_XDEV to refuse them.
         foreach (int flags in new[] { Sys.OPEN_TREE_CLONE, Sys.OPEN_TREE_CLONE | Sys.AT_RECURSIVE })
         {
-            using var fd = new OwnedFd(Sys.OpenTree(procPath, flags));
+            using var fd = new OwnedFd(Sys.TryOpenTree(procPath, flags));
             if (fd.IsOpen && IsProcRoot(fd.Fd)) return new ProcHandle(fd.Release(), "open_tree");
         }
         return null;
@@ -66,7 +66,7 @@ internal sealed class ProcHandle : IDisposable
     /// process's id maps from the host's namespaces, where making a procfs is a cost with nothing to gain).</summary>
     internal static ProcHandle OpenPlain(string procPath = "/proc")
     {
-        using var fd = OwnedFd.Check(Sys.OpenAt(Sys.AT_FDCWD, procPath, Sys.O_PATH | Sys.O_DIRECTORY | Sys.O_NOFOLLOW), $"open {procPath}");
+        using var fd = OwnedFd.Check(Sys.TryOpenAt(Sys.AT_FDCWD, procPath, Sys.O_PATH | Sys.O_DIRECTORY | Sys.O_NOFOLLOW), $"open {procPath}");
         if (!IsProcRoot(fd.Fd))
             throw new RuntimeError($"{procPath} is not the root of a procfs (a mount or a symlink covers it): refusing to write through it");
         return new ProcHandle(fd.Release(), procPath);
@@ -78,16 +78,16 @@ internal sealed class ProcHandle : IDisposable
 
     private static long NewProcfs()
     {
-        long opened = Sys.FsOpen("proc");
+        long opened = Sys.TryFsOpen("proc");
         if (opened < 0) return opened;
         using var ctx = new OwnedFd(opened);
-        long r = Sys.FsConfigCreate(ctx.Fd);
+        long r = Sys.TryFsConfigCreate(ctx.Fd);
         if (r < 0) return r;
-        return Sys.FsMount(ctx.Fd, Sys.MOUNT_ATTR_NOSUID | Sys.MOUNT_ATTR_NODEV | Sys.MOUNT_ATTR_NOEXEC);
+        return Sys.TryFsMount(ctx.Fd, Sys.MOUNT_ATTR_NOSUID | Sys.MOUNT_ATTR_NODEV | Sys.MOUNT_ATTR_NOEXEC);
     }
 
     private static bool IsProcRoot(int fd) =>
-        Sys.FsType(fd) == Sys.PROC_SUPER_MAGIC && Sys.StatFd(fd, out _) is { Ino: ProcRootIno, Type: Sys.S_IFDIR };
+        Sys.TryFsType(fd) == Sys.PROC_SUPER_MAGIC && Sys.StatFd(fd, out _) is { Ino: ProcRootIno, Type: Sys.S_IFDIR };
 
     /// <summary>"self/x" and "thread-self/x" with the link read from the handle: "412/x", "412/task/413/x".</summary>
     private string Resolve(string path)
@@ -104,10 +104,10 @@ internal sealed class ProcHandle : IDisposable
     /// returns the fd or -errno (-EXDEV for a file that is not on procfs).</summary>
     internal long OpenBeneath(string path, int flags)
     {
-        long opened = Sys.Openat2(_fd, Resolve(path), flags, Beneath);
+        long opened = Sys.TryOpenat2(_fd, Resolve(path), flags, Beneath);
         if (opened < 0) return opened;
         using var fd = new OwnedFd(opened);
-        return Sys.FsType(fd.Fd) == Sys.PROC_SUPER_MAGIC ? fd.Release() : -Errno.EXDEV;
+        return Sys.TryFsType(fd.Fd) == Sys.PROC_SUPER_MAGIC ? fd.Release() : -Errno.EXDEV;
     }
 
     internal bool Exists(string path)
@@ -124,7 +124,7 @@ internal sealed class ProcHandle : IDisposable
         if (opened < 0) throw Failure(path, value, field, (int)-opened);
         using var fd = new OwnedFd(opened);
         byte[] bytes = Encoding.UTF8.GetBytes(value);
-        long n = Sys.Write(fd.Fd, bytes);
+        long n = Sys.TryWrite(fd.Fd, bytes);
         if (n < 0) throw Failure(path, value, field, (int)-n);
         if (n != bytes.Length) throw Failure(path, value, field, Errno.EIO);
     }
@@ -135,7 +135,7 @@ internal sealed class ProcHandle : IDisposable
         using var fd = new OwnedFd(OpenBeneath(path, Sys.O_RDONLY));
         if (!fd.IsOpen) return null;
         Span<byte> buf = stackalloc byte[4096];
-        long n = Sys.Read(fd.Fd, buf);
+        long n = Sys.TryRead(fd.Fd, buf);
         return n < 0 ? null : Encoding.UTF8.GetString(buf[..(int)n]);
     }
 
@@ -144,7 +144,7 @@ internal sealed class ProcHandle : IDisposable
     internal int Reopen(int pathFd, int flags, string what)
     {
         using var dir = OwnedFd.Check(OpenBeneath("thread-self/fd", Sys.O_PATH | Sys.O_DIRECTORY), $"{what}: open /proc/thread-self/fd");
-        return Sys.CheckFd(Sys.OpenAt(dir.Fd, pathFd.ToString(), flags), $"{what}: reopen");
+        return Sys.CheckFd(Sys.TryOpenAt(dir.Fd, pathFd.ToString(), flags), $"{what}: reopen");
     }
 
     private static RuntimeError Failure(string path, string value, string field, int errno) =>

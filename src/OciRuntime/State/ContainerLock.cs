@@ -12,11 +12,11 @@ internal sealed class ContainerLock : IDisposable
 
     internal static ContainerLock Acquire(string dir, string id)
     {
-        long fd = Sys.OpenAt(Sys.AT_FDCWD, dir, Sys.O_RDONLY | Sys.O_DIRECTORY | Sys.O_NOFOLLOW);
+        long fd = Sys.TryOpenAt(Sys.AT_FDCWD, dir, Sys.O_RDONLY | Sys.O_DIRECTORY | Sys.O_NOFOLLOW);
         if (fd == -Errno.ENOENT) throw new ContainerNotFound(id);
         if (fd == -Errno.ENOTDIR || fd == -Errno.ELOOP) throw DamagedState.NotDirectory(id, dir);
         using var owned = OwnedFd.Check(fd, $"open {dir}");
-        Sys.Check(Sys.Flock(owned.Fd, Sys.LOCK_EX), $"lock {dir}");
+        Sys.Check(Sys.TryFlock(owned.Fd, Sys.LOCK_EX), $"lock {dir}");
         return new ContainerLock(owned.Release(), id);
     }
 
@@ -25,7 +25,7 @@ internal sealed class ContainerLock : IDisposable
     internal bool IsAt(string dir)
     {
         var held = Sys.StatFd(_fd, out _);
-        using var fd = new OwnedFd(Sys.OpenAt(Sys.AT_FDCWD, dir, Sys.O_PATH | Sys.O_NOFOLLOW));
+        using var fd = new OwnedFd(Sys.TryOpenAt(Sys.AT_FDCWD, dir, Sys.O_PATH | Sys.O_NOFOLLOW));
         return fd.IsOpen && Sys.StatFd(fd.Fd, out _) is { } now && held is { } h && now.Ino == h.Ino && now.MountId == h.MountId;
     }
 

@@ -40,7 +40,7 @@ public sealed unsafe class FdMessageTests
         var (a, b) = Sys.SocketPair(Sys.SOCK_STREAM);
         using var ours = new OwnedFd(a);
         using var theirs = new OwnedFd(b);
-        using var dir = OwnedFd.Check(Sys.OpenAt(Sys.AT_FDCWD, "/", Sys.O_PATH | Sys.O_DIRECTORY), "open /");
+        using var dir = OwnedFd.Check(Sys.TryOpenAt(Sys.AT_FDCWD, "/", Sys.O_PATH | Sys.O_DIRECTORY), "open /");
 
         FdMessage m;
         int fd = dir.Fd;

@@ -9,7 +9,7 @@ public sealed class OwnedFdTests
 {
     private static int HighNull(int min)
     {
-        int low = Sys.CheckFd(Sys.OpenAt(Sys.AT_FDCWD, "/dev/null", Sys.O_RDONLY), "open /dev/null");
+        int low = Sys.CheckFd(Sys.TryOpenAt(Sys.AT_FDCWD, "/dev/null", Sys.O_RDONLY), "open /dev/null");
         try { return Sys.DupCloexecAbove(low, min); }
         finally { Sys.Close(low); }
     }
@@ -58,7 +58,7 @@ public sealed class OwnedFdTests
         Assert.False(none.IsOpen);
         Assert.Equal(-1, none.Fd);
         none.Dispose();
-        var e = Assert.Throws<SyscallException>(() => OwnedFd.Check(Sys.OpenAt(Sys.AT_FDCWD, "/nonexistent-ocirun-test", Sys.O_RDONLY), "open /nonexistent-ocirun-test"));
+        var e = Assert.Throws<SyscallException>(() => OwnedFd.Check(Sys.TryOpenAt(Sys.AT_FDCWD, "/nonexistent-ocirun-test", Sys.O_RDONLY), "open /nonexistent-ocirun-test"));
         Assert.Equal(Errno.ENOENT, e.Errno);
         Assert.StartsWith("open /nonexistent-ocirun-test: ", e.Message);
     }

@@ -60,7 +60,7 @@ public sealed unsafe class ZonePlanUnitTests
             timed.RetainOnly(5);
             int fd = timed.Plan->ProcFd;
             Assert.True(fd >= 10, $"proc fd {fd} below the floor");
-            Assert.Equal(Sys.PROC_SUPER_MAGIC, Sys.FsType(fd));
+            Assert.Equal(Sys.PROC_SUPER_MAGIC, Sys.TryFsType(fd));
             Assert.Equal(1L, Sys.Fast(Nr.fcntl, fd, Sys.F_GETFD) & Sys.FD_CLOEXEC);
             var retained = new List<int>();
             for (int i = 0; i < timed.Plan->RetainCount; i++) retained.Add(timed.Plan->Retain[i]);

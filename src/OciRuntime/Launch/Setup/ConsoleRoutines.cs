@@ -27,7 +27,7 @@ internal static unsafe class ConsoleRoutines
         long fd = ZoneLib.Openat2(root, ptmx, Sys.O_PATH, InRoot);
         if (fd < 0) { z->Detail = PtmxOpen; return fd; }
         // runc's checks: on devpts, inode 2, character device 5:2.
-        bool ok = Sys.FsType(fd) == Sys.DEVPTS_SUPER_MAGIC && Stat(fd, out ulong ino, out int type, out uint major, out uint minor) == 0
+        bool ok = Sys.TryFsType(fd) == Sys.DEVPTS_SUPER_MAGIC && Stat(fd, out ulong ino, out int type, out uint major, out uint minor) == 0
                   && ino == 2 && type == (int)Sys.S_IFCHR && major == 5 && minor == 2;
         if (!ok)
         {
@@ -117,7 +117,7 @@ internal static unsafe class ConsoleRoutines
     {
         StatxBuffer sx;
         ino = 0; type = 0; major = 0; minor = 0;
-        long r = Sys.Statx(fd, null, 0, Sys.STATX_TYPE | Sys.STATX_INO, &sx);
+        long r = Sys.TryStatx(fd, null, 0, Sys.STATX_TYPE | Sys.STATX_INO, &sx);
         if (r < 0) return r;
         type = (int)sx.Type;
         ino = sx.Ino;

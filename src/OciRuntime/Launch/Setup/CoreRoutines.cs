@@ -164,7 +164,7 @@ internal static unsafe class CoreRoutines
         }
         long fd = ZoneLib.Openat2(procFd, resolved, flags, ZoneLib.Beneath);
         if (fd < 0) { z->Detail = 2; return fd; }
-        if (Sys.FsType(fd) != Sys.PROC_SUPER_MAGIC)
+        if (Sys.TryFsType(fd) != Sys.PROC_SUPER_MAGIC)
         {
             Sys.Fast(Nr.close, fd);
             z->Detail = 3;

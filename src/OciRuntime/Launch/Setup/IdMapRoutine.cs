@@ -62,7 +62,7 @@ internal static unsafe class IdMapRoutine
         while (Sys.Fast(Nr.wait4, pid, (long)&status, Sys.__WALL, 0) == -Errno.EINTR) { }
         if (r < 0) return r;
 
-        r = Sys.MountSetattrFd(tree, recursive != 0, Sys.MOUNT_ATTR_IDMAP, 0, 0, userns);
+        r = Sys.TryMountSetattrFd(tree, recursive != 0, Sys.MOUNT_ATTR_IDMAP, 0, 0, userns);
         Sys.Fast(Nr.close, userns);
         if (r < 0) { z->Detail = SetAttr; return r; }
         return 0;

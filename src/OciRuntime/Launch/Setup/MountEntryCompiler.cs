@@ -375,9 +375,9 @@ internal sealed unsafe class MountEntryCompiler
 
     private static bool IsProcfs(string source)
     {
-        long fd = Sys.OpenAt(Sys.AT_FDCWD, source, Sys.O_PATH);
+        long fd = Sys.TryOpenAt(Sys.AT_FDCWD, source, Sys.O_PATH);
         if (fd < 0) return false;
-        try { return Sys.FsType((int)fd) == Sys.PROC_SUPER_MAGIC; }
+        try { return Sys.TryFsType((int)fd) == Sys.PROC_SUPER_MAGIC; }
         finally { Sys.Close((int)fd); }
     }
 

@@ -48,7 +48,7 @@ internal static unsafe class PathRoutines
         if (tree < 0) z->Detail = (int)ReadOnlyStep.Clone;
         else
         {
-            r = Sys.MountSetattrFd(tree, recursive: true, Sys.MOUNT_ATTR_RDONLY, 0, 0, 0);
+            r = Sys.TryMountSetattrFd(tree, recursive: true, Sys.MOUNT_ATTR_RDONLY, 0, 0, 0);
             if (r < 0) z->Detail = (int)ReadOnlyStep.SetAttr;
             else
             {
@@ -106,7 +106,7 @@ internal static unsafe class PathRoutines
         long fd = ZoneLib.Openat2(root, name, Sys.O_PATH, InRootNoSymlinks);
         if (fd < 0) { z->Detail = (int)MaskStep.NullOpen; return fd; }
         StatxBuffer sx;
-        long r = Sys.Statx(fd, null, Sys.AT_SYMLINK_NOFOLLOW, Sys.STATX_TYPE, &sx);
+        long r = Sys.TryStatx(fd, null, Sys.AT_SYMLINK_NOFOLLOW, Sys.STATX_TYPE, &sx);
         if (r < 0)
         {
             Sys.Fast(Nr.close, fd);

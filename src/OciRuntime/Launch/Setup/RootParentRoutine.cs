@@ -51,7 +51,7 @@ internal static unsafe class RootParentRoutine
             // ".." below a mount's root stays in it: another mount here means the tree moved under us.
             if (at != mount) { Sys.Fast(Nr.close, fd); z->Detail = WalkUp; return -Errno.EXDEV; }
         }
-        r = Sys.MountSetattrFd(fd, recursive: false, 0, 0, Sys.MS_PRIVATE, 0);
+        r = Sys.TryMountSetattrFd(fd, recursive: false, 0, 0, Sys.MS_PRIVATE, 0);
         Sys.Fast(Nr.close, fd);
         if (r < 0) { z->Detail = SetPrivate; return r; }
         return 1;
@@ -62,7 +62,7 @@ internal static unsafe class RootParentRoutine
     {
         StatxBuffer sx;
         mountId = 0; mountRoot = false;
-        long r = Sys.Statx(fd, null, Sys.AT_SYMLINK_NOFOLLOW, Sys.STATX_MNT_ID_UNIQUE, &sx);
+        long r = Sys.TryStatx(fd, null, Sys.AT_SYMLINK_NOFOLLOW, Sys.STATX_MNT_ID_UNIQUE, &sx);
         if (r < 0) return r;
         if (!sx.HasUniqueMountId) return -Errno.ENOSYS; // statmount needs the unique id (Linux 6.8)
         mountRoot = sx.IsMountRoot;
