@@ -8,14 +8,15 @@ namespace OciRuntime.Rootfs;
 /// A container without a mount namespace inherits the runtime's (config-linux.md: "If a namespace type is not
 /// specified in the namespaces array, the container MUST inherit the runtime namespace of that type"), so its
 /// <c>mounts</c> are made there, on the host, under the rootfs. The destinations are listed in the state directory
-/// before init makes them, and <c>delete</c> takes them off again, so nothing is left on the host (runc and crun
-/// leave them).
+/// before the setup program makes them, and <c>delete</c> takes them off again, so nothing is left on the host
+/// (runc and crun leave them).
 /// </summary>
 internal static class HostMounts
 {
     internal const string ListFile = "host-mounts";
     private const int MNT_DETACH = 2;
     private const uint STATX_MNT_ID = 0x1000;
+    private const ulong InRoot = Sys.RESOLVE_IN_ROOT | Sys.RESOLVE_NO_MAGICLINKS;
 
     /// <summary>Lists the destinations (as given; resolved inside the rootfs again at delete).</summary>
     internal static void Record(string stateDir, IReadOnlyList<Mount> mounts) =>
@@ -32,22 +33,27 @@ internal static class HostMounts
         var destinations = File.ReadAllLines(list).Where(l => l.Length > 0).Reverse().ToList();
         if (Directory.Exists(rootfs))
         {
-            using var root = new RootfsDir(rootfs);
-            long rootMnt = MountId(root.Fd);
-            // One entry, one mount (an rbind's submounts go with it under MNT_DETACH).
-            foreach (var dest in destinations)
+            int root = Sys.CheckFd(Sys.OpenAt(Sys.AT_FDCWD, rootfs, Sys.O_PATH | Sys.O_DIRECTORY), $"open rootfs {rootfs}");
+            try
             {
-                long fd = root.Open(dest);
-                if (fd < 0) continue; // gone (or never made): nothing mounted there
-                try
+                long rootMnt = MountId(root);
+                // One entry, one mount (an rbind's submounts go with it under MNT_DETACH).
+                foreach (var dest in destinations)
                 {
-                    long mnt = MountId((int)fd);
-                    if (mnt < 0 || mnt == rootMnt) continue; // the rootfs's own mount: nothing of ours
-                    long r = Sys.Umount($"/proc/self/fd/{fd}", MNT_DETACH);
-                    if (r < 0) throw new RuntimeError($"mounts: unmount {dest} from the host: {SyscallException.Describe((int)-r)}");
+                    string rel = dest.TrimStart('/');
+                    long fd = Sys.Openat2(root, rel.Length == 0 ? "." : rel, Sys.O_PATH, InRoot);
+                    if (fd < 0) continue; // gone (or never made): nothing mounted there
+                    try
+                    {
+                        long mnt = MountId((int)fd);
+                        if (mnt < 0 || mnt == rootMnt) continue; // the rootfs's own mount: nothing of ours
+                        long r = Sys.Umount($"/proc/self/fd/{fd}", MNT_DETACH);
+                        if (r < 0) throw new RuntimeError($"mounts: unmount {dest} from the host: {SyscallException.Describe((int)-r)}");
+                    }
+                    finally { Sys.Close((int)fd); }
                 }
-                finally { Sys.Close((int)fd); }
             }
+            finally { Sys.Close(root); }
         }
         File.Delete(list);
     }
