@@ -11,7 +11,7 @@ namespace OciRuntime.Pty;
 /// </summary>
 internal sealed unsafe class AttachedTerminal : IDisposable
 {
-    private const long TCGETS = 0x5401, TCSETS = 0x5402, TIOCGWINSZ = 0x5413;
+    private const long TCGETS = 0x5401, TCSETS = 0x5402, TIOCGWINSZ = 0x5413, TIOCSWINSZ = 0x5414;
     private const int TermiosSize = 60; // struct termios (kernel: 36 bytes), with room to spare
 
     private readonly int _master;
@@ -75,7 +75,7 @@ internal sealed unsafe class AttachedTerminal : IDisposable
         ushort* ws = stackalloc ushort[4];
         if (Sys.Fast(Nr.ioctl, 0, TIOCGWINSZ, (long)ws) < 0 && Sys.Fast(Nr.ioctl, 1, TIOCGWINSZ, (long)ws) < 0) return;
         if (ws[0] == 0 && ws[1] == 0) return;
-        PtySetup.SetSize(_master, ws[0], ws[1]);
+        Sys.Fast(Nr.ioctl, _master, TIOCSWINSZ, (long)ws);
     }
 
     /// <summary>cfmakeraw on <paramref name="fd"/> if it is a terminal; returns the settings to restore.</summary>

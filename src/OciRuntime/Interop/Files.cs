@@ -28,19 +28,6 @@ internal static unsafe partial class Sys
     internal static int Open(string path, int flags, int mode = 0) =>
         CheckFd(TryOpenAt(AT_FDCWD, path, flags, mode), $"open {path}");
 
-    /// <summary>Open that may block (a FIFO waiting for its other end).</summary>
-    internal static long TryOpenBlocking(string path, int flags)
-    {
-        fixed (byte* p = CString.Of(path))
-            return Blocking(Nr.openat, AT_FDCWD, (long)p, flags | O_CLOEXEC, 0);
-    }
-
-    internal static long TryOpenAtBlocking(int dirFd, string path, int flags)
-    {
-        fixed (byte* p = CString.Of(path))
-            return Blocking(Nr.openat, dirFd, (long)p, flags | O_CLOEXEC, 0);
-    }
-
     internal static void Close(int fd) { if (fd >= 0) Fast(Nr.close, fd); }
 
     internal static long TryRead(int fd, Span<byte> buffer)
@@ -83,23 +70,6 @@ internal static unsafe partial class Sys
         }
     }
 
-    /// <summary>The whole of a regular file (a memfd) by its descriptor, from offset 0 whatever the file offset.</summary>
-    internal static byte[] ReadAllAt(int fd, string what)
-    {
-        var size = SizeAndMtime(fd, "", AT_EMPTY_PATH) ?? throw new SyscallException($"statx {what}", Errno.EBADF);
-        var bytes = new byte[size.Size];
-        int total = 0;
-        while (total < bytes.Length)
-        {
-            long n;
-            fixed (byte* p = bytes) n = Fast(Nr.pread64, fd, (long)(p + total), bytes.Length - total, total);
-            Check(n, $"read {what}");
-            if (n == 0) throw new SyscallException($"read {what}: ended early", Errno.EIO);
-            total += (int)n;
-        }
-        return bytes;
-    }
-
     internal static long TryWrite(int fd, ReadOnlySpan<byte> data)
     {
         fixed (byte* p = data) return Blocking(Nr.write, fd, (long)p, data.Length);
@@ -113,9 +83,6 @@ internal static unsafe partial class Sys
             data = data[(int)n..];
         }
     }
-
-    internal static void SetCloexec(int fd, bool on) =>
-        Check(Fast(Nr.fcntl, fd, F_SETFD, on ? FD_CLOEXEC : 0), "fcntl F_SETFD");
 
     internal static int DupCloexecAbove(int fd, int min) => CheckFd(Fast(Nr.fcntl, fd, F_DUPFD_CLOEXEC, min), "fcntl F_DUPFD_CLOEXEC");
 
@@ -149,22 +116,4 @@ internal static unsafe partial class Sys
 
     internal static long Umask(uint mask) => Fast(Nr.umask, mask);
 
-    internal static long TryChdir(string path)
-    {
-        fixed (byte* p = CString.Of(path)) return Fast(Nr.chdir, (long)p);
-    }
-
-    internal static long TryChroot(string path)
-    {
-        fixed (byte* p = CString.Of(path)) return Fast(Nr.chroot, (long)p);
-    }
-
-    /// <summary>An anonymous, sealable in-memory file.</summary>
-    internal static int MemfdCreate(string name, uint flags)
-    {
-        fixed (byte* p = CString.Of(name)) return CheckFd(Fast(Nr.memfd_create, (long)p, flags), "memfd_create");
-    }
-
-    internal const uint MFD_CLOEXEC = 1, MFD_ALLOW_SEALING = 2, MFD_EXEC = 0x10;
-    internal const int F_ADD_SEALS = 1033, F_SEAL_SEAL = 1, F_SEAL_SHRINK = 2, F_SEAL_GROW = 4, F_SEAL_WRITE = 8, F_SEAL_FUTURE_WRITE = 16;
 }

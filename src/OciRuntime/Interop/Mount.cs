@@ -26,9 +26,4 @@ internal static unsafe partial class Sys
         fixed (byte* t = CString.Of(target)) return Fast(Nr.umount2, (long)t, flags);
     }
 
-    internal static void PivotRoot(string newRoot, string putOld)
-    {
-        fixed (byte* n = CString.Of(newRoot)) fixed (byte* o = CString.Of(putOld))
-            Check(Fast(Nr.pivot_root, (long)n, (long)o), "pivot_root");
-    }
 }

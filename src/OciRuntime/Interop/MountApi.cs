@@ -23,14 +23,6 @@ internal static unsafe partial class Sys
         fixed (byte* p = CString.Of(fsType)) return Fast(Nr.fsopen, (long)p, FSOPEN_CLOEXEC);
     }
 
-    /// <summary>fsconfig(2) FSCONFIG_SET_STRING; returns 0 or -errno.</summary>
-    internal static long TryFsConfigString(int fsFd, string key, string value)
-    {
-        fixed (byte* k = CString.Of(key))
-        fixed (byte* v = CString.Of(value))
-            return Fast(Nr.fsconfig, fsFd, FSCONFIG_SET_STRING, (long)k, (long)v, 0);
-    }
-
     /// <summary>fsconfig(2) FSCONFIG_CMD_CREATE: makes the superblock; returns 0 or -errno.</summary>
     internal static long TryFsConfigCreate(int fsFd) => Fast(Nr.fsconfig, fsFd, FSCONFIG_CMD_CREATE, 0, 0, 0);
 
@@ -50,13 +42,6 @@ internal static unsafe partial class Sys
         var attr = new KernelMountAttr { Set = set, Clear = clear, Propagation = propagation, UsernsFd = (ulong)usernsFd };
         byte empty = 0;
         return Fast(Nr.mount_setattr, fd, (long)&empty, AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), (long)&attr, KernelMountAttr.Size);
-    }
-
-    /// <summary>move_mount(2) of a detached mount fd onto the object an fd refers to; returns 0 or -errno.</summary>
-    internal static long TryMoveMountFd(int fromFd, int toFd)
-    {
-        byte empty = 0;
-        return Fast(Nr.move_mount, fromFd, (long)&empty, toFd, (long)&empty, MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
     }
 
     /// <summary>Owner of a path, not following a final symlink.</summary>

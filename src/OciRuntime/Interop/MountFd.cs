@@ -13,7 +13,6 @@ internal static unsafe partial class Sys
         ulong MountId, bool MountRoot, bool UniqueMountId)
     {
         public uint Type => Mode & S_IFMT;
-        public bool IsCharDevice(uint major, uint minor) => Type == S_IFCHR && RdevMajor == major && RdevMinor == minor;
         public bool SameObject(FdIdentity o) => Ino == o.Ino && DevMajor == o.DevMajor && DevMinor == o.DevMinor;
     }
 
@@ -46,51 +45,10 @@ internal static unsafe partial class Sys
         return (long)*(ulong*)(buf + 48);
     }
 
-    /// <summary>fsconfig(2) FSCONFIG_SET_FLAG (a value-less option such as "ro" or "newinstance"); 0 or -errno.</summary>
-    internal static long TryFsConfigFlag(int fsFd, string key)
-    {
-        fixed (byte* k = CString.Of(key)) return Fast(Nr.fsconfig, fsFd, FSCONFIG_SET_FLAG, (long)k, 0, 0);
-    }
-
     /// <summary>open_tree(2) of <paramref name="path"/> under <paramref name="dirFd"/>; the fd or -errno.</summary>
     internal static long TryOpenTreeAt(int dirFd, string path, int flags)
     {
         fixed (byte* p = CString.Of(path)) return Fast(Nr.open_tree, dirFd, (long)p, flags | O_CLOEXEC);
-    }
-
-    internal static long TrySymlinkAt(string target, int dirFd, string name)
-    {
-        fixed (byte* t = CString.Of(target)) fixed (byte* l = CString.Of(name)) return Fast(Nr.symlinkat, (long)t, dirFd, (long)l);
-    }
-
-    internal static long TryFchownAt(int dirFd, string name, uint uid, uint gid, int flags)
-    {
-        fixed (byte* p = CString.Of(name)) return Fast(Nr.fchownat, dirFd, (long)p, uid, gid, flags);
-    }
-
-    internal static long TryFchmod(int fd, uint mode) => Fast(Nr.fchmod, fd, mode);
-
-    /// <summary>Owner and mode of <paramref name="name"/> under <paramref name="dirFd"/> ("" = the fd), not
-    /// following a final symlink.</summary>
-    internal static long TryOwnerAndMode(int dirFd, string name, out uint uid, out uint gid, out uint mode)
-    {
-        StatxBuffer sx;
-        long r;
-        int flags = AT_SYMLINK_NOFOLLOW | (name.Length == 0 ? AT_EMPTY_PATH : 0);
-        fixed (byte* p = CString.Of(name)) r = TryStatx(dirFd, p, flags, STATX_MODE | STATX_UID | STATX_GID, &sx);
-        uid = r < 0 ? 0 : sx.Uid;
-        gid = r < 0 ? 0 : sx.Gid;
-        mode = r < 0 ? 0u : sx.Mode;
-        return r;
-    }
-
-    /// <summary>sendfile(2) from the current offset of <paramref name="fromFd"/>: bytes copied, 0 at the end, or -errno.</summary>
-    internal static long TrySendFile(int toFd, int fromFd, long count) => Blocking(Nr.sendfile, toFd, fromFd, 0, count);
-
-    /// <summary>getdents64(2) into <paramref name="buffer"/>: bytes filled, 0 at the end, or -errno.</summary>
-    internal static long TryGetdents(int dirFd, Span<byte> buffer)
-    {
-        fixed (byte* p = buffer) return Fast(Nr.getdents64, dirFd, (long)p, buffer.Length);
     }
 
 }

@@ -23,21 +23,4 @@ internal static unsafe partial class Sys
         }
     }
 
-    internal static long TryMkdirAt(int dirFd, string name, uint mode)
-    {
-        fixed (byte* p = CString.Of(name)) return Fast(Nr.mkdirat, dirFd, (long)p, mode);
-    }
-
-    internal static long TryMknodAt(int dirFd, string name, uint mode, ulong dev)
-    {
-        fixed (byte* p = CString.Of(name)) return Fast(Nr.mknodat, dirFd, (long)p, mode, (long)dev);
-    }
-
-    /// <summary>statx of an fd (AT_EMPTY_PATH): returns mode or -errno.</summary>
-    internal static long TryFdMode(int fd)
-    {
-        StatxBuffer sx;
-        long r = TryStatx(fd, null, 0, STATX_MODE, &sx);
-        return r < 0 ? r : sx.Mode;
-    }
 }

@@ -12,8 +12,6 @@ internal struct StatfsBuffer
 
 internal static unsafe partial class Sys
 {
-    internal const ulong ST_RDONLY = 1, ST_RELATIME = 4096;
-
     /// <summary>statfs(2) of a NUL-terminated path; 0 or -errno. Allocation-free (the zone's routines use it).</summary>
     internal static long TryStatfs(byte* path, StatfsBuffer* buf) => Fast(Nr.statfs, (long)path, (long)buf);
 
@@ -35,19 +33,6 @@ internal static unsafe partial class Sys
         long r;
         fixed (byte* p = CString.Into(path, stackalloc byte[CString.StackSize])) r = TryStatfs(p, &st);
         return r < 0 ? r : st.Type;
-    }
-
-    /// <summary>The mount flags (ST_*, equal to MS_* for the ones a remount must keep) of the mount holding <paramref name="path"/>.</summary>
-    internal static ulong MountFlagsOf(string path)
-    {
-        StatfsBuffer st;
-        long r;
-        fixed (byte* p = CString.Of(path)) r = TryStatfs(p, &st);
-        if (r < 0) return 0;
-        // ST_RELATIME is MS_RELATIME (1 << 21) for mount(2); the others share their values.
-        ulong ms = st.Flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS | MS_MANDLOCK | MS_NOATIME | MS_NODIRATIME | MS_NOSYMFOLLOW);
-        if ((st.Flags & ST_RELATIME) != 0) ms |= MS_RELATIME;
-        return ms;
     }
 
     /// <summary>Size of an open file (statx STATX_SIZE), or -errno.</summary>

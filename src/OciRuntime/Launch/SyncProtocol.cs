@@ -30,8 +30,7 @@ namespace OciRuntime.Launch;
 ///          ◀──────────── Failed {op, errno, detail} any operation before Ready (the parent words it)
 /// </code>
 /// ParentFailed ends the zone quietly: the parent reports its own error. End-of-file on either side means the
-/// other is gone. The `ocirun init` path (fallback) speaks text messages whose first byte is a letter; the zone's
-/// kinds are all below 32, so the parent tells them apart by the first byte.
+/// other is gone. The zone's kinds are all below 32: a first byte that is not one is an error the parent reports.
 /// </summary>
 internal static class SyncProtocol
 {

@@ -8,13 +8,14 @@ namespace OciRuntime.Rootfs;
 /// A container without a mount namespace inherits the runtime's (config-linux.md: "If a namespace type is not
 /// specified in the namespaces array, the container MUST inherit the runtime namespace of that type"), so its
 /// <c>mounts</c> are made there, on the host, under the rootfs. The destinations are listed in the state directory
-/// before init makes them, and <c>delete</c> takes them off again, so nothing is left on the host (runc and crun
-/// leave them).
+/// before the setup program makes them, and <c>delete</c> takes them off again, so nothing is left on the host
+/// (runc and crun leave them).
 /// </summary>
 internal static class HostMounts
 {
     internal const string ListFile = "host-mounts";
     private const int MNT_DETACH = 2;
+    private const ulong InRoot = Sys.RESOLVE_IN_ROOT | Sys.RESOLVE_NO_MAGICLINKS;
 
     /// <summary>Lists the destinations (as given; resolved inside the rootfs again at delete).</summary>
     internal static void Record(string stateDir, IReadOnlyList<Mount> mounts) =>
@@ -31,12 +32,13 @@ internal static class HostMounts
         var destinations = File.ReadAllLines(list).Where(l => l.Length > 0).Reverse().ToList();
         if (Directory.Exists(rootfs))
         {
-            using var root = new RootfsDir(rootfs);
+            using var root = OwnedFd.Check(Sys.TryOpenAt(Sys.AT_FDCWD, rootfs, Sys.O_PATH | Sys.O_DIRECTORY), $"open rootfs {rootfs}");
             long rootMnt = MountId(root.Fd);
             // One entry, one mount (an rbind's submounts go with it under MNT_DETACH).
             foreach (var dest in destinations)
             {
-                using var fd = new OwnedFd(root.Open(dest));
+                string rel = dest.TrimStart('/');
+                using var fd = new OwnedFd(Sys.TryOpenat2(root.Fd, rel.Length == 0 ? "." : rel, Sys.O_PATH, InRoot));
                 if (!fd.IsOpen) continue; // gone (or never made): nothing mounted there
                 long mnt = MountId(fd.Fd);
                 if (mnt < 0 || mnt == rootMnt) continue; // the rootfs's own mount: nothing of ours

@@ -139,14 +139,6 @@ internal sealed class ProcHandle : IDisposable
         return n < 0 ? null : Encoding.UTF8.GetString(buf[..(int)n]);
     }
 
-    /// <summary>Reopens what an O_PATH fd refers to with real access flags, through this thread's fd directory
-    /// (the one magic link followed: it leads to the inode already verified, not to a path).</summary>
-    internal int Reopen(int pathFd, int flags, string what)
-    {
-        using var dir = OwnedFd.Check(OpenBeneath("thread-self/fd", Sys.O_PATH | Sys.O_DIRECTORY), $"{what}: open /proc/thread-self/fd");
-        return Sys.CheckFd(Sys.TryOpenAt(dir.Fd, pathFd.ToString(), flags), $"{what}: reopen");
-    }
-
     private static RuntimeError Failure(string path, string value, string field, int errno) =>
         new($"{field}: write {Shown(value)} to /proc/{path}: {(errno == Errno.EXDEV || errno == Errno.ELOOP ? "it is not the procfs file (a mount or symlink covers it)" : SyscallException.Describe(errno))}");
 

@@ -32,7 +32,7 @@ internal static unsafe class CoreRoutines
     /// <summary>exit_group(a0).</summary>
     public const int Exit = OpKind.CoreFirst + 9;
     /// <summary>a0: the argument area (ReaperRoutine.ArgumentArea). The clone's command line and environment (the
-    /// CLI's: bundle, --root, the caller's variables) overwritten in place with "ocirun init".</summary>
+    /// CLI's: bundle, --root, the caller's variables) overwritten in place with "ocirun setup".</summary>
     public const int Retitle = OpKind.CoreFirst + 10;
 
     internal static string NameOf(int kind) => kind switch

@@ -6,8 +6,8 @@ namespace OciRuntime.Launch.Setup;
 
 /// <summary>
 /// Compiles the start family's part of the setup program (see SetupCompiler for the order): hooks run in the
-/// container, the console, the exec FIFO gate and, with --init, the zone's reaper. The managed code it replaces:
-/// Hooks/HookRunner.cs, Console/PtySetup.cs, Launch/ExecGate.cs (WaitForStart), Launch/InitReaper.cs.
+/// container, the console, the exec FIFO gate and, with --init, the zone's reaper. It replaced the managed steps
+/// of `ocirun init` (PtySetup, ExecGate.WaitForStart, InitReaper: deleted); hooks keep Hooks/HookRunner.cs's words.
 /// </summary>
 internal static class StartCompiler
 {

@@ -45,8 +45,8 @@ public sealed class ExecBinaryAttackTests(ITestOutputHelper output) : IDisposabl
 
     /// <summary>
     /// Before `start`: a container created into the spinner's pid namespace (a pod's containers share one) waits at
-    /// the exec FIFO, its setup done, its process visible to the spinner. That process is a clone of the CLI (the
-    /// setup program) or `ocirun init`: either way it must run the sealed image, never the host file, so nothing
+    /// the exec FIFO, its setup done, its process visible to the spinner. That process is a clone of the CLI running
+    /// the setup program: it must run the sealed image, never the host file, so nothing
     /// the spinner holds can be reopened for writing once the CLI has gone.
     /// </summary>
     [SkippableFact]
