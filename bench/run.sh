@@ -570,7 +570,7 @@ delete_all() {
 }
 
 # (e): ru_maxrss of the `create` process (GNU time's %M) and the RSS of the container's init
-# while it waits in the created state (runc init / crun / ocirun init): what each created but
+# while it waits in the created state (runc init / crun / ocirun:setup): what each created but
 # not started container costs.
 bench_rss() {
   local sample rt root bundle id pid maxrss initrss

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using OciRuntime.Cli;
-using OciRuntime.Launch;
 
 namespace OciRuntime;
 
@@ -8,9 +7,6 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        // init is ocirun's own entry into the container: no parser, nothing but the setup sequence.
-        if (args.Length == 1 && args[0] == "init") return InitMain.Run();
-
         // runc's shape, which scripts and engines grep.
         if (args is ["--version"] or ["-v"] or ["version"])
         {

@@ -9,15 +9,11 @@ internal static class CgroupFs
     internal static int TryWrite(string dir, string file, string value)
     {
         string path = System.IO.Path.Join(dir, file);
-        long fd = Sys.OpenAt(Sys.AT_FDCWD, path, Sys.O_WRONLY | Sys.O_TRUNC);
-        if (fd < 0) return (int)-fd;
-        try
-        {
-            var bytes = System.Text.Encoding.ASCII.GetBytes(value);
-            long n = Sys.Write((int)fd, bytes);
-            return n < 0 ? (int)-n : 0;
-        }
-        finally { Sys.Close((int)fd); }
+        long opened = Sys.TryOpenAt(Sys.AT_FDCWD, path, Sys.O_WRONLY | Sys.O_TRUNC);
+        if (opened < 0) return (int)-opened;
+        using var fd = new OwnedFd(opened);
+        long n = Sys.TryWrite(fd.Fd, System.Text.Encoding.ASCII.GetBytes(value));
+        return n < 0 ? (int)-n : 0;
     }
 
     internal static void Write(string dir, string file, string value, string? field = null)
@@ -38,7 +34,7 @@ internal static class CgroupFs
         // out whole lines, so a read that stops short of a full buffer by less than a line may not be the end:
         // such a file is read again the long way.
         Span<byte> buf = stackalloc byte[4096];
-        long n = Sys.ReadSmallFile(path, buf);
+        long n = Sys.TryReadSmallFile(path, buf);
         if (n < 0) return null;
         if (n < buf.Length - 512) return System.Text.Encoding.UTF8.GetString(buf[..(int)n]);
         try { return File.ReadAllText(path); }
@@ -124,9 +120,6 @@ internal static class CgroupTree
     /// <summary>True if <paramref name="dir"/> is on a cgroup2 filesystem (statfs f_type CGROUP2_SUPER_MAGIC).</summary>
     internal static unsafe bool IsCgroup2(string dir)
     {
-        byte* buf = stackalloc byte[128];
-        long r;
-        fixed (byte* p = OciRuntime.Interop.CString.Of(dir)) r = OciRuntime.Interop.Sys.Fast(Nr.statfs, (long)p, (long)buf);
-        return r == 0 && *(long*)buf == 0x63677270;
+        return OciRuntime.Interop.Sys.TryFsTypeOf(dir) == OciRuntime.Interop.Sys.CGROUP2_SUPER_MAGIC;
     }
 }

@@ -104,29 +104,22 @@ internal static class DeviceFilter
     {
         const string field = "linux.resources.devices";
         var code = Encode(Assemble(emu));
-        int dirFd = Sys.CheckFd(Sys.OpenAt(Sys.AT_FDCWD, cgroupDir, Sys.O_RDONLY | Sys.O_DIRECTORY), $"open {cgroupDir}");
-        try
+        using var dir = OwnedFd.Check(Sys.TryOpenAt(Sys.AT_FDCWD, cgroupDir, Sys.O_RDONLY | Sys.O_DIRECTORY), $"open {cgroupDir}");
+        Span<uint> ids = stackalloc uint[64];
+        long q = Sys.TryBpfQuery(dir.Fd, Sys.BPF_CGROUP_DEVICE, ids, out int count);
+        var old = q < 0 ? [] : ids[..Math.Min(count, ids.Length)].ToArray();
+        long loaded = Sys.TryBpfLoadDeviceProgram(code, out string log);
+        if (loaded < 0)
+            throw new RuntimeError($"{field}: bpf BPF_PROG_LOAD of the device filter: {SyscallException.Describe((int)-loaded)}{(log.Length > 0 ? " (" + log.Split('\n')[^1] + ")" : "")}");
+        using (var prog = new OwnedFd(loaded))
         {
-            Span<uint> ids = stackalloc uint[64];
-            long q = Sys.BpfQuery(dirFd, Sys.BPF_CGROUP_DEVICE, ids, out int count);
-            var old = q < 0 ? [] : ids[..Math.Min(count, ids.Length)].ToArray();
-            long prog = Sys.BpfLoadDeviceProgram(code, out string log);
-            if (prog < 0)
-                throw new RuntimeError($"{field}: bpf BPF_PROG_LOAD of the device filter: {SyscallException.Describe((int)-prog)}{(log.Length > 0 ? " (" + log.Split('\n')[^1] + ")" : "")}");
-            try
-            {
-                long r = Sys.BpfAttach(dirFd, (int)prog, Sys.BPF_CGROUP_DEVICE, Sys.BPF_F_ALLOW_MULTI);
-                if (r < 0) throw new RuntimeError($"{field}: bpf BPF_PROG_ATTACH to {cgroupDir}: {SyscallException.Describe((int)-r)}");
-            }
-            finally { Sys.Close((int)prog); }
-            foreach (uint id in old)
-            {
-                long fd = Sys.BpfProgFdById(id);
-                if (fd < 0) continue;
-                Sys.BpfDetach(dirFd, (int)fd, Sys.BPF_CGROUP_DEVICE);
-                Sys.Close((int)fd);
-            }
+            long r = Sys.TryBpfAttach(dir.Fd, prog.Fd, Sys.BPF_CGROUP_DEVICE, Sys.BPF_F_ALLOW_MULTI);
+            if (r < 0) throw new RuntimeError($"{field}: bpf BPF_PROG_ATTACH to {cgroupDir}: {SyscallException.Describe((int)-r)}");
         }
-        finally { Sys.Close(dirFd); }
+        foreach (uint id in old)
+        {
+            using var fd = new OwnedFd(Sys.TryBpfProgFdById(id));
+            if (fd.IsOpen) Sys.TryBpfDetach(dir.Fd, fd.Fd, Sys.BPF_CGROUP_DEVICE);
+        }
     }
 }

@@ -10,7 +10,6 @@ namespace OciRuntime.Cgroups;
 /// </summary>
 internal sealed class OomWatcher : IDisposable
 {
-    private const long NrEventfd2 = 290, NrInotifyInit1 = 294, NrInotifyAddWatch = 254;
     private const int EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800, IN_CLOEXEC = 0x80000, IN_NONBLOCK = 0x800, IN_MODIFY = 2;
 
     private readonly int _fd, _extraFd;
@@ -28,17 +27,12 @@ internal sealed class OomWatcher : IDisposable
 
     internal static OomWatcher V1(string memDir)
     {
-        int efd = Sys.CheckFd(Sys.Fast(NrEventfd2, 0, EFD_CLOEXEC | EFD_NONBLOCK), "eventfd");
+        using var efd = OwnedFd.Check(Sys.Fast(Nr.eventfd2, 0, EFD_CLOEXEC | EFD_NONBLOCK), "eventfd");
         string control = Path.Join(memDir, "memory.oom_control");
-        long ofd = Sys.OpenAt(Sys.AT_FDCWD, control, Sys.O_RDONLY);
-        if (ofd < 0) { Sys.Close(efd); Sys.Check(ofd, $"open {control}"); }
-        int err = CgroupFs.TryWrite(memDir, "cgroup.event_control", $"{efd} {ofd}");
-        if (err != 0)
-        {
-            Sys.Close(efd); Sys.Close((int)ofd);
-            throw CgroupFs.WriteError(memDir, "cgroup.event_control", $"{efd} {ofd}", "events", err);
-        }
-        return new OomWatcher(efd, (int)ofd, () =>
+        using var ofd = OwnedFd.Check(Sys.TryOpenAt(Sys.AT_FDCWD, control, Sys.O_RDONLY), $"open {control}");
+        int err = CgroupFs.TryWrite(memDir, "cgroup.event_control", $"{efd.Fd} {ofd.Fd}");
+        if (err != 0) throw CgroupFs.WriteError(memDir, "cgroup.event_control", $"{efd.Fd} {ofd.Fd}", "events", err);
+        return new OomWatcher(efd.Release(), ofd.Release(), () =>
         {
             if (CgroupFs.TryRead(memDir, "memory.oom_control") is not { } t) return null;
             var m = ParseKeyed(t);
@@ -48,15 +42,15 @@ internal sealed class OomWatcher : IDisposable
 
     internal static OomWatcher V2(string dir)
     {
-        int ifd = Sys.CheckFd(Sys.Fast(NrInotifyInit1, IN_CLOEXEC | IN_NONBLOCK), "inotify_init1");
+        using var ifd = OwnedFd.Check(Sys.Fast(Nr.inotify_init1, IN_CLOEXEC | IN_NONBLOCK), "inotify_init1");
         string events = Path.Join(dir, "memory.events");
         long w;
         unsafe
         {
-            fixed (byte* p = CString.Of(events)) w = Sys.Fast(NrInotifyAddWatch, ifd, (long)p, IN_MODIFY);
+            fixed (byte* p = CString.Of(events)) w = Sys.Fast(Nr.inotify_add_watch, ifd.Fd, (long)p, IN_MODIFY);
         }
-        if (w < 0) { Sys.Close(ifd); Sys.Check(w, $"inotify_add_watch {events}"); }
-        return new OomWatcher(ifd, -1, () =>
+        Sys.Check(w, $"inotify_add_watch {events}");
+        return new OomWatcher(ifd.Release(), -1, () =>
         {
             if (CgroupFs.TryRead(dir, "memory.events") is not { } t) return null;
             var m = ParseKeyed(t);
@@ -84,7 +78,7 @@ internal sealed class OomWatcher : IDisposable
         if (_fd >= 0)
         {
             Span<byte> buf = stackalloc byte[4096];
-            while (Sys.Read(_fd, buf) > 0) { }
+            while (Sys.TryRead(_fd, buf) > 0) { }
         }
         var now = _read();
         gone = now is null;

@@ -141,7 +141,7 @@ internal sealed class V1Manager : ICgroupManager
         }
         try
         {
-            foreach (var pid in frozen ? Pids() : pids) Sys.Kill(pid, signal);
+            foreach (var pid in frozen ? Pids() : pids) Sys.TryKill(pid, signal);
         }
         finally
         {

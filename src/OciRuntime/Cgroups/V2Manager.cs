@@ -118,7 +118,7 @@ internal sealed class V2Manager(string mountPoint, string path) : ICgroupManager
         }
         try
         {
-            foreach (var pid in Pids()) Sys.Kill(pid, signal);
+            foreach (var pid in Pids()) Sys.TryKill(pid, signal);
         }
         finally
         {

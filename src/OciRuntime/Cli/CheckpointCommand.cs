@@ -110,24 +110,23 @@ internal static class Criu
         if (resolved is null || !File.Exists(resolved))
             throw new RuntimeError($"criu: {criu} not found (install criu, or give its path with --criu)");
         var env = Environment.GetEnvironmentVariables().Keys.Cast<string>().Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}").ToList();
-        var (outR, outW) = Sys.Pipe();
-        int nul = Sys.Open("/dev/null", Sys.O_RDONLY);
+        var (r, w) = Sys.Pipe();
+        using var outR = new OwnedFd(r);
         int pid;
-        ulong mask = Sys.SetSignalMask(0);
-        try { pid = Sys.Spawn(resolved, [criu, .. args], env, nul, outW, outW, inheritOthers: true); }
-        catch (SyscallException e) { throw new RuntimeError($"criu: {e.Message}"); }
-        finally
+        using (var outW = new OwnedFd(w))
+        using (var nul = new OwnedFd(Sys.Open("/dev/null", Sys.O_RDONLY)))
         {
-            Sys.SetSignalMask(mask);
-            Sys.Close(outW);
-            Sys.Close(nul);
+            ulong mask = Sys.SetSignalMask(0);
+            try { pid = Sys.Spawn(resolved, [criu, .. args], env, nul.Fd, outW.Fd, outW.Fd, inheritOthers: true); }
+            catch (SyscallException e) { throw new RuntimeError($"criu: {e.Message}"); }
+            finally { Sys.SetSignalMask(mask); }
         }
         var output = new MemoryStream();
         Span<byte> buf = stackalloc byte[4096];
         long n;
-        while ((n = Sys.Read(outR, buf)) > 0) if (output.Length < 64 * 1024) output.Write(buf[..(int)n]);
-        Sys.Close(outR);
-        Sys.Wait(pid, out int status, 0);
+        while ((n = Sys.TryRead(outR.Fd, buf)) > 0) if (output.Length < 64 * 1024) output.Write(buf[..(int)n]);
+        outR.Dispose();
+        Sys.TryWait(pid, out int status, 0);
         if (status == 0) return;
         var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n').ToList();
         try { lines.AddRange(File.ReadAllLines(logFile)); } catch (IOException) { } catch (UnauthorizedAccessException) { }

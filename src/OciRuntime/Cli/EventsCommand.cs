@@ -66,7 +66,7 @@ internal static class EventsCommand
                 continue;
             }
             Span<Sys.PollFd> fds = [new Sys.PollFd { Fd = oom.Fd, Events = Sys.POLLIN }];
-            if (Sys.Poll(fds, wait) > 0 && oom.Check(out _))
+            if (Sys.TryPoll(fds, wait) > 0 && oom.Check(out _))
                 Emit(new CgroupEvent { Type = "oom", Id = id });
         }
     }

@@ -18,12 +18,11 @@ internal static class ListCommand
         {
             var store = g.Store();
             var views = new List<StateView>();
-            int rootFd = store.OpenRoot();
-            try
+            using (var root = new Interop.OwnedFd(store.OpenRoot()))
             {
                 foreach (var id in store.ListIds().Order(StringComparer.Ordinal))
                 {
-                    try { views.Add(Container.Peek(store, id, rootFd).View()); }
+                    try { views.Add(Container.Peek(store, id, root.Fd).View()); }
                     catch (RuntimeError e) when (e is DamagedState or ContainerNotFound)
                     {
                         // A damaged or half-written entry is listed as stopped (nothing of it can run), never a crash:
@@ -32,7 +31,6 @@ internal static class ListCommand
                     }
                 }
             }
-            finally { Interop.Sys.Close(rootFd); }
             var o = new StringBuilder();
             if (r.GetValue(quiet)) foreach (var v in views) o.Append(v.Id).Append('\n');
             else if (r.GetValue(format) == "json") o.Append(StateViewJson.Format(views)).Append('\n');

@@ -11,7 +11,7 @@ namespace OciRuntime.Pty;
 /// </summary>
 internal sealed unsafe class AttachedTerminal : IDisposable
 {
-    private const long TCGETS = 0x5401, TCSETS = 0x5402, TIOCGWINSZ = 0x5413;
+    private const long TCGETS = 0x5401, TCSETS = 0x5402, TIOCGWINSZ = 0x5413, TIOCSWINSZ = 0x5414;
     private const int TermiosSize = 60; // struct termios (kernel: 36 bytes), with room to spare
 
     private readonly int _master;
@@ -37,10 +37,7 @@ internal sealed unsafe class AttachedTerminal : IDisposable
     /// <summary>Takes the pty master init sent on <paramref name="ours"/> (closed here) and attaches it.</summary>
     internal static AttachedTerminal Attach(int ours)
     {
-        int master;
-        try { master = ReceiveFd(ours); }
-        finally { Sys.Close(ours); }
-        return new AttachedTerminal(master);
+        using (new OwnedFd(ours)) return new AttachedTerminal(ReceiveFd(ours));
     }
 
     /// <summary>The container's process is gone: let the output reach the caller (end of the pty, bounded).</summary>
@@ -59,12 +56,12 @@ internal sealed unsafe class AttachedTerminal : IDisposable
         var buf = new byte[16 * 1024];
         while (true)
         {
-            long n = Sys.Read(from, buf);
+            long n = Sys.TryRead(from, buf);
             if (n <= 0) return; // EIO from the master: every slave is closed
             long w = 0;
             while (w < n)
             {
-                long k = Sys.Write(to, buf.AsSpan((int)w, (int)(n - w)));
+                long k = Sys.TryWrite(to, buf.AsSpan((int)w, (int)(n - w)));
                 if (k <= 0) return;
                 w += k;
             }
@@ -78,7 +75,7 @@ internal sealed unsafe class AttachedTerminal : IDisposable
         ushort* ws = stackalloc ushort[4];
         if (Sys.Fast(Nr.ioctl, 0, TIOCGWINSZ, (long)ws) < 0 && Sys.Fast(Nr.ioctl, 1, TIOCGWINSZ, (long)ws) < 0) return;
         if (ws[0] == 0 && ws[1] == 0) return;
-        PtySetup.SetSize(_master, ws[0], ws[1]);
+        Sys.Fast(Nr.ioctl, _master, TIOCSWINSZ, (long)ws);
     }
 
     /// <summary>cfmakeraw on <paramref name="fd"/> if it is a terminal; returns the settings to restore.</summary>
@@ -103,29 +100,13 @@ internal sealed unsafe class AttachedTerminal : IDisposable
         return saved;
     }
 
-    [StructLayout(LayoutKind.Sequential)]
-    private struct IoVec { public void* Base; public nuint Len; }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct MsgHdr
-    {
-        public void* Name; public uint NameLen; public IoVec* Iov; public nuint IovLen;
-        public void* Control; public nuint ControlLen; public int Flags;
-    }
-
-    private const int MSG_CMSG_CLOEXEC = 0x40000000;
-
     private static int ReceiveFd(int sock)
     {
-        byte* data = stackalloc byte[4096];
-        byte* control = stackalloc byte[64];
-        new Span<byte>(control, 64).Clear();
-        var iov = new IoVec { Base = data, Len = 4096 };
-        var msg = new MsgHdr { Iov = &iov, IovLen = 1, Control = control, ControlLen = 64 };
-        long r = Sys.Blocking(Nr.recvmsg, sock, (long)&msg, MSG_CMSG_CLOEXEC);
-        Sys.Check(r, "terminal: receive the pty master from init");
-        if (msg.ControlLen < 20 || *(int*)(control + 8) != Sys.SOL_SOCKET || *(int*)(control + 12) != Sys.SCM_RIGHTS)
-            throw new RuntimeError("terminal: init sent no pty master");
-        return *(int*)(control + 16);
+        var fds = new List<int>(1);
+        try { Sys.RecvWithFds(sock, stackalloc byte[4096], fds); }
+        catch (SyscallException e) { throw new RuntimeError(null, "terminal: receive the pty master from init", e.Errno, e); }
+        if (fds.Count == 1) return fds[0];
+        foreach (int fd in fds) Sys.Close(fd);
+        throw new RuntimeError("terminal: init sent no pty master");
     }
 }

@@ -36,26 +36,26 @@ internal static class HookRunner
         var argv = hook.Args is { Count: > 0 } a ? a : [hook.Path];
         IReadOnlyList<string> envp = hook.Env ?? Environment.GetEnvironmentVariables().Keys.Cast<string>()
             .Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}").ToList();
-        var (inR, inW) = Sys.Pipe();
-        var (outR, outW) = Sys.Pipe();
+        var (r, w) = Sys.Pipe();
+        using var inR = new OwnedFd(r);
+        using var inW = new OwnedFd(w);
+        (r, w) = Sys.Pipe();
+        using var outR = new OwnedFd(r);
+        using var outW = new OwnedFd(w);
         int pid;
         try
         {
             // A hook starts with nothing blocked (init under --init blocks the signals its reaper forwards).
             ulong mask = Sys.SetSignalMask(0);
-            try { pid = Sys.Spawn(hook.Path, argv, envp, inR, outW, outW); }
+            try { pid = Sys.Spawn(hook.Path, argv, envp, inR.Fd, outW.Fd, outW.Fd); }
             finally { Sys.SetSignalMask(mask); }
         }
-        catch (SyscallException e)
-        {
-            Sys.Close(inR); Sys.Close(inW); Sys.Close(outR); Sys.Close(outW);
-            throw new RuntimeError($"{where}: {e.Message}");
-        }
-        Sys.Close(inR);
-        Sys.Close(outW);
+        catch (SyscallException e) { throw new RuntimeError($"{where}: {e.Message}"); }
+        inR.Dispose();
+        outW.Dispose(); // the hook's copy is the last writer now: its exit ends our reads
         // A hook may not read its stdin at all: a closed pipe must not kill us.
-        Sys.Write(inW, Encoding.UTF8.GetBytes(stateJson));
-        Sys.Close(inW);
+        Sys.TryWrite(inW.Fd, Encoding.UTF8.GetBytes(stateJson));
+        inW.Dispose();
 
         var output = new MemoryStream();
         var deadline = hook.Timeout is int t and > 0 ? Stopwatch.GetTimestamp() + t * Stopwatch.Frequency : long.MaxValue;
@@ -65,16 +65,16 @@ internal static class HookRunner
         while (true)
         {
             int wait = deadline == long.MaxValue ? -1 : (int)Math.Max(0, (deadline - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency);
-            pfd[0] = new Sys.PollFd { Fd = outR, Events = Sys.POLLIN };
-            long ready = Sys.Poll(pfd, wait);
+            pfd[0] = new Sys.PollFd { Fd = outR.Fd, Events = Sys.POLLIN };
+            long ready = Sys.TryPoll(pfd, wait);
             if (ready == 0) { timedOut = true; break; }
-            long n = Sys.Read(outR, buf);
+            long n = Sys.TryRead(outR.Fd, buf);
             if (n <= 0) break;
             if (output.Length < 64 * 1024) output.Write(buf[..(int)n]);
         }
-        Sys.Close(outR);
-        if (timedOut) Sys.Kill(pid, Sys.SIGKILL);
-        Sys.Wait(pid, out int status, 0);
+        outR.Dispose();
+        if (timedOut) Sys.TryKill(pid, Sys.SIGKILL);
+        Sys.TryWait(pid, out int status, 0);
         string text = Encoding.UTF8.GetString(output.ToArray()).Trim().Replace('\n', ' ');
         if (timedOut) throw new RuntimeError($"{where}: {hook.Path} timed out after {hook.Timeout}s");
         if (status != 0)

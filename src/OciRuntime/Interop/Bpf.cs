@@ -7,7 +7,7 @@ internal static unsafe partial class Sys
     internal const uint BPF_PROG_TYPE_CGROUP_DEVICE = 15, BPF_CGROUP_DEVICE = 6, BPF_F_ALLOW_MULTI = 2;
 
     /// <summary>Loads a BPF_PROG_TYPE_CGROUP_DEVICE program; returns its fd or -errno, and the verifier's log on failure.</summary>
-    internal static long BpfLoadDeviceProgram(ReadOnlySpan<byte> insns, out string verifierLog)
+    internal static long TryBpfLoadDeviceProgram(ReadOnlySpan<byte> insns, out string verifierLog)
     {
         verifierLog = "";
         byte* attr = stackalloc byte[128];
@@ -43,7 +43,7 @@ internal static unsafe partial class Sys
         return r;
     }
 
-    internal static long BpfAttach(int cgroupFd, int progFd, uint attachType, uint flags)
+    internal static long TryBpfAttach(int cgroupFd, int progFd, uint attachType, uint flags)
     {
         byte* attr = stackalloc byte[32];
         new Span<byte>(attr, 32).Clear();
@@ -54,7 +54,7 @@ internal static unsafe partial class Sys
         return Fast(Nr.bpf, BPF_PROG_ATTACH, (long)attr, 32);
     }
 
-    internal static long BpfDetach(int cgroupFd, int progFd, uint attachType)
+    internal static long TryBpfDetach(int cgroupFd, int progFd, uint attachType)
     {
         byte* attr = stackalloc byte[32];
         new Span<byte>(attr, 32).Clear();
@@ -65,7 +65,7 @@ internal static unsafe partial class Sys
     }
 
     /// <summary>Ids of the programs attached directly to the cgroup for <paramref name="attachType"/>.</summary>
-    internal static long BpfQuery(int cgroupFd, uint attachType, Span<uint> ids, out int count)
+    internal static long TryBpfQuery(int cgroupFd, uint attachType, Span<uint> ids, out int count)
     {
         byte* attr = stackalloc byte[64];
         new Span<byte>(attr, 64).Clear();
@@ -82,7 +82,7 @@ internal static unsafe partial class Sys
         return r;
     }
 
-    internal static long BpfProgFdById(uint id)
+    internal static long TryBpfProgFdById(uint id)
     {
         byte* attr = stackalloc byte[16];
         new Span<byte>(attr, 16).Clear();

@@ -13,37 +13,24 @@ internal static unsafe partial class Sys
     internal const int LOCK_EX = 2, LOCK_NB = 4, LOCK_SH = 1;
     internal const uint CLOSE_RANGE_CLOEXEC = 4;
 
-    internal static long OpenAt(int dirFd, string path, int flags, int mode = 0)
+    internal static long TryOpenAt(int dirFd, string path, int flags, int mode = 0)
     {
         fixed (byte* p = CString.Into(path, stackalloc byte[CString.StackSize]))
             return Fast(Nr.openat, dirFd, (long)p, flags | O_CLOEXEC, mode);
     }
 
     /// <summary>openat(2) of a NUL-terminated UTF-8 path.</summary>
-    internal static long OpenAt(int dirFd, ReadOnlySpan<byte> path, int flags)
+    internal static long TryOpenAt(int dirFd, ReadOnlySpan<byte> path, int flags)
     {
         fixed (byte* p = path) return Fast(Nr.openat, dirFd, (long)p, flags | O_CLOEXEC, 0);
     }
 
     internal static int Open(string path, int flags, int mode = 0) =>
-        CheckFd(OpenAt(AT_FDCWD, path, flags, mode), $"open {path}");
-
-    /// <summary>Open that may block (a FIFO waiting for its other end).</summary>
-    internal static long OpenBlocking(string path, int flags)
-    {
-        fixed (byte* p = CString.Of(path))
-            return Blocking(Nr.openat, AT_FDCWD, (long)p, flags | O_CLOEXEC, 0);
-    }
-
-    internal static long OpenAtBlocking(int dirFd, string path, int flags)
-    {
-        fixed (byte* p = CString.Of(path))
-            return Blocking(Nr.openat, dirFd, (long)p, flags | O_CLOEXEC, 0);
-    }
+        CheckFd(TryOpenAt(AT_FDCWD, path, flags, mode), $"open {path}");
 
     internal static void Close(int fd) { if (fd >= 0) Fast(Nr.close, fd); }
 
-    internal static long Read(int fd, Span<byte> buffer)
+    internal static long TryRead(int fd, Span<byte> buffer)
     {
         fixed (byte* p = buffer) return Blocking(Nr.read, fd, (long)p, buffer.Length);
     }
@@ -52,23 +39,23 @@ internal static unsafe partial class Sys
     /// A small file into <paramref name="buffer"/> in three system calls (FileStream adds an fstat and more):
     /// the bytes read, buffer.Length when it may hold more than fits, or -errno.
     /// </summary>
-    internal static long ReadSmallFile(string path, Span<byte> buffer) =>
-        ReadSmallFile(CString.Into(path, stackalloc byte[CString.StackSize]), buffer);
+    internal static long TryReadSmallFile(string path, Span<byte> buffer) =>
+        TryReadSmallFile(CString.Into(path, stackalloc byte[CString.StackSize]), buffer);
 
     /// <summary>The same, the path given as NUL-terminated UTF-8.</summary>
-    internal static long ReadSmallFile(ReadOnlySpan<byte> path, Span<byte> buffer) => ReadSmallFile(AT_FDCWD, path, buffer);
+    internal static long TryReadSmallFile(ReadOnlySpan<byte> path, Span<byte> buffer) => TryReadSmallFile(AT_FDCWD, path, buffer);
 
     /// <summary>The same, relative to <paramref name="dirFd"/>.</summary>
-    internal static long ReadSmallFile(int dirFd, ReadOnlySpan<byte> path, Span<byte> buffer)
+    internal static long TryReadSmallFile(int dirFd, ReadOnlySpan<byte> path, Span<byte> buffer)
     {
-        long fd = OpenAt(dirFd, path, O_RDONLY);
+        long fd = TryOpenAt(dirFd, path, O_RDONLY);
         if (fd < 0) return fd;
         try
         {
             int total = 0;
             while (total < buffer.Length)
             {
-                long n = Read((int)fd, buffer[total..]);
+                long n = TryRead((int)fd, buffer[total..]);
                 if (n < 0) return n;
                 total += (int)n;
                 // A short read is the end of a regular file, and /proc makes a stat file whole in one read: no
@@ -83,24 +70,7 @@ internal static unsafe partial class Sys
         }
     }
 
-    /// <summary>The whole of a regular file (a memfd) by its descriptor, from offset 0 whatever the file offset.</summary>
-    internal static byte[] ReadAllAt(int fd, string what)
-    {
-        var size = SizeAndMtime(fd, "", AT_EMPTY_PATH) ?? throw new SyscallException($"statx {what}", Errno.EBADF);
-        var bytes = new byte[size.Size];
-        int total = 0;
-        while (total < bytes.Length)
-        {
-            long n;
-            fixed (byte* p = bytes) n = Fast(Nr.pread64, fd, (long)(p + total), bytes.Length - total, total);
-            Check(n, $"read {what}");
-            if (n == 0) throw new SyscallException($"read {what}: ended early", Errno.EIO);
-            total += (int)n;
-        }
-        return bytes;
-    }
-
-    internal static long Write(int fd, ReadOnlySpan<byte> data)
+    internal static long TryWrite(int fd, ReadOnlySpan<byte> data)
     {
         fixed (byte* p = data) return Blocking(Nr.write, fd, (long)p, data.Length);
     }
@@ -109,62 +79,41 @@ internal static unsafe partial class Sys
     {
         while (!data.IsEmpty)
         {
-            long n = Check(Write(fd, data), what);
+            long n = Check(TryWrite(fd, data), what);
             data = data[(int)n..];
         }
     }
 
-    internal static void SetCloexec(int fd, bool on) =>
-        Check(Fast(Nr.fcntl, fd, F_SETFD, on ? FD_CLOEXEC : 0), "fcntl F_SETFD");
-
     internal static int DupCloexecAbove(int fd, int min) => CheckFd(Fast(Nr.fcntl, fd, F_DUPFD_CLOEXEC, min), "fcntl F_DUPFD_CLOEXEC");
 
-    internal static long Mknod(string path, uint mode, ulong dev)
+    internal static long TryMknod(string path, uint mode, ulong dev)
     {
         fixed (byte* p = CString.Of(path)) return Fast(Nr.mknodat, AT_FDCWD, (long)p, mode, (long)dev);
     }
 
-    internal static long Symlink(string target, string linkPath)
+    internal static long TrySymlink(string target, string linkPath)
     {
         fixed (byte* t = CString.Of(target)) fixed (byte* l = CString.Of(linkPath))
             return Fast(Nr.symlinkat, (long)t, AT_FDCWD, (long)l);
     }
 
-    internal static long Chown(string path, uint uid, uint gid)
+    internal static long TryChown(string path, uint uid, uint gid)
     {
         fixed (byte* p = CString.Of(path)) return Fast(Nr.fchownat, AT_FDCWD, (long)p, uid, gid, AT_SYMLINK_NOFOLLOW);
     }
 
-    internal static long Chmod(string path, uint mode)
+    internal static long TryChmod(string path, uint mode)
     {
         fixed (byte* p = CString.Of(path)) return Fast(Nr.fchmodat, AT_FDCWD, (long)p, mode);
     }
 
-    internal static long Flock(int fd, int op) => Blocking(Nr.flock, fd, op);
+    internal static long TryFlock(int fd, int op) => Blocking(Nr.flock, fd, op);
 
-    internal static long CloseRangeCloexec(uint first) => Fast(Nr.close_range, first, uint.MaxValue, CLOSE_RANGE_CLOEXEC);
+    internal static long TryCloseRangeCloexec(uint first) => Fast(Nr.close_range, first, uint.MaxValue, CLOSE_RANGE_CLOEXEC);
 
     internal static ulong MakeDev(long major, long minor) =>
         (ulong)((minor & 0xff) | ((major & 0xfff) << 8) | ((minor & ~0xffL) << 12) | ((major & ~0xfffL) << 32));
 
     internal static long Umask(uint mask) => Fast(Nr.umask, mask);
 
-    internal static long Chdir(string path)
-    {
-        fixed (byte* p = CString.Of(path)) return Fast(Nr.chdir, (long)p);
-    }
-
-    internal static long Chroot(string path)
-    {
-        fixed (byte* p = CString.Of(path)) return Fast(Nr.chroot, (long)p);
-    }
-
-    /// <summary>An anonymous, sealable in-memory file.</summary>
-    internal static int MemfdCreate(string name, uint flags)
-    {
-        fixed (byte* p = CString.Of(name)) return CheckFd(Fast(Nr.memfd_create, (long)p, flags), "memfd_create");
-    }
-
-    internal const uint MFD_CLOEXEC = 1, MFD_ALLOW_SEALING = 2, MFD_EXEC = 0x10;
-    internal const int F_ADD_SEALS = 1033, F_SEAL_SEAL = 1, F_SEAL_SHRINK = 2, F_SEAL_GROW = 4, F_SEAL_WRITE = 8, F_SEAL_FUTURE_WRITE = 16;
 }

@@ -22,14 +22,9 @@ internal static unsafe partial class Sys
             throw new SyscallException($"mount {source ?? "none"} on {target} (type {fsType ?? "none"}, flags 0x{flags:x}{(string.IsNullOrEmpty(data) ? "" : ", data " + data)})", (int)-r);
     }
 
-    internal static long Umount(string target, int flags)
+    internal static long TryUmount(string target, int flags)
     {
         fixed (byte* t = CString.Of(target)) return Fast(Nr.umount2, (long)t, flags);
     }
 
-    internal static void PivotRoot(string newRoot, string putOld)
-    {
-        fixed (byte* n = CString.Of(newRoot)) fixed (byte* o = CString.Of(putOld))
-            Check(Fast(Nr.pivot_root, (long)n, (long)o), "pivot_root");
-    }
 }

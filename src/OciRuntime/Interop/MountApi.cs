@@ -1,5 +1,12 @@
 namespace OciRuntime.Interop;
 
+/// <summary>struct mount_attr of mount_setattr(2).</summary>
+internal struct KernelMountAttr
+{
+    public const int Size = 32;
+    public ulong Set, Clear, Propagation, UsernsFd;
+}
+
 /// <summary>The new mount API: open_tree, move_mount, mount_setattr (idmapped mounts); fsopen, fsconfig, fsmount
 /// (a detached overlayfs for the sealed binary).</summary>
 internal static unsafe partial class Sys
@@ -15,69 +22,52 @@ internal static unsafe partial class Sys
     internal const ulong MOUNT_ATTR__ATIME = 0x70;
 
     /// <summary>fsopen(2): a new filesystem context (close-on-exec); returns its fd or -errno.</summary>
-    internal static long FsOpen(string fsType)
+    internal static long TryFsOpen(string fsType)
     {
         fixed (byte* p = CString.Of(fsType)) return Fast(Nr.fsopen, (long)p, FSOPEN_CLOEXEC);
     }
 
-    /// <summary>fsconfig(2) FSCONFIG_SET_STRING; returns 0 or -errno.</summary>
-    internal static long FsConfigString(int fsFd, string key, string value)
-    {
-        fixed (byte* k = CString.Of(key))
-        fixed (byte* v = CString.Of(value))
-            return Fast(Nr.fsconfig, fsFd, FSCONFIG_SET_STRING, (long)k, (long)v, 0);
-    }
-
     /// <summary>fsconfig(2) FSCONFIG_CMD_CREATE: makes the superblock; returns 0 or -errno.</summary>
-    internal static long FsConfigCreate(int fsFd) => Fast(Nr.fsconfig, fsFd, FSCONFIG_CMD_CREATE, 0, 0, 0);
+    internal static long TryFsConfigCreate(int fsFd) => Fast(Nr.fsconfig, fsFd, FSCONFIG_CMD_CREATE, 0, 0, 0);
 
     /// <summary>fsmount(2): a detached mount of the context's superblock (close-on-exec); returns its fd or -errno.</summary>
-    internal static long FsMount(int fsFd, int attrs) => Fast(Nr.fsmount, fsFd, FSMOUNT_CLOEXEC, attrs);
+    internal static long TryFsMount(int fsFd, int attrs) => Fast(Nr.fsmount, fsFd, FSMOUNT_CLOEXEC, attrs);
 
     /// <summary>open_tree(2) of a host path; returns the fd of a detached mount or -errno.</summary>
-    internal static long OpenTree(string path, int flags)
+    internal static long TryOpenTree(string path, int flags)
     {
         fixed (byte* p = CString.Of(path)) return Fast(Nr.open_tree, AT_FDCWD, (long)p, flags | O_CLOEXEC);
     }
 
-    /// <summary>mount_setattr(2) on an fd (AT_EMPTY_PATH); returns 0 or -errno.</summary>
-    internal static long MountSetattrFd(int fd, bool recursive, ulong set, ulong clear, ulong propagation, int usernsFd)
+    /// <summary>mount_setattr(2) on what <paramref name="fd"/> refers to (AT_EMPTY_PATH), with every mount under it
+    /// when <paramref name="recursive"/>; 0 or -errno. Allocation-free: the zone's routines use it.</summary>
+    internal static long TryMountSetattrFd(long fd, bool recursive, ulong set, ulong clear, ulong propagation, long usernsFd)
     {
-        ulong* attr = stackalloc ulong[4];
-        attr[0] = set; attr[1] = clear; attr[2] = propagation; attr[3] = (ulong)(long)usernsFd;
+        var attr = new KernelMountAttr { Set = set, Clear = clear, Propagation = propagation, UsernsFd = (ulong)usernsFd };
         byte empty = 0;
-        return Fast(Nr.mount_setattr, fd, (long)&empty, AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), (long)attr, 32);
-    }
-
-    /// <summary>move_mount(2) of a detached mount fd onto the object an fd refers to; returns 0 or -errno.</summary>
-    internal static long MoveMountFd(int fromFd, int toFd)
-    {
-        byte empty = 0;
-        return Fast(Nr.move_mount, fromFd, (long)&empty, toFd, (long)&empty, MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+        return Fast(Nr.mount_setattr, fd, (long)&empty, AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), (long)&attr, KernelMountAttr.Size);
     }
 
     /// <summary>Owner of a path, not following a final symlink.</summary>
     internal static (uint Uid, uint Gid)? LStat(string path)
     {
-        byte* buf = stackalloc byte[256];
+        StatxBuffer sx;
         long r;
-        fixed (byte* p = CString.Of(path)) r = Fast(Nr.statx, AT_FDCWD, (long)p, AT_SYMLINK_NOFOLLOW, 0x18 /* UID|GID */, (long)buf);
-        if (r < 0) return null;
-        return (*(uint*)(buf + 20), *(uint*)(buf + 24));
+        fixed (byte* p = CString.Of(path)) r = TryStatx(AT_FDCWD, p, AT_SYMLINK_NOFOLLOW, STATX_UID | STATX_GID, &sx);
+        return r < 0 ? null : (sx.Uid, sx.Gid);
     }
 
     /// <summary>Size and modification time of what <paramref name="path"/> names under <paramref name="dirFd"/>
     /// (AT_EMPTY_PATH with ""), or null: enough to tell two opens of one binary apart from a replaced file.</summary>
     internal static (ulong Size, long MtimeSec, uint MtimeNsec)? SizeAndMtime(int dirFd, string path, int flags)
     {
-        byte* buf = stackalloc byte[256];
+        StatxBuffer sx;
         long r;
-        fixed (byte* p = CString.Of(path)) r = Fast(Nr.statx, dirFd, (long)p, flags, 0x240 /* SIZE|MTIME */, (long)buf);
-        if (r < 0) return null;
-        return (*(ulong*)(buf + 40), *(long*)(buf + 112), *(uint*)(buf + 120));
+        fixed (byte* p = CString.Of(path)) r = TryStatx(dirFd, p, flags, STATX_SIZE | STATX_MTIME, &sx);
+        return r < 0 ? null : (sx.Size, sx.MtimeSec, sx.MtimeNsec);
     }
 
-    internal static long LChown(string path, uint uid, uint gid)
+    internal static long TryLChown(string path, uint uid, uint gid)
     {
         fixed (byte* p = CString.Of(path)) return Fast(Nr.fchownat, AT_FDCWD, (long)p, uid, gid, AT_SYMLINK_NOFOLLOW);
     }

@@ -13,18 +13,17 @@ internal static unsafe partial class Sys
         ulong MountId, bool MountRoot, bool UniqueMountId)
     {
         public uint Type => Mode & S_IFMT;
-        public bool IsCharDevice(uint major, uint minor) => Type == S_IFCHR && RdevMajor == major && RdevMinor == minor;
         public bool SameObject(FdIdentity o) => Ino == o.Ino && DevMajor == o.DevMajor && DevMinor == o.DevMinor;
     }
 
     /// <summary>statx of <paramref name="name"/> under <paramref name="dirFd"/> ("" = the fd itself), not
     /// following a final symlink: type, inode, device and the mount it is on (the unique id where the kernel has it).</summary>
-    internal static long Identify(int dirFd, string name, out FdIdentity id)
+    internal static long TryIdentify(int dirFd, string name, out FdIdentity id)
     {
         StatxBuffer sx;
         long r;
-        if (name.Length == 0) r = StatxWithMount(dirFd, null, AT_SYMLINK_NOFOLLOW, &sx);
-        else fixed (byte* p = CString.Of(name)) r = StatxWithMount(dirFd, p, AT_SYMLINK_NOFOLLOW, &sx);
+        if (name.Length == 0) r = TryStatxWithMount(dirFd, null, AT_SYMLINK_NOFOLLOW, &sx);
+        else fixed (byte* p = CString.Of(name)) r = TryStatxWithMount(dirFd, p, AT_SYMLINK_NOFOLLOW, &sx);
         id = default;
         if (r < 0) return r;
         id = new FdIdentity(sx.Mode, sx.Ino, sx.DevMajor, sx.DevMinor, sx.RdevMajor, sx.RdevMinor, sx.MountId, sx.IsMountRoot, sx.HasUniqueMountId);
@@ -33,7 +32,7 @@ internal static unsafe partial class Sys
 
     /// <summary>statmount(2) STATMOUNT_MNT_BASIC: the unique id of the mount <paramref name="uniqueMountId"/> is
     /// mounted on; -errno (ENOSYS before Linux 6.8).</summary>
-    internal static long MountParentOf(ulong uniqueMountId)
+    internal static long TryMountParentOf(ulong uniqueMountId)
     {
         ulong* req = stackalloc ulong[3];
         req[0] = 24; // size (the upper half, a spare field, stays 0)
@@ -46,51 +45,10 @@ internal static unsafe partial class Sys
         return (long)*(ulong*)(buf + 48);
     }
 
-    /// <summary>fsconfig(2) FSCONFIG_SET_FLAG (a value-less option such as "ro" or "newinstance"); 0 or -errno.</summary>
-    internal static long FsConfigFlag(int fsFd, string key)
-    {
-        fixed (byte* k = CString.Of(key)) return Fast(Nr.fsconfig, fsFd, FSCONFIG_SET_FLAG, (long)k, 0, 0);
-    }
-
     /// <summary>open_tree(2) of <paramref name="path"/> under <paramref name="dirFd"/>; the fd or -errno.</summary>
-    internal static long OpenTreeAt(int dirFd, string path, int flags)
+    internal static long TryOpenTreeAt(int dirFd, string path, int flags)
     {
         fixed (byte* p = CString.Of(path)) return Fast(Nr.open_tree, dirFd, (long)p, flags | O_CLOEXEC);
-    }
-
-    internal static long SymlinkAt(string target, int dirFd, string name)
-    {
-        fixed (byte* t = CString.Of(target)) fixed (byte* l = CString.Of(name)) return Fast(Nr.symlinkat, (long)t, dirFd, (long)l);
-    }
-
-    internal static long FchownAt(int dirFd, string name, uint uid, uint gid, int flags)
-    {
-        fixed (byte* p = CString.Of(name)) return Fast(Nr.fchownat, dirFd, (long)p, uid, gid, flags);
-    }
-
-    internal static long Fchmod(int fd, uint mode) => Fast(Nr.fchmod, fd, mode);
-
-    /// <summary>Owner and mode of <paramref name="name"/> under <paramref name="dirFd"/> ("" = the fd), not
-    /// following a final symlink.</summary>
-    internal static long OwnerAndMode(int dirFd, string name, out uint uid, out uint gid, out uint mode)
-    {
-        byte* buf = stackalloc byte[256];
-        long r;
-        int flags = AT_SYMLINK_NOFOLLOW | (name.Length == 0 ? AT_EMPTY_PATH : 0);
-        fixed (byte* p = CString.Of(name)) r = Fast(Nr.statx, dirFd, (long)p, flags, 0x1a /* MODE|UID|GID */, (long)buf);
-        uid = r < 0 ? 0 : *(uint*)(buf + 20);
-        gid = r < 0 ? 0 : *(uint*)(buf + 24);
-        mode = r < 0 ? 0u : *(ushort*)(buf + 28);
-        return r;
-    }
-
-    /// <summary>sendfile(2) from the current offset of <paramref name="fromFd"/>: bytes copied, 0 at the end, or -errno.</summary>
-    internal static long SendFile(int toFd, int fromFd, long count) => Blocking(Nr.sendfile, toFd, fromFd, 0, count);
-
-    /// <summary>getdents64(2) into <paramref name="buffer"/>: bytes filled, 0 at the end, or -errno.</summary>
-    internal static long Getdents(int dirFd, Span<byte> buffer)
-    {
-        fixed (byte* p = buffer) return Fast(Nr.getdents64, dirFd, (long)p, buffer.Length);
     }
 
 }

@@ -8,8 +8,6 @@ namespace OciRuntime.Interop;
 /// </summary>
 internal sealed unsafe class NetlinkSocket : IDisposable
 {
-    // Not in Nr.cs: only this file uses them.
-    private const long NrSendto = 44, NrRecvfrom = 45;
     private const int AF_NETLINK = 16, SOCK_RAW = 3, NETLINK_ROUTE = 0;
     internal const ushort NLMSG_ERROR = 2, NLMSG_DONE = 3;
     internal const ushort NLM_F_REQUEST = 1, NLM_F_ACK = 4, NLM_F_DUMP = 0x300, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400;
@@ -76,7 +74,7 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         new Span<byte>(addr, 12).Clear();
         *(ushort*)addr = AF_NETLINK;
         fixed (byte* p = bytes)
-            Sys.Check(Sys.Blocking(NrSendto, _fd, (long)p, bytes.Length, 0, (long)addr, 12), "netlink send");
+            Sys.Check(Sys.Blocking(Nr.sendto, _fd, (long)p, bytes.Length, 0, (long)addr, 12), "netlink send");
         return seq;
     }
 
@@ -88,7 +86,7 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         while (true)
         {
             long n;
-            fixed (byte* p = buf) n = Sys.Blocking(NrRecvfrom, _fd, (long)p, buf.Length, 0, 0, 0);
+            fixed (byte* p = buf) n = Sys.Blocking(Nr.recvfrom, _fd, (long)p, buf.Length, 0, 0, 0);
             Sys.Check(n, "netlink receive");
             for (int off = 0; off + 16 <= n;)
             {

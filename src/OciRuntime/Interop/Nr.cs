@@ -21,4 +21,6 @@ internal static class Nr
     internal const long pread64 = 17, poll = 7, faccessat = 269, getcwd = 79, bpf = 321, signalfd4 = 289, rt_sigaction = 13,
         setpgid = 109, pause = 34;
     internal const long newfstatat = 262;
+    internal const long writev = 20, sendto = 44, recvfrom = 45, clock_gettime = 228, inotify_add_watch = 254,
+        eventfd2 = 290, inotify_init1 = 294;
 }

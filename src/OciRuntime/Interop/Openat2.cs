@@ -11,7 +11,7 @@ internal static unsafe partial class Sys
     private const int Openat2Retries = 128;
 
     /// <summary>openat2 with a resolve policy; returns the fd or -errno.</summary>
-    internal static long Openat2(int dirFd, string path, int flags, ulong resolve, uint mode = 0)
+    internal static long TryOpenat2(int dirFd, string path, int flags, ulong resolve, uint mode = 0)
     {
         ulong* how = stackalloc ulong[3];
         how[0] = (ulong)(flags | O_CLOEXEC); how[1] = mode; how[2] = resolve;
@@ -23,21 +23,4 @@ internal static unsafe partial class Sys
         }
     }
 
-    internal static long MkdirAt(int dirFd, string name, uint mode)
-    {
-        fixed (byte* p = CString.Of(name)) return Fast(Nr.mkdirat, dirFd, (long)p, mode);
-    }
-
-    internal static long MknodAt(int dirFd, string name, uint mode, ulong dev)
-    {
-        fixed (byte* p = CString.Of(name)) return Fast(Nr.mknodat, dirFd, (long)p, mode, (long)dev);
-    }
-
-    /// <summary>statx of an fd (AT_EMPTY_PATH): returns mode or -errno.</summary>
-    internal static long FdMode(int fd)
-    {
-        StatxBuffer sx;
-        long r = Statx(fd, null, 0, STATX_MODE, &sx);
-        return r < 0 ? r : sx.Mode;
-    }
 }

@@ -4,22 +4,13 @@ namespace OciRuntime.Interop;
 /// few calls that act on descriptors rather than paths: readlinkat, the pty peer, mount by fd.</summary>
 internal static unsafe partial class Sys
 {
-    internal const long PROC_SUPER_MAGIC = 0x9fa0, DEVPTS_SUPER_MAGIC = 0x1cd1;
+    internal const long PROC_SUPER_MAGIC = 0x9fa0, DEVPTS_SUPER_MAGIC = 0x1cd1, CGROUP2_SUPER_MAGIC = 0x63677270;
     internal const int MOUNT_ATTR_NOEXEC = 0x8;
-    private const long TIOCGPTPEER = 0x5441;
-
-    /// <summary>fstatfs(2) f_type of an fd (O_PATH fds included), or -errno.</summary>
-    internal static long FsType(int fd)
-    {
-        byte* buf = stackalloc byte[128];
-        long r = Fast(Nr.fstatfs, fd, (long)buf);
-        return r < 0 ? r : *(long*)buf;
-    }
 
     /// <summary>statx of an fd itself (AT_EMPTY_PATH), or null with the errno in <paramref name="errno"/>.</summary>
     internal static FdIdentity? StatFd(int fd, out int errno)
     {
-        long r = Identify(fd, "", out var id);
+        long r = TryIdentify(fd, "", out var id);
         errno = r < 0 ? (int)-r : 0;
         return r < 0 ? null : id;
     }
@@ -34,25 +25,4 @@ internal static unsafe partial class Sys
         return n <= 0 || n >= 4096 ? null : System.Text.Encoding.UTF8.GetString(buf, (int)n);
     }
 
-    /// <summary>ioctl(TIOCGPTPEER): the slave of a pty opened from its master, with no path (Linux 4.13); fd or -errno.</summary>
-    internal static long PtyPeer(int master, int flags) => Fast(Nr.ioctl, master, TIOCGPTPEER, flags | O_CLOEXEC);
-
-    /// <summary>open_tree(2) of what an fd refers to (AT_EMPTY_PATH): a detached copy of that mount, or -errno.</summary>
-    internal static long OpenTreeFd(int fd, int flags)
-    {
-        byte empty = 0;
-        return Fast(Nr.open_tree, fd, (long)&empty, flags | AT_EMPTY_PATH | O_CLOEXEC);
-    }
-
-    /// <summary>A bind mount by fds on both sides: a clone of what <paramref name="fromFd"/> refers to (a file or a
-    /// directory; open_tree OPEN_TREE_CLONE) moved onto what <paramref name="toFd"/> refers to (move_mount). Nothing
-    /// is resolved by path; returns 0 or -errno.</summary>
-    internal static long BindFdOntoFd(int fromFd, int toFd)
-    {
-        // A bind of a plain file needs a clone of it first: move_mount takes mounts, not files.
-        long tree = OpenTreeFd(fromFd, OPEN_TREE_CLONE);
-        if (tree < 0) return tree;
-        try { return MoveMountFd((int)tree, toFd); }
-        finally { Close((int)tree); }
-    }
 }

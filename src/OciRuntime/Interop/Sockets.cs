@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace OciRuntime.Interop;
 
 internal static unsafe partial class Sys
@@ -12,36 +10,6 @@ internal static unsafe partial class Sys
         int* fds = stackalloc int[2];
         Check(Fast(Nr.socketpair, AF_UNIX, type | SOCK_CLOEXEC, 0, (long)fds), "socketpair");
         return (fds[0], fds[1]);
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct IoVec { public void* Base; public nuint Len; }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct MsgHdr
-    {
-        public void* Name; public uint NameLen; public IoVec* Iov; public nuint IovLen;
-        public void* Control; public nuint ControlLen; public int Flags;
-    }
-
-    /// <summary>Sends <paramref name="payload"/> with file descriptors attached (SCM_RIGHTS).</summary>
-    internal static void SendWithFds(int sock, ReadOnlySpan<byte> payload, ReadOnlySpan<int> fds)
-    {
-        int controlLen = 16 + 4 * fds.Length; // cmsghdr (len, level, type) + the fds
-        int space = (controlLen + 7) & ~7;
-        byte* control = stackalloc byte[space];
-        new Span<byte>(control, space).Clear();
-        *(nuint*)control = (nuint)controlLen;
-        *(int*)(control + 8) = SOL_SOCKET;
-        *(int*)(control + 12) = SCM_RIGHTS;
-        for (int i = 0; i < fds.Length; i++) ((int*)(control + 16))[i] = fds[i];
-        byte one = 0;
-        fixed (byte* p = payload)
-        {
-            var iov = new IoVec { Base = payload.IsEmpty ? &one : p, Len = (nuint)Math.Max(1, payload.Length) };
-            var msg = new MsgHdr { Iov = &iov, IovLen = 1, Control = control, ControlLen = (nuint)space };
-            Check(Blocking(Nr.sendmsg, sock, (long)&msg, MSG_NOSIGNAL), "sendmsg");
-        }
     }
 
     /// <summary>Connects a unix stream socket to <paramref name="path"/>.</summary>

@@ -20,46 +20,23 @@ internal static unsafe partial class Sys
     internal static int Spawn(string path, IReadOnlyList<string> argv, IReadOnlyList<string> envp, int stdin, int stdout, int stderr,
         bool inheritOthers = false)
     {
-        var blocks = new List<IntPtr>();
-        byte* Str(string s)
+        using var arena = new NativeArena();
+        void* fa = arena.Alloc(256); // posix_spawn_file_actions_t (80 bytes in glibc), with room to spare
+        posix_spawn_file_actions_init(fa);
+        posix_spawn_file_actions_adddup2(fa, stdin, 0);
+        posix_spawn_file_actions_adddup2(fa, stdout, 1);
+        posix_spawn_file_actions_adddup2(fa, stderr, 2);
+        int closing = inheritOthers ? 0 : posix_spawn_file_actions_addclosefrom_np(fa, 3);
+        if (closing != 0)
         {
-            var b = CString.Of(s);
-            var p = (byte*)NativeMemory.Alloc((nuint)b.Length);
-            blocks.Add((IntPtr)p);
-            b.CopyTo(new Span<byte>(p, b.Length));
-            return p;
-        }
-        byte** Arr(IReadOnlyList<string> items)
-        {
-            var a = (byte**)NativeMemory.AllocZeroed((nuint)((items.Count + 1) * sizeof(byte*)));
-            blocks.Add((IntPtr)a);
-            for (int i = 0; i < items.Count; i++) a[i] = Str(items[i]);
-            return a;
-        }
-        void* fa = NativeMemory.AllocZeroed(256);
-        try
-        {
-            posix_spawn_file_actions_init(fa);
-            posix_spawn_file_actions_adddup2(fa, stdin, 0);
-            posix_spawn_file_actions_adddup2(fa, stdout, 1);
-            posix_spawn_file_actions_adddup2(fa, stderr, 2);
-            int closing = inheritOthers ? 0 : posix_spawn_file_actions_addclosefrom_np(fa, 3);
-            if (closing != 0)
-            {
-                posix_spawn_file_actions_destroy(fa);
-                throw new SyscallException($"start {path}: close descriptors", closing);
-            }
-            int pid = 0;
-            int rc = posix_spawn(&pid, Str(path), fa, null, Arr(argv), Arr(envp));
             posix_spawn_file_actions_destroy(fa);
-            if (rc != 0) throw new SyscallException($"start {path}", rc);
-            return pid;
+            throw new SyscallException($"start {path}: close descriptors", closing);
         }
-        finally
-        {
-            NativeMemory.Free(fa);
-            foreach (var b in blocks) NativeMemory.Free((void*)b);
-        }
+        int pid = 0;
+        int rc = posix_spawn(&pid, arena.Str(path), fa, null, arena.StrArray(argv), arena.StrArray(envp));
+        posix_spawn_file_actions_destroy(fa);
+        if (rc != 0) throw new SyscallException($"start {path}", rc);
+        return pid;
     }
 
     internal static (int Read, int Write) Pipe()
@@ -74,7 +51,7 @@ internal static unsafe partial class Sys
     internal const short POLLIN = 1, POLLHUP = 0x10, POLLERR = 8;
 
     /// <summary>poll(2); returns the count of ready descriptors, 0 on timeout, or -errno.</summary>
-    internal static long Poll(Span<PollFd> fds, int timeoutMs)
+    internal static long TryPoll(Span<PollFd> fds, int timeoutMs)
     {
         fixed (PollFd* p = fds) return Blocking(Nr.poll, (long)p, fds.Length, timeoutMs);
     }

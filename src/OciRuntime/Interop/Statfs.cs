@@ -1,33 +1,51 @@
+using System.Runtime.InteropServices;
+
 namespace OciRuntime.Interop;
+
+/// <summary>The fields of struct statfs that ocirun reads (x86_64, asm/statfs.h), where the kernel puts them.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 120)]
+internal struct StatfsBuffer
+{
+    [FieldOffset(0)] public long Type;
+    [FieldOffset(80)] public ulong Flags;
+}
 
 internal static unsafe partial class Sys
 {
-    /// <summary>The mount flags (ST_*, equal to MS_* for the ones a remount must keep) of the mount holding <paramref name="path"/>.</summary>
-    internal static ulong MountFlagsOf(string path)
+    /// <summary>statfs(2) of a NUL-terminated path; 0 or -errno. Allocation-free (the zone's routines use it).</summary>
+    internal static long TryStatfs(byte* path, StatfsBuffer* buf) => Fast(Nr.statfs, (long)path, (long)buf);
+
+    /// <summary>fstatfs(2) of an fd (O_PATH fds included); 0 or -errno. Allocation-free.</summary>
+    internal static long TryFstatfs(long fd, StatfsBuffer* buf) => Fast(Nr.fstatfs, fd, (long)buf);
+
+    /// <summary>The filesystem magic (f_type) of what <paramref name="fd"/> refers to, or -errno. Allocation-free.</summary>
+    internal static long TryFsType(long fd)
     {
-        byte* buf = stackalloc byte[128];
+        StatfsBuffer st;
+        long r = TryFstatfs(fd, &st);
+        return r < 0 ? r : st.Type;
+    }
+
+    /// <summary>The filesystem magic of the filesystem holding <paramref name="path"/>, or -errno.</summary>
+    internal static long TryFsTypeOf(string path)
+    {
+        StatfsBuffer st;
         long r;
-        fixed (byte* p = CString.Of(path)) r = Fast(Nr.statfs, (long)p, (long)buf);
-        if (r < 0) return 0;
-        ulong st = *(ulong*)(buf + 80);
-        // ST_RELATIME (4096) is MS_RELATIME (1 << 21) for mount(2); the others share their values.
-        ulong ms = st & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS | MS_MANDLOCK | MS_NOATIME | MS_NODIRATIME | MS_NOSYMFOLLOW);
-        if ((st & 4096) != 0) ms |= MS_RELATIME;
-        return ms;
+        fixed (byte* p = CString.Into(path, stackalloc byte[CString.StackSize])) r = TryStatfs(p, &st);
+        return r < 0 ? r : st.Type;
     }
 
-    /// <summary>Size of an open file (statx STATX_SIZE).</summary>
-    internal static long FileSize(int fd)
+    /// <summary>Size of an open file (statx STATX_SIZE), or -errno.</summary>
+    internal static long TryFileSize(int fd)
     {
-        byte* buf = stackalloc byte[256];
-        byte empty = 0;
-        long r = Fast(Nr.statx, fd, (long)&empty, AT_EMPTY_PATH, 0x200 /* STATX_SIZE */, (long)buf);
-        return r < 0 ? r : *(long*)(buf + 0x28);
+        StatxBuffer sx;
+        long r = TryStatx(fd, null, 0, STATX_SIZE, &sx);
+        return r < 0 ? r : (long)sx.Size;
     }
 
-    internal static long Access(string path, int mode) => AccessAt(AT_FDCWD, path, mode);
+    internal static long TryAccess(string path, int mode) => TryAccessAt(AT_FDCWD, path, mode);
 
-    internal static long AccessAt(int dirFd, string path, int mode)
+    internal static long TryAccessAt(int dirFd, string path, int mode)
     {
         fixed (byte* p = CString.Into(path, stackalloc byte[CString.StackSize])) return Fast(Nr.faccessat, dirFd, (long)p, mode, 0);
     }

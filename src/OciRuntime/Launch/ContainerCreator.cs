@@ -27,7 +27,6 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
         StateStore.ValidateId(o.Id);
         string bundle = Path.GetFullPath(o.Bundle);
         if (!Directory.Exists(bundle)) throw new RuntimeError($"--bundle: {o.Bundle} is not a directory");
-        using var binary = SelfBinary.Prepare(store.Root);
         var spec = SpecLoading.Load(bundle, timer);
         timer.Mark("host-checks");
         if (global.SystemdCgroup) SystemdCgroupPath.Check(spec.Linux?.CgroupsPath);
@@ -91,7 +90,7 @@ internal sealed class ContainerCreator(GlobalOptions global, StateStore store, P
             var rdt = resctrl is null ? null : new Resctrl.IntelRdt(resctrl, spec.Linux!.IntelRdt!, o.Id);
             var callbacks = new Callbacks(spec, cgroup, o.Id, bundle, rdt, entry.Dir);
             oom = SetupOom.Watch(cgroup, spec.Linux?.Resources?.Memory?.Limit);
-            int pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, fifoFd, consoleFd, timer, binary) { CgroupLayout = layout }, callbacks);
+            int pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, fifoFd, consoleFd, timer) { CgroupLayout = layout }, callbacks);
             callbacks.MoveNetDevices(pid);
             record = entry.Complete(pid);
             PidFile.Write(o.PidFile, pid);

@@ -136,8 +136,8 @@ internal sealed class ContainerDeleter(StateStore store)
         long pidfd = -1;
         if (rec.Pid > 0 && ProcStat.IsSameLiveProcess(rec.Pid, rec.PidStartTime))
         {
-            pidfd = Sys.PidfdOpen(rec.Pid);
-            if (pidfd >= 0) Sys.PidfdSendSignal((int)pidfd, Sys.SIGKILL);
+            pidfd = Sys.TryPidfdOpen(rec.Pid);
+            if (pidfd >= 0) Sys.TryPidfdSendSignal((int)pidfd, Sys.SIGKILL);
         }
         if (cgroup.Exists())
         {
@@ -147,7 +147,7 @@ internal sealed class ContainerDeleter(StateStore store)
         if (pidfd >= 0)
         {
             Span<Sys.PollFd> fds = [new Sys.PollFd { Fd = (int)pidfd, Events = Sys.POLLIN }];
-            Sys.Poll(fds, 10_000);
+            Sys.TryPoll(fds, 10_000);
             Sys.Close((int)pidfd);
         }
         // Exiting tasks linger in cgroup.procs for a moment; Destroy retries.

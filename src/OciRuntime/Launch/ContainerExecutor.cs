@@ -21,7 +21,6 @@ internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
     /// the stored process as their base), so its config is parsed once; it is disposed here.</summary>
     internal int Exec(ExecOptions o, Container? opened = null)
     {
-        using var binary = SelfBinary.Prepare(store.Root);
         using var container = opened ?? Container.Open(store, o.Id);
         container.Require(o.IgnorePaused ? Operation.ExecIgnoringPause : Operation.Exec);
         var (rec, cgroup, config) = (container.Record, container.Cgroup, container.Config());
@@ -39,7 +38,7 @@ internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
         var spec = config with { Process = o.Process, Linux = (config.Linux ?? new Linux()) with { Namespaces = joined }, Hooks = null };
         var seccomp = SeccompSetup.Compile(spec, new SeccompCache(store.Root));
 
-        if (!o.Detach) Sys.Prctl(Sys.PR_SET_CHILD_SUBREAPER, 1);
+        if (!o.Detach) Sys.TryPrctl(Sys.PR_SET_CHILD_SUBREAPER, 1);
         int consoleFd = o.ConsoleSocket is null ? -1 : Sys.ConnectUnix(o.ConsoleSocket);
         // -t without --console-socket, in the foreground: the caller's terminal (ocirun is the console socket).
         int terminalFd = -1;
@@ -53,7 +52,7 @@ internal sealed class ContainerExecutor(StateStore store, PhaseTimer timer)
                 CgroupPath = rec.CgroupPath, Trace = timer.Enabled,
                 SeccompProgram = seccomp is null ? null : SeccompSetup.Serialize(seccomp), SeccompFlags = seccomp?.FilterFlags ?? 0,
             };
-            pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, -1, consoleFd, timer, binary), new Callbacks(spec, cgroup, o.SubCgroup, RdtOf(config, o.Id)), awaitExec: true);
+            pid = InitSpawner.Spawn(new InitSpawner.Request(spec, plan, -1, consoleFd, timer), new Callbacks(spec, cgroup, o.SubCgroup, RdtOf(config, o.Id)), awaitExec: true);
         }
         catch
         {

@@ -10,7 +10,7 @@ internal sealed class ContainerRunner(GlobalOptions global, StateStore store, Ph
     internal int Run(CreateOptions o, bool detach, bool keep)
     {
         // The container's process may be a grandchild (pid namespace joined): become its reaper.
-        if (!detach) Sys.Prctl(Sys.PR_SET_CHILD_SUBREAPER, 1);
+        if (!detach) Sys.TryPrctl(Sys.PR_SET_CHILD_SUBREAPER, 1);
         var created = new ContainerCreator(global, store, timer).Create(o, attached: !detach);
         int pid = created.Record.Pid;
         // terminal: true and no --console-socket: the caller's terminal, restored however this ends.

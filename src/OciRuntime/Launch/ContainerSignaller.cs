@@ -32,13 +32,8 @@ internal sealed class ContainerSignaller(StateStore store)
     private static void SignalInit(string id, int pid, ulong startTime, int signal)
     {
         // A pidfd pins the process: the signal cannot reach a pid that was reused since the check.
-        long pidfd = Sys.PidfdOpen(pid);
-        if (pidfd < 0) throw new ContainerNotRunning(id, LifecycleStatus.Stopped);
-        try
-        {
-            if (!ProcStat.IsSameLiveProcess(pid, startTime)) throw new ContainerNotRunning(id, LifecycleStatus.Stopped);
-            Sys.Check(Sys.PidfdSendSignal((int)pidfd, signal), $"send signal {signal} to pid {pid}");
-        }
-        finally { Sys.Close((int)pidfd); }
+        using var pidfd = new OwnedFd(Sys.TryPidfdOpen(pid));
+        if (!pidfd.IsOpen || !ProcStat.IsSameLiveProcess(pid, startTime)) throw new ContainerNotRunning(id, LifecycleStatus.Stopped);
+        Sys.Check(Sys.TryPidfdSendSignal(pidfd.Fd, signal), $"send signal {signal} to pid {pid}");
     }
 }

@@ -4,10 +4,10 @@ using OciRuntime.Interop;
 namespace OciRuntime.Launch;
 
 /// <summary>
-/// The exec FIFO that separates create from start. Init blocks opening it for writing; `start` opens it for
-/// reading, which releases init. Init writes "0", keeps the FIFO open close-on-exec, and execs: `start` reading
-/// until end-of-file therefore learns that execve happened (or reads init's error), so poststart hooks run after
-/// the user process exists, as the spec orders.
+/// The exec FIFO that separates create from start. The setup program blocks opening it for writing
+/// (Setup/StartCompiler's gate); `start` opens it for reading, which releases it. The program writes "0", keeps
+/// the FIFO open close-on-exec, and execs: `start` reading until end-of-file therefore learns that execve happened
+/// (or reads the program's error), so poststart hooks run after the user process exists, as the spec orders.
 /// </summary>
 internal static class ExecGate
 {
@@ -17,25 +17,8 @@ internal static class ExecGate
     internal const int WholeText = 1 << 30;
     private const byte Separator = 1;
 
-    /// <summary>Init side: blocks until `start`; returns the write end (close-on-exec).</summary>
-    internal static int WaitForStart(int fifoPathFd, int hostProcFd = -1)
-    {
-        // Without a mount namespace the container may have no /proc of its own: reopen through the host's,
-        // held open (close-on-exec) from before the chroot.
-        long fd = hostProcFd >= 0
-            ? Sys.OpenAtBlocking(hostProcFd, $"self/fd/{fifoPathFd}", Sys.O_WRONLY)
-            : Sys.OpenBlocking(RootfsProc(fifoPathFd), Sys.O_WRONLY);
-        Sys.Close(hostProcFd);
-        Sys.Check(fd, "open exec fifo");
-        Sys.Close(fifoPathFd);
-        Sys.WriteAll((int)fd, [Released], "write exec fifo");
-        return (int)fd;
-    }
-
-    private static string RootfsProc(int fd) => $"/proc/self/fd/{fd}";
-
-    /// <summary>What follows 'E': `ocirun init`'s message as it is, or the setup program's words, errno and
-    /// detail, made into one line (errno in runc's words: docker picks the exit code of a failed exec from them).</summary>
+    /// <summary>What follows 'E': the setup program's words, errno and detail made into one line (a text without
+    /// them is shown as it is) (errno in runc's words: docker picks the exit code of a failed exec from them).</summary>
     internal static string Words(ReadOnlySpan<byte> failure)
     {
         int second = failure.LastIndexOf(Separator);
@@ -46,16 +29,14 @@ internal static class ExecGate
         return detail == WholeText ? text : $"{text}: {ExecTarget.ErrnoText(errno)}";
     }
 
-    internal static void ReportFailure(int fifoWriteFd, string message) =>
-        Sys.Write(fifoWriteFd, Encoding.UTF8.GetBytes("E" + message));
-
-    /// <summary>`start` side: releases init and waits until it has exec'd or failed. Returns init's error, if any.</summary>
+    /// <summary>`start` side: releases the container's process and waits until it has exec'd or failed. Returns its
+    /// error, if any.</summary>
     internal static string? Release(string fifoPath, int pid)
     {
-        long fd = Sys.OpenAt(Sys.AT_FDCWD, fifoPath, Sys.O_RDONLY | Sys.O_NONBLOCK);
+        long fd = Sys.TryOpenAt(Sys.AT_FDCWD, fifoPath, Sys.O_RDONLY | Sys.O_NONBLOCK);
         if (fd == -Errno.ENOENT) throw new RuntimeError("container is not in the created state (exec fifo is gone)");
         Sys.Check(fd, $"open {fifoPath}");
-        long pidfd = Sys.PidfdOpen(pid);
+        long pidfd = Sys.TryPidfdOpen(pid);
         try
         {
             var received = new MemoryStream();
@@ -65,11 +46,11 @@ internal static class ExecGate
             {
                 fds[0] = new Sys.PollFd { Fd = (int)fd, Events = Sys.POLLIN };
                 fds[1] = new Sys.PollFd { Fd = (int)pidfd, Events = Sys.POLLIN };
-                long ready = Sys.Poll(fds[..(pidfd >= 0 ? 2 : 1)], -1);
+                long ready = Sys.TryPoll(fds[..(pidfd >= 0 ? 2 : 1)], -1);
                 Sys.Check(ready, "poll exec fifo");
                 if ((fds[0].Revents & Sys.POLLIN) != 0)
                 {
-                    long n = Sys.Read((int)fd, buf);
+                    long n = Sys.TryRead((int)fd, buf);
                     if (n > 0) { received.Write(buf[..(int)n]); continue; }
                     if (n == 0) break;
                     if (n == -Errno.EAGAIN) continue;
@@ -79,13 +60,13 @@ internal static class ExecGate
                 {
                     // Drain what is left, then the writer is gone: exec'd or dead.
                     long n;
-                    while ((n = Sys.Read((int)fd, buf)) > 0) received.Write(buf[..(int)n]);
+                    while ((n = Sys.TryRead((int)fd, buf)) > 0) received.Write(buf[..(int)n]);
                     break;
                 }
                 if (pidfd >= 0 && (fds[1].Revents & Sys.POLLIN) != 0)
                 {
                     long n;
-                    while ((n = Sys.Read((int)fd, buf)) > 0) received.Write(buf[..(int)n]);
+                    while ((n = Sys.TryRead((int)fd, buf)) > 0) received.Write(buf[..(int)n]);
                     if (received.Length == 0) return "container init exited before start";
                     break;
                 }

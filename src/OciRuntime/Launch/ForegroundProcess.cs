@@ -24,7 +24,7 @@ internal static class ForegroundProcess
                 registrations.Add(PosixSignalRegistration.Create((PosixSignal)sig, ctx =>
                 {
                     ctx.Cancel = true;
-                    Sys.Kill(pid(), sig);
+                    Sys.TryKill(pid(), sig);
                 }));
             }
             catch (Exception e) when (e is ArgumentException or PlatformNotSupportedException or IOException) { }
@@ -37,7 +37,7 @@ internal static class ForegroundProcess
     {
         while (true)
         {
-            long r = Sys.Wait(-1, out int status, Sys.__WALL);
+            long r = Sys.TryWait(-1, out int status, Sys.__WALL);
             if (r == pid) return Sys.ExitCodeOf(status);
             if (r == -Errno.ECHILD) return WaitForeign(pid);
         }
@@ -46,11 +46,10 @@ internal static class ForegroundProcess
     /// <summary>Not our child (should not happen): watch its pidfd; the exit code is unknown.</summary>
     private static int WaitForeign(int pid)
     {
-        long fd = Sys.PidfdOpen(pid);
-        if (fd < 0) return 0;
-        Span<Sys.PollFd> fds = [new Sys.PollFd { Fd = (int)fd, Events = Sys.POLLIN }];
-        Sys.Poll(fds, -1);
-        Sys.Close((int)fd);
+        using var fd = new OwnedFd(Sys.TryPidfdOpen(pid));
+        if (!fd.IsOpen) return 0;
+        Span<Sys.PollFd> fds = [new Sys.PollFd { Fd = fd.Fd, Events = Sys.POLLIN }];
+        Sys.TryPoll(fds, -1);
         return 0;
     }
 

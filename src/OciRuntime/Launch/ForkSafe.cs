@@ -11,9 +11,10 @@ namespace OciRuntime.Launch;
 //   - calls only Sys.Fast (a [SuppressGCTransition] raw system call), never a libc wrapper that may take a
 //     lock or malloc, never anything that can raise an exception;
 //   - reads only the unmanaged ZonePlan prepared by the parent before the clone;
-//   - ends in execve (of the user process when it runs a setup program, Setup/ProgramInterpreter.cs, else of
-//     `ocirun init`) or in exit_group, reporting a failure as (step, errno) on the sync socket.
-// Keep it short. Anything that can be done by the parent before the clone, or by init after execve, belongs there.
+//   - ends in the setup program (Setup/ProgramInterpreter.cs), which ends in the user's execve, or in exit_group,
+//     reporting a failure as (step, errno) on the sync socket.
+// Keep it short. Anything that can be done by the parent before the clone belongs there; anything of the
+// container's own setup belongs in the program, as an operation the compilers lay out.
 internal static unsafe class ForkSafe
 {
     private const long SIGCHLD = 17, PR_SET_DUMPABLE = 4;
@@ -97,18 +98,7 @@ internal static unsafe class ForkSafe
         }
 
         // The setup program: the container is built here, by this process, and it ends in the user's execve.
-        if (p->Program != null) Setup.ProgramInterpreter.Run(p->Program);
-
-        for (int i = 0; i < p->KeepCount; i++)
-        {
-            long r = Sys.Fast(Nr.fcntl, p->KeepFds[i], Sys.F_SETFD, 0);
-            if (r < 0) Fail(p, ZoneStep.KeepFd, r, p->KeepFds[i]);
-        }
-
-        ulong mask = p->SavedSignalMask;
-        Sys.Fast(Nr.rt_sigprocmask, Sys.SIG_SETMASK, (long)&mask, 0, 8);
-        long e = Sys.Fast(Nr.execveat, p->ExecFd, (long)p->EmptyPath, (long)p->Argv, (long)p->Envp, Sys.AT_EMPTY_PATH);
-        Fail(p, ZoneStep.Exec, e, 0);
+        Setup.ProgramInterpreter.Run(p->Program); // never returns: execve, an Exit operation or a reported failure
     }
 
     /// <summary>Writes the offsets of the time namespace just unshared, through the verified procfs the parent
@@ -137,10 +127,9 @@ internal static unsafe class ForkSafe
         long fd = Sys.Fast(Nr.openat2, p->ProcFd, (long)path, (long)how, 24);
         if (fd < 0) Fail(p, ZoneStep.TimeOffsets, fd, 2);
 
-        byte* st = stackalloc byte[128];
-        long s = Sys.Fast(Nr.fstatfs, fd, (long)st);
+        long s = Sys.TryFsType(fd);
         if (s < 0) Fail(p, ZoneStep.TimeOffsets, s, 3);
-        if (*(long*)st != Sys.PROC_SUPER_MAGIC) Fail(p, ZoneStep.TimeOffsets, -Errno.EXDEV, 3);
+        if (s != Sys.PROC_SUPER_MAGIC) Fail(p, ZoneStep.TimeOffsets, -Errno.EXDEV, 3);
 
         // The kernel takes the offsets in one write.
         long w = Sys.Fast(Nr.write, fd, (long)p->TimeOffsets, p->TimeOffsetsLength);

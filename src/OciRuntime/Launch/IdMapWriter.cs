@@ -79,24 +79,23 @@ internal static class IdMapWriter
         string what = Format(maps).TrimEnd().Replace('\n', ',');
         string path = FindHelper(helper) ?? throw new RuntimeError(
             $"{field}: mapping {what} as an unprivileged user needs {helper} (Debian package \"uidmap\"), which is not installed");
-        var (r, w) = Sys.Pipe();
-        int devnull = Sys.Open("/dev/null", Sys.O_RDONLY | Sys.O_CLOEXEC);
-        int child;
-        try { child = Sys.Spawn(path, HelperArgs(helper, pid, maps), ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], devnull, w, w); }
-        finally { Sys.Close(w); Sys.Close(devnull); }
+        var (pr, pw) = Sys.Pipe();
         var output = new MemoryStream();
-        Span<byte> buf = stackalloc byte[512];
-        try
+        int child;
+        using (var r = new OwnedFd(pr))
         {
+            using (var w = new OwnedFd(pw))
+            using (var devnull = new OwnedFd(Sys.Open("/dev/null", Sys.O_RDONLY | Sys.O_CLOEXEC)))
+                child = Sys.Spawn(path, HelperArgs(helper, pid, maps), ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], devnull.Fd, w.Fd, w.Fd);
+            Span<byte> buf = stackalloc byte[512];
             while (true)
             {
-                long n = Sys.Read(r, buf);
+                long n = Sys.TryRead(r.Fd, buf);
                 if (n <= 0) break;
                 if (output.Length < 4096) output.Write(buf[..(int)n]);
             }
         }
-        finally { Sys.Close(r); }
-        Sys.Wait(child, out int status, 0);
+        Sys.TryWait(child, out int status, 0);
         if (status != 0)
         {
             string msg = Encoding.UTF8.GetString(output.ToArray()).Trim().Replace('\n', ' ');

@@ -6,35 +6,35 @@ using OciSpec;
 
 namespace OciRuntime.Launch;
 
-/// <summary>What the parent does for the child while it comes up (between clone and init's "ready").</summary>
+/// <summary>What the parent does for the child while it comes up (between clone and the program's Ready).</summary>
 internal interface ISpawnCallbacks
 {
     /// <summary>The container's process exists (host pid): join the cgroup, apply limits.</summary>
     void OnChild(int pid);
-    /// <summary>Init paused before pivot_root: run prestart and createRuntime hooks. Returns the state documents
-    /// (creating, then created, one per line) for the hooks init runs itself.</summary>
+    /// <summary>The program paused before pivot_root: run prestart and createRuntime hooks. Returns the state
+    /// documents (creating, then created, one per line) for the hooks the program runs itself.</summary>
     string OnParentHooks(int pid);
-    /// <summary>Init is about to give up root: set its rlimits now (prlimit needs matching credentials).</summary>
+    /// <summary>The program is about to give up root: set its rlimits now (prlimit needs matching credentials).</summary>
     void OnLimits(int pid);
 }
 
 /// <summary>
-/// The parent side of the process model (DESIGN.md §3): prepares descriptors and the zone plan, clones,
-/// answers the child's handshake, and waits until init reports ready or fails.
+/// The parent side of the process model (DESIGN.md §3): prepares descriptors, compiles the setup program into the
+/// zone plan, clones, answers the program's requests, and waits until it reports Ready or fails.
 /// </summary>
 internal static class InitSpawner
 {
-    internal sealed record Request(Spec Spec, InitPlan Plan, int FifoPathFd, int ConsoleSocketFd, PhaseTimer Timer, SelfBinary.PendingBinary Binary)
+    internal sealed record Request(Spec Spec, InitPlan Plan, int FifoPathFd, int ConsoleSocketFd, PhaseTimer Timer)
     {
         /// <summary>The host's cgroup mounts as create read them (null: read again where needed).</summary>
         public CgroupLayout? CgroupLayout { get; init; }
     }
 
-    /// <summary>Starts init; returns the host pid of the container's process. Kills what it made on failure.</summary>
+    /// <summary>Starts the container's process; returns its host pid. Kills what it made on failure.</summary>
     internal static unsafe int Spawn(Request req, ISpawnCallbacks callbacks, bool awaitExec = false)
     {
         var spec = req.Spec;
-        // Read once here and handed to init in the plan: every container pays for what init reads again.
+        // Read once here, for the compilers and the warning.
         int lastCap = Security.CapabilitySets.LastCap();
         Security.CapabilitySets.WarnUnknownToKernel(spec.Process?.Capabilities, lastCap);
         int low = 3 + req.Plan.PreserveFds; // our descriptors must not land among the preserved ones
@@ -42,9 +42,9 @@ internal static class InitSpawner
         int Own(int fd) { owned.Add(fd); return fd; }
         int childPid = -1, containerPid = -1;
         Setup.SetupProgram? program = null;
-        // CVE-2024-21626: a descriptor our caller leaked to us (a host directory, say) must not reach init, where
+        // CVE-2024-21626: a descriptor our caller leaked to us (a host directory, say) must not reach the zone, where
         // process.cwd "/proc/self/fd/N" or a process joining the container could use it. Only the preserved ones pass.
-        Sys.CloseRangeCloexec((uint)low);
+        Sys.TryCloseRangeCloexec((uint)low);
         try
         {
             var (parentEnd, childEnd0) = Sys.SocketPair(Sys.SOCK_SEQPACKET);
@@ -52,53 +52,36 @@ internal static class InitSpawner
             int childEnd = Own(Sys.DupCloexecAbove(childEnd0, low));
             int fifoFd = req.FifoPathFd >= 0 ? Own(Sys.DupCloexecAbove(req.FifoPathFd, low)) : -1;
             int consoleFd = req.ConsoleSocketFd >= 0 ? Own(Sys.DupCloexecAbove(req.ConsoleSocketFd, low)) : -1;
-            int execFd = Own(req.Binary.Take());
             var idmapFds = (req.Plan.Exec ? null : Rootfs.IdMapped.PrepareInParent(spec, req.Plan.Bundle))?.Select(fd => fd < 0 ? -1 : Own(Sys.DupCloexecAbove(Own(fd), low))).ToArray();
-            req.Timer.Mark("binary");
+            req.Timer.Mark("descriptors");
 
             using var zone = new ZonePlanBuilder();
             zone.SetNamespaces(Namespaces.Requests(spec));
-            // A memory limit must count init's own start-up, as runc's does (runc init joins before it runs). Joined
-            // in parallel with the exec, init's first pages were charged here or to the container by who won the
-            // race: a limit too small for init failed create at times and let the container start (to be OOM-killed
-            // after `start`) at others. The handshake costs a cgroup migration in series, only with a limit.
+            // A memory limit must count the zone's own setup, as runc's does (runc init joins before it runs). Joined
+            // in parallel, the zone's first pages were charged here or to the container by who won the race: a limit
+            // too small failed create at times and let the container start (to be OOM-killed after `start`) at
+            // others. The handshake costs a cgroup migration in series, only with a limit.
             if (spec.Linux?.Resources?.Memory?.Limit is > 0) zone.Plan->WaitForGo = 1;
             var plan = req.Plan with { LastCap = lastCap, FifoFd = fifoFd, ConsoleSocketFd = consoleFd, UnshareCgroupNamespace = zone.InitUnsharesCgroup, IdMapMountFds = idmapFds };
-            // exec joins the container's time namespace, whose offsets froze when init entered it (a write: EACCES).
+            // exec joins the container's time namespace, whose offsets froze when its first process entered it (a
+            // write: EACCES).
             zone.SetTimeOffsets(req.Plan.Exec ? null : TimeOffsetsText(spec), low);
             zone.SetSync(childEnd, parentEnd);
-            // The setup program, run by the zone itself; `ocirun init` only where the compiler cannot express the spec.
-            program = Setup.SetupCompiler.TryCompile(plan, spec, req.CgroupLayout, out string? fallback);
+            // The setup program, run by the zone itself: every spec compiles.
+            program = Setup.SetupCompiler.Compile(plan, spec, req.CgroupLayout);
             req.Timer.Mark("compile");
-            if (program is not null)
+            zone.SetProgram(program);
+            if (req.Timer.Enabled)
             {
-                zone.SetProgram(program);
-                if (req.Timer.Enabled)
-                {
-                    System.Console.Error.Write($"ocirun: setup program, {program.Count} operations:\n{program.Print()}");
-                    req.Timer.Mark("print-program");
-                }
-            }
-            else
-            {
-                if (req.Timer.Enabled) System.Console.Error.WriteLine($"ocirun: no setup program ({fallback}): starting ocirun init");
-                int planFd = Own(Sys.DupCloexecAbove(Own(WritePlan(plan, spec)), low));
-                var env = new List<string> { $"_OCIRUN_SYNC={childEnd}", $"_OCIRUN_PLAN={planFd}" };
-                var keep = new List<int> { childEnd, planFd };
-                if (fifoFd >= 0) keep.Add(fifoFd);
-                if (consoleFd >= 0) keep.Add(consoleFd);
-                if (idmapFds is not null) keep.AddRange(idmapFds.Where(fd => fd >= 0));
-                // Joining a running container (exec, or namespaces shared with one): init stays non-dumpable from its
-                // first instruction until it execs the user process, as runc init does (Native/sealed_exec.c reads this).
-                if (req.Plan.Exec || zone.Plan->JoinCount > 0) env.Add("_OCIRUN_NONDUMPABLE=1");
-                zone.SetExec(execFd, ["ocirun", "init"], env, keep);
+                System.Console.Error.Write($"ocirun: setup program, {program.Count} operations:\n{program.Print()}");
+                req.Timer.Mark("print-program");
             }
             zone.RetainOnly(low);
             req.Timer.Mark("plan");
 
+            // The zone starts with every signal blocked (no handler of the runtime's may run in it); the program
+            // sets its own mask (CoreRoutines.ResetSignals) before the user's execve.
             ulong saved = Sys.SetSignalMask(ulong.MaxValue);
-            // --init: the reaper's signals stay blocked from init's start, in every thread the runtime makes.
-            zone.Plan->SavedSignalMask = req.Plan.UseInit ? saved | InitReaper.BlockedMask : saved;
             long pid = ForkSafe.Clone(zone.Plan);
             Sys.SetSignalMask(saved);
             Sys.Check(pid, "clone");
@@ -112,7 +95,7 @@ internal static class InitSpawner
             owned.Remove(parentEnd);
             if (zone.Plan->WaitForGo == 0)
             {
-                // The child is already on its way to exec init: join it to the cgroup meanwhile (on cgroup v1
+                // The child is already running its program: join it to the cgroup meanwhile (on cgroup v1
                 // the first migration waits for an RCU grace period, milliseconds better spent in parallel).
                 Security.Scheduling.ApplyInitialAffinity(spec.Process, childPid);
                 callbacks.OnChild(childPid);
@@ -122,93 +105,35 @@ internal static class InitSpawner
             {
                 var msg = sync.Receive();
                 if (msg.IsEmpty)
-                    throw new RuntimeError("container init exited during setup" + ExitDescription(childPid, containerPid));
-                if (SyncProtocol.IsZoneMessage(msg))
+                    throw new RuntimeError("the container's process exited during setup" + ExitDescription(childPid, containerPid));
+                if (!SyncProtocol.IsZoneMessage(msg))
+                    throw new RuntimeError($"the container's process sent an unknown message (0x{msg[0]:x2})");
+                var (kind, a, b, c) = SyncProtocol.Read(msg);
+                if (kind is >= ZoneMessage.Hooks and <= ZoneMessage.Ready)
                 {
-                    var (kind, a, b, c) = SyncProtocol.Read(msg);
-                    if (program is not null && kind is >= ZoneMessage.Hooks and <= ZoneMessage.Ready)
-                    {
-                        if (AnswerProgram(req, callbacks, sync, program, kind, msg, containerPid) is { } done && (!awaitExec || AwaitExec(sync, program)))
-                            return done;
-                        continue;
-                    }
-                    switch (kind)
-                    {
-                        case ZoneMessage.Hello:
-                            OnHello(spec, childPid);
-                            // With a second fork, the grandchild inherits the cgroup (and affinity) from this child.
-                            Security.Scheduling.ApplyInitialAffinity(spec.Process, childPid);
-                            callbacks.OnChild(childPid);
-                            sync.SendZone(ZoneMessage.Go);
-                            req.Timer.Mark("handshake");
-                            break;
-                        case ZoneMessage.ChildPid:
-                            containerPid = a;
-                            Sys.Wait(childPid, out _, 0);
-                            childPid = -1;
-                            break;
-                        case ZoneMessage.Failed:
-                            throw new RuntimeError(ZoneFailure((ZoneStep)a, b, c));
-                        case ZoneMessage.OpFailed when program is not null:
-                            throw new RuntimeError(program.Describe(a, b, c));
-                    }
+                    if (AnswerProgram(req, callbacks, sync, program, kind, msg, containerPid) is { } done && (!awaitExec || AwaitExec(sync, program)))
+                        return done;
                     continue;
                 }
-                switch (msg[0])
+                switch (kind)
                 {
-                    case SyncChannel.InitHooks:
-                        try
-                        {
-                            string states = callbacks.OnParentHooks(containerPid);
-                            sync.Send(SyncChannel.ParentHooksDone, states);
-                        }
-                        catch (Exception e)
-                        {
-                            sync.Send(SyncChannel.ParentHooksFailed, e.Message);
-                            throw;
-                        }
+                    case ZoneMessage.Hello:
+                        OnHello(spec, childPid);
+                        // With a second fork, the grandchild inherits the cgroup (and affinity) from this child.
+                        Security.Scheduling.ApplyInitialAffinity(spec.Process, childPid);
+                        callbacks.OnChild(childPid);
+                        sync.SendZone(ZoneMessage.Go);
+                        req.Timer.Mark("handshake");
                         break;
-                    case SyncChannel.InitCgroup:
-                        // OnChild has run (before this loop, or at Hello): the process is in its cgroup.
-                        sync.Send(SyncChannel.ParentCgroupDone);
+                    case ZoneMessage.ChildPid:
+                        containerPid = a;
+                        Sys.TryWait(childPid, out _, 0);
+                        childPid = -1;
                         break;
-                    case SyncChannel.InitLimits:
-                        try
-                        {
-                            callbacks.OnLimits(containerPid);
-                            sync.Send(SyncChannel.ParentLimitsDone);
-                        }
-                        catch (Exception e)
-                        {
-                            sync.Send(SyncChannel.ParentHooksFailed, e.Message);
-                            throw;
-                        }
-                        break;
-                    case SyncChannel.InitSeccompFd:
-                        try
-                        {
-                            Security.SeccompListener.Forward(sync.Fd, spec, req.Plan.Id, req.Plan.Bundle, containerPid, req.Plan.Exec);
-                            sync.Send(SyncChannel.ParentSeccompDone);
-                        }
-                        catch (Exception e)
-                        {
-                            sync.Send(SyncChannel.ParentHooksFailed, e.Message);
-                            throw;
-                        }
-                        break;
-                    case SyncChannel.InitReady:
-                        if (msg.Length > 1) AddInitPhases(req.Timer, Encoding.UTF8.GetString(msg[1..]));
-                        req.Timer.Mark("init");
-                        if (!awaitExec) return containerPid;
-                        // exec: the socket closes when execve succeeds; anything before that is init's error.
-                        var after = sync.Receive();
-                        if (!after.IsEmpty && after[0] == SyncChannel.InitError)
-                            throw new RuntimeError(Encoding.UTF8.GetString(after[1..]));
-                        return containerPid;
-                    case SyncChannel.InitError:
-                        throw new RuntimeError(Encoding.UTF8.GetString(msg[1..]));
-                    default:
-                        throw new RuntimeError($"container init sent an unknown message (0x{msg[0]:x2})");
+                    case ZoneMessage.Failed:
+                        throw new RuntimeError(ZoneFailure((ZoneStep)a, b, c));
+                    case ZoneMessage.OpFailed:
+                        throw new RuntimeError(program.Describe(a, b, c));
                 }
             }
         }
@@ -218,8 +143,8 @@ internal static class InitSpawner
             foreach (var p in new[] { containerPid, childPid })
             {
                 if (p <= 0) continue;
-                Sys.Kill(p, Sys.SIGKILL);
-                Sys.Wait(p, out _, 0);
+                Sys.TryKill(p, Sys.SIGKILL);
+                Sys.TryWait(p, out _, 0);
             }
             throw;
         }
@@ -309,19 +234,9 @@ internal static class InitSpawner
         // becomes waitable: without this wait the cause (an OOM kill's SIGKILL, say) was lost about half the time.
         int status = 0;
         long waited = 0;
-        for (int i = 0; i < 200 && (waited = Sys.Wait(pid, out status, Sys.WNOHANG)) == 0; i++) Thread.Sleep(1);
+        for (int i = 0; i < 200 && (waited = Sys.TryWait(pid, out status, Sys.WNOHANG)) == 0; i++) Thread.Sleep(1);
         if (waited <= 0) return "";
         return (status & 0x7f) == 0 ? $" (exit status {(status >> 8) & 0xff})" : $" (killed by signal {status & 0x7f})";
-    }
-
-    private static void AddInitPhases(PhaseTimer timer, string phases)
-    {
-        foreach (var part in phases.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        {
-            int eq = part.IndexOf('=');
-            if (eq > 0 && double.TryParse(part[(eq + 1)..], System.Globalization.CultureInfo.InvariantCulture, out double ms))
-                timer.Add("init." + part[..eq], ms);
-        }
     }
 
     private static string ZoneFailure(ZoneStep step, int errno, int detail)
@@ -335,8 +250,6 @@ internal static class InitSpawner
             ZoneStep.Unshare => $"linux.namespaces: create namespaces ({NamesOfFlags((ulong)detail)}): {why}",
             ZoneStep.TimeOffsets => $"linux.timeOffsets: {TimensStep(detail)} /proc/self/timens_offsets beneath a verified procfs: {why}",
             ZoneStep.ForkAgain => $"fork into the pid namespace: {why}",
-            ZoneStep.KeepFd => $"keep descriptor {detail} for init: {why}",
-            ZoneStep.Exec => $"exec ocirun init: {why}",
             ZoneStep.NonDumpable => $"make the setup process non-dumpable: {why}",
             ZoneStep.CloseFds => $"close descriptors from {detail} before joining the container: {why}",
             _ => $"container setup step {step}: {why}",
@@ -368,30 +281,5 @@ internal static class InitSpawner
         var sb = new StringBuilder();
         foreach (var (clock, o) in offsets) sb.Append(clock).Append(' ').Append(o.Secs).Append(' ').Append(o.Nanosecs).Append('\n');
         return sb.ToString();
-    }
-
-    /// <summary>Only what init reads: resources are the parent's, seccomp arrives compiled, and the parent runs
-    /// the runtime-side hooks. Every type left out is JSON metadata init need not build (its start is on the path).</summary>
-    private static Spec ForInit(Spec spec) => spec with
-    {
-        Annotations = null,
-        Hooks = spec.Hooks is { } h && (h.CreateContainer is { Count: > 0 } || h.StartContainer is { Count: > 0 })
-            ? new OciSpec.Hooks { CreateContainer = h.CreateContainer, StartContainer = h.StartContainer }
-            : null,
-        Linux = spec.Linux is null ? null : spec.Linux with { Resources = null, Seccomp = null, UidMappings = null, GidMappings = null },
-    };
-
-    /// <summary>Writes [plan length][plan (InitPlanCodec)][spec JSON] into a memfd.</summary>
-    private static int WritePlan(InitPlan plan, Spec spec)
-    {
-        byte[] planJson = InitPlanCodec.Encode(plan);
-        byte[] specJson = OciJson.Serialize(ForInit(spec), false);
-        int fd = Sys.MemfdCreate("ocirun-plan", Sys.MFD_CLOEXEC);
-        Span<byte> len = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(len, planJson.Length);
-        Sys.WriteAll(fd, len, "write plan");
-        Sys.WriteAll(fd, planJson, "write plan");
-        Sys.WriteAll(fd, specJson, "write plan");
-        return fd;
     }
 }

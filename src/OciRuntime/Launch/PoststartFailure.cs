@@ -10,7 +10,7 @@ internal static class PoststartFailure
 {
     internal static void Stop(int pid, ulong startTime, ICgroupManager cgroup)
     {
-        if (ProcStat.IsSameLiveProcess(pid, startTime)) Sys.Kill(pid, Sys.SIGKILL);
+        if (ProcStat.IsSameLiveProcess(pid, startTime)) Sys.TryKill(pid, Sys.SIGKILL);
         try { if (cgroup.Exists()) cgroup.KillAll(Sys.SIGKILL); } catch (RuntimeError) { }
         // Until the kernel has taken it down (a zombie counts as stopped): a second at most.
         for (int i = 0; i < 200 && ProcStat.IsSameLiveProcess(pid, startTime); i++) Thread.Sleep(5);

@@ -30,8 +30,7 @@ namespace OciRuntime.Launch;
 ///          ◀──────────── Failed {op, errno, detail} any operation before Ready (the parent words it)
 /// </code>
 /// ParentFailed ends the zone quietly: the parent reports its own error. End-of-file on either side means the
-/// other is gone. The `ocirun init` path (fallback) speaks text messages whose first byte is a letter; the zone's
-/// kinds are all below 32, so the parent tells them apart by the first byte.
+/// other is gone. The zone's kinds are all below 32: a first byte that is not one is an error the parent reports.
 /// </summary>
 internal static class SyncProtocol
 {
@@ -74,29 +73,17 @@ internal static class SyncProtocol
         int* m = z->Message;
         iov[0] = (long)m; iov[1] = HeaderSize;
         iov[2] = (long)payload; iov[3] = len;
-        const long NrWritev = 20;
-        return Sys.Fast(NrWritev, z->SyncFd, (long)iov, len > 0 ? 2 : 1);
+        return Sys.Fast(Nr.writev, z->SyncFd, (long)iov, len > 0 ? 2 : 1);
     }
 
     /// <summary>Zone side: a header with a descriptor attached (SCM_RIGHTS).</summary>
     internal static unsafe long ZoneSendFd(ZoneState* z, ZoneMessage kind, int fd)
     {
         z->Message[0] = (int)kind; z->Message[1] = 0; z->Message[2] = 0; z->Message[3] = 0;
-        long* iov = stackalloc long[2];
-        // struct cmsghdr { size_t len; int level; int type; } + one int, padded to 8: 24 bytes
-        long* control = stackalloc long[3];
-        control[0] = 20;                              // CMSG_LEN(sizeof(int))
-        ((int*)control)[2] = 1;                       // SOL_SOCKET
-        ((int*)control)[3] = 1;                       // SCM_RIGHTS
-        ((int*)control)[4] = fd;
-        ((int*)control)[5] = 0;
-        long* msghdr = stackalloc long[7];            // struct msghdr: name, namelen, iov, iovlen, control, controllen, flags
-        int* m = z->Message;
-        iov[0] = (long)m; iov[1] = HeaderSize;
-        msghdr[0] = 0; msghdr[1] = 0;
-        msghdr[2] = (long)iov; msghdr[3] = 1;
-        msghdr[4] = (long)control; msghdr[5] = 24;
-        msghdr[6] = 0;
-        return Sys.Fast(Nr.sendmsg, z->SyncFd, (long)msghdr, 0);
+        FdMessage m;
+        long r;
+        do r = Sys.Fast(Nr.sendmsg, z->SyncFd, (long)FdMessage.ForSend(&m, z->Message, HeaderSize, &fd, 1), 0);
+        while (r == -Errno.EINTR);
+        return r;
     }
 }

@@ -21,23 +21,18 @@ internal unsafe struct ZonePlan
     /// <summary>A joined or unshared pid or time namespace only applies to children: fork once more.</summary>
     public int ForkAgain;
     /// <summary>The child waits for the parent (id maps, cgroup) before going on. Without a user namespace or a
-    /// second fork it need not: it execs init while the parent joins it to the cgroup, and init asks for the
-    /// cgroup namespace itself once the parent confirms the join.</summary>
+    /// second fork it need not: it runs its program while the parent joins it to the cgroup, and the program asks
+    /// for the cgroup namespace itself once the parent confirms the join.</summary>
     public int WaitForGo;
 
     public int SyncFd;
     public int ParentSyncFd;
-    public int ExecFd;
 
     public int JoinCount;
     public fixed int JoinFds[MaxFds];
     public fixed long JoinTypes[MaxFds];
 
-    /// <summary>Descriptors that must survive execve into init (their close-on-exec flag is cleared).</summary>
-    public int KeepCount;
-    public fixed int KeepFds[MaxFds];
-
-    /// <summary>Every descriptor the zone holds on to until execve (sync, joins, the binary, the kept ones), in
+    /// <summary>Every descriptor the zone holds on to until execve (sync, joins, the program's inputs), in
     /// ascending order; with <see cref="CloseFrom"/> it tells the zone what to close before it joins anything.</summary>
     public int RetainCount;
     public fixed int Retain[MaxRetain];
@@ -48,18 +43,13 @@ internal unsafe struct ZonePlan
     /// as runc's nsexec does, and only in a fresh user namespace where no container process can see the zone.</summary>
     public int DumpableForMaps;
 
-    public byte** Argv;
-    public byte** Envp;
-    public byte* EmptyPath;
     public byte* TimeOffsets;
     public int TimeOffsetsLength;
     /// <summary>A verified procfs root (close-on-exec, retained until the zone closes it) beneath which the zone
     /// opens its own timens_offsets, never by the path /proc/self; -1 without time offsets.</summary>
     public int ProcFd;
 
-    public ulong SavedSignalMask;
-
-    /// <summary>The setup program the zone runs in place of exec'ing `ocirun init` (null: the init fallback).</summary>
+    /// <summary>The setup program the zone runs to its end (the user's execve).</summary>
     public Setup.ZoneState* Program;
 
     /// <summary>Scratch space for messages to the parent: kind, a, b, c.</summary>
@@ -91,5 +81,5 @@ internal enum ZoneMessage
 internal enum ZoneStep
 {
     Setns = 1, UnshareUser = 2, Handshake = 3, SetResGid = 4, SetResUid = 5, Unshare = 6,
-    TimeOffsets = 7, ForkAgain = 8, KeepFd = 9, Exec = 10, NonDumpable = 11, CloseFds = 12,
+    TimeOffsets = 7, ForkAgain = 8, NonDumpable = 11, CloseFds = 12,
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using OciRuntime.Interop;
 using OciRuntime.Security;
 
@@ -12,11 +11,11 @@ internal readonly record struct NamespaceRequest(ulong CloneFlag, string? Path);
 /// </summary>
 internal sealed unsafe class ZonePlanBuilder : IDisposable
 {
-    private readonly List<IntPtr> _blocks = [];
+    private readonly NativeArena _arena = new();
     private readonly List<int> _openedFds = [];
     public ZonePlan* Plan { get; }
 
-    /// <summary>The fast path leaves the cgroup namespace to init (see <see cref="ZonePlan.WaitForGo"/>).</summary>
+    /// <summary>The fast path leaves the cgroup namespace to the program (see <see cref="ZonePlan.WaitForGo"/>).</summary>
     public bool InitUnsharesCgroup { get; private set; }
 
     public ZonePlanBuilder()
@@ -46,7 +45,7 @@ internal sealed unsafe class ZonePlanBuilder : IDisposable
         ulong joinedFlags = 0;
         for (int i = 0; i < joins.Count; i++)
         {
-            long fd = Sys.OpenAt(Sys.AT_FDCWD, joins[i].Path!, Sys.O_RDONLY);
+            long fd = Sys.TryOpenAt(Sys.AT_FDCWD, joins[i].Path!, Sys.O_RDONLY);
             if (fd < 0) throw new SyscallException($"open namespace {joins[i].Path}", (int)-fd);
             _openedFds.Add((int)fd);
             Plan->JoinFds[i] = (int)fd;
@@ -59,7 +58,7 @@ internal sealed unsafe class ZonePlanBuilder : IDisposable
         if (joins.Count == 0 && !time)
         {
             // The cgroup namespace must wait until the process is in the container's cgroup (its root is taken
-            // from there): init unshares it once the parent confirms the join.
+            // from there): the program unshares it once the parent confirms the join.
             Plan->CloneFlags = fresh & ~Sys.CLONE_NEWCGROUP;
             InitUnsharesCgroup = (fresh & Sys.CLONE_NEWCGROUP) != 0;
             Plan->WaitForGo = (fresh & Sys.CLONE_NEWUSER) != 0 ? 1 : 0;
@@ -96,24 +95,12 @@ internal sealed unsafe class ZonePlanBuilder : IDisposable
         Plan->ParentSyncFd = parentEnd;
     }
 
-    public void SetExec(int execFd, IReadOnlyList<string> argv, IReadOnlyList<string> envp, IReadOnlyList<int> keepFds)
-    {
-        if (keepFds.Count > ZonePlan.MaxFds) throw new InvalidOperationException("too many descriptors to keep");
-        Plan->ExecFd = execFd;
-        Plan->Argv = StringArray(argv);
-        Plan->Envp = StringArray(envp);
-        Plan->EmptyPath = CopyBytes(CString.Of(""));
-        for (int i = 0; i < keepFds.Count; i++) Plan->KeepFds[i] = keepFds[i];
-        Plan->KeepCount = keepFds.Count;
-    }
-
     /// <summary>Lists, in ascending order, the descriptors the zone keeps until execve; it closes every other one
     /// from <paramref name="closeFrom"/> up (those below are stdio and --preserve-fds). Call after the others.</summary>
     public void RetainOnly(int closeFrom)
     {
-        var keep = new SortedSet<int> { Plan->SyncFd, Plan->ExecFd, Plan->ProcFd };
+        var keep = new SortedSet<int> { Plan->SyncFd, Plan->ProcFd };
         for (int i = 0; i < Plan->JoinCount; i++) keep.Add(Plan->JoinFds[i]);
-        for (int i = 0; i < Plan->KeepCount; i++) keep.Add(Plan->KeepFds[i]);
         if (Plan->Program != null) foreach (int fd in _programFds) keep.Add(fd);
         keep.RemoveWhere(fd => fd < 0);
         if (keep.Count > ZonePlan.MaxRetain) throw new InvalidOperationException("too many descriptors for the zone");
@@ -125,40 +112,21 @@ internal sealed unsafe class ZonePlanBuilder : IDisposable
 
     private readonly List<int> _programFds = [];
 
-    /// <summary>Runs <paramref name="program"/> in the zone instead of exec'ing init; its input descriptors stay open.</summary>
+    /// <summary>The program the zone runs; its input descriptors stay open.</summary>
     public void SetProgram(Setup.SetupProgram program)
     {
         Plan->Program = program.Seal(Plan->SyncFd);
         _programFds.AddRange(program.InputFds);
     }
 
-    private byte** StringArray(IReadOnlyList<string> items)
-    {
-        var arr = (byte**)Alloc((items.Count + 1) * sizeof(byte*));
-        for (int i = 0; i < items.Count; i++) arr[i] = CopyBytes(CString.Of(items[i]));
-        arr[items.Count] = null;
-        return arr;
-    }
+    private byte* CopyBytes(byte[] bytes) => _arena.Bytes(bytes);
 
-    private byte* CopyBytes(byte[] bytes)
-    {
-        var p = (byte*)Alloc(bytes.Length);
-        bytes.CopyTo(new Span<byte>(p, bytes.Length));
-        return p;
-    }
-
-    private void* Alloc(int size)
-    {
-        void* p = NativeMemory.AllocZeroed((nuint)size);
-        _blocks.Add((IntPtr)p);
-        return p;
-    }
+    private void* Alloc(int size) => _arena.Alloc(size);
 
     public void Dispose()
     {
         foreach (var fd in _openedFds) Sys.Close(fd);
         _openedFds.Clear();
-        foreach (var b in _blocks) NativeMemory.Free((void*)b);
-        _blocks.Clear();
+        _arena.Dispose();
     }
 }

@@ -5,7 +5,8 @@
 // any process, dumpable or not) could reopen that file for writing once ocirun has exited, and replace the
 // runtime on the host (CVE-2019-5736). So those subcommands first exec themselves again from an image that cannot
 // be written: the binary seen through a detached read-only overlayfs of its own directory (no copy, shared page
-// cache), or, where no overlay can be made, a sealed memfd copy. The kernel does one exec; .NET starts once.
+// cache), or, where no overlay can be made, a sealed memfd copy. The kernel does one exec; .NET starts once. The
+// zone that becomes the container's process is a clone of this process, so it runs from that image too.
 //
 // Only libc and raw system calls: nothing of the runtime exists yet. No allocation either.
 #define _GNU_SOURCE
@@ -14,7 +15,6 @@
 #include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/prctl.h>
 #include <string.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -181,17 +181,6 @@ static void fail(const char *why, int overlay_errno, int copy_errno)
 
 __attribute__((constructor(101))) static void ocirun_run_sealed(int argc, char **argv, char **envp)
 {
-    // `ocirun init` runs from the image already (the zone execs it from there). Started to join a running
-    // container, it stays out of reach of that container's processes until it execs the user process, as runc init
-    // does: set here, not in the runtime, so that no moment of .NET's start is dumpable. The marker goes before
-    // the runtime reads the environment.
-    if (argc == 2 && argv != NULL && strcmp(argv[1], "init") == 0) {
-        if (getenv("_OCIRUN_NONDUMPABLE") != NULL) {
-            if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) _exit(1);
-            unsetenv("_OCIRUN_NONDUMPABLE");
-        }
-        return;
-    }
     const char *root = NULL;
     if (argc < 2 || argv == NULL || !wants_sealed_image(argc, argv, &root)) return;
     if (running_sealed()) return;

@@ -22,15 +22,11 @@ internal static class NetDevices
     internal static void Move(Dictionary<string, LinuxNetDevice>? devices, int containerPid)
     {
         if (devices is null || devices.Count == 0) return;
-        int netns = Sys.Open($"/proc/{containerPid}/ns/net", Sys.O_RDONLY | Sys.O_CLOEXEC);
-        try
-        {
-            using var host = NetlinkSocket.Open();
-            using var inside = NetlinkSocket.OpenIn(netns);
-            foreach (var (hostName, dev) in devices)
-                MoveOne(host, inside, netns, hostName, string.IsNullOrEmpty(dev?.Name) ? hostName : dev.Name);
-        }
-        finally { Sys.Close(netns); }
+        using var netns = new OwnedFd(Sys.Open($"/proc/{containerPid}/ns/net", Sys.O_RDONLY | Sys.O_CLOEXEC));
+        using var host = NetlinkSocket.Open();
+        using var inside = NetlinkSocket.OpenIn(netns.Fd);
+        foreach (var (hostName, dev) in devices)
+            MoveOne(host, inside, netns.Fd, hostName, string.IsNullOrEmpty(dev?.Name) ? hostName : dev.Name);
     }
 
     private static void MoveOne(NetlinkSocket host, NetlinkSocket inside, int netns, string hostName, string name)

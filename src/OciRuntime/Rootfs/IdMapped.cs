@@ -8,8 +8,9 @@ namespace OciRuntime.Rootfs;
 /// <summary>
 /// Id-mapped bind mounts (config.md mounts[].uidMappings/gidMappings and the idmap/ridmap options): the source is
 /// cloned with open_tree, MOUNT_ATTR_IDMAP is set with a user namespace holding the mapping, and the detached
-/// mount is attached onto the resolved destination fd with move_mount (MountSetup). The kernel only allows it to a caller with
-/// CAP_SYS_ADMIN over the source's superblock (the host's user namespace for a disk filesystem).
+/// mount is attached onto the resolved destination fd with move_mount (Setup/MountEntryCompiler). The kernel only
+/// allows it to a caller with CAP_SYS_ADMIN over the source's superblock (the host's user namespace for a disk
+/// filesystem).
 /// </summary>
 internal static unsafe class IdMapped
 {
@@ -22,10 +23,10 @@ internal static unsafe class IdMapped
     }
 
     /// <summary>
-    /// In the parent, before init exists: inside a user namespace init may not idmap a host filesystem, so the
-    /// runtime (still in the host's user namespace) makes each idmapped mount now, detached, and init only attaches
-    /// it (move_mount is allowed to the owner of the container's mount namespace). Returns one fd per mounts[]
-    /// entry (-1 where there is nothing to pass), or null when init can do it all itself.
+    /// In the parent, before the clone: inside a user namespace the zone may not idmap a host filesystem, so the
+    /// runtime (still in the host's user namespace) makes each idmapped mount now, detached, and the setup program
+    /// only attaches it (move_mount is allowed to the owner of the container's mount namespace). Returns one fd per
+    /// mounts[] entry (-1 where there is nothing to pass), or null when the program can do it all itself.
     /// </summary>
     internal static int[]? PrepareInParent(Spec spec, string bundle)
     {
@@ -41,13 +42,12 @@ internal static unsafe class IdMapped
                 var opts = MountOptionParser.Parse(m.Options);
                 string source = m.Source ?? throw new RuntimeError($"mounts[{i}]: bind mount needs a source");
                 if (!source.StartsWith('/')) source = Path.Join(bundle, source);
-                int userns = m.UidMappings is { Count: > 0 } ? MappedUserNamespace(m.UidMappings, m.GidMappings ?? m.UidMappings)
+                using var userns = new OwnedFd(m.UidMappings is { Count: > 0 } ? MappedUserNamespace(m.UidMappings, m.GidMappings ?? m.UidMappings)
                     : spec.Linux?.UidMappings is { Count: > 0 } u ? MappedUserNamespace(u, spec.Linux.GidMappings ?? u)
-                    : !string.IsNullOrEmpty(userNs.Path) ? (int)Sys.Check(Sys.OpenAt(Sys.AT_FDCWD, userNs.Path, Sys.O_RDONLY), $"open {userNs.Path}")
-                    : throw new RuntimeError($"mounts[{i}]: idmap needs uidMappings/gidMappings");
-                try { fds[i] = Detached(source, opts, userns); }
+                    : !string.IsNullOrEmpty(userNs.Path) ? (int)Sys.Check(Sys.TryOpenAt(Sys.AT_FDCWD, userNs.Path, Sys.O_RDONLY), $"open {userNs.Path}")
+                    : throw new RuntimeError($"mounts[{i}]: idmap needs uidMappings/gidMappings"));
+                try { fds[i] = Detached(source, opts, userns.Fd); }
                 catch (Exception e) when (e is SyscallException or RuntimeError) { throw new RuntimeError($"mounts[{i}] ({m.Destination}): {e.Message}"); }
-                finally { Sys.Close(userns); }
             }
             var done = fds;
             fds = null!;
@@ -62,39 +62,10 @@ internal static unsafe class IdMapped
     private static int Detached(string source, ParsedMountOptions opts, int userns)
     {
         bool recursive = opts.RecursiveIdMap || opts.IsRecursiveBind;
-        int tree = (int)Sys.Check(Sys.OpenTree(source, Sys.OPEN_TREE_CLONE | (recursive ? Sys.AT_RECURSIVE : 0)), $"open_tree {source}");
-        long r = Sys.MountSetattrFd(tree, opts.RecursiveIdMap, Sys.MOUNT_ATTR_IDMAP, 0, 0, userns);
-        if (r < 0)
-        {
-            Sys.Close(tree);
-            throw new RuntimeError($"idmapped mount of {source}: mount_setattr MOUNT_ATTR_IDMAP: {SyscallException.Describe((int)-r)}");
-        }
-        return tree;
-    }
-
-    /// <summary>In init: a detached idmapped copy of <paramref name="source"/>, for MountSetup to attach.</summary>
-    internal static int Clone(string source, Mount m, ParsedMountOptions opts)
-    {
-        bool recursive = opts.RecursiveIdMap || opts.IsRecursiveBind;
-        int tree = (int)Sys.Check(Sys.OpenTree(source, Sys.OPEN_TREE_CLONE | (recursive ? Sys.AT_RECURSIVE : 0)), $"open_tree {source}");
-        int userns = -1;
-        try
-        {
-            userns = m.UidMappings is { Count: > 0 } ? MappedUserNamespace(m.UidMappings, m.GidMappings ?? m.UidMappings)
-                : (int)Sys.Check(Sys.OpenAt(Sys.AT_FDCWD, "/proc/self/ns/user", Sys.O_RDONLY), "open /proc/self/ns/user");
-            long r = Sys.MountSetattrFd(tree, opts.RecursiveIdMap, Sys.MOUNT_ATTR_IDMAP, 0, 0, userns);
-            if (r < 0)
-                throw new RuntimeError($"idmapped mount of {source}: mount_setattr MOUNT_ATTR_IDMAP: {SyscallException.Describe((int)-r)}" +
-                    (r == -Errno.EPERM ? " (the kernel allows it only with CAP_SYS_ADMIN over the source filesystem, not from inside a user namespace)" : ""));
-            int done = tree;
-            tree = -1;
-            return done;
-        }
-        finally
-        {
-            Sys.Close(tree);
-            Sys.Close(userns);
-        }
+        using var tree = OwnedFd.Check(Sys.TryOpenTree(source, Sys.OPEN_TREE_CLONE | (recursive ? Sys.AT_RECURSIVE : 0)), $"open_tree {source}");
+        long r = Sys.TryMountSetattrFd(tree.Fd, opts.RecursiveIdMap, Sys.MOUNT_ATTR_IDMAP, 0, 0, userns);
+        if (r < 0) throw new RuntimeError($"idmapped mount of {source}: mount_setattr MOUNT_ATTR_IDMAP: {SyscallException.Describe((int)-r)}");
+        return tree.Release();
     }
 
     /// <summary>A user namespace with the given maps, held by a child that only pauses; returns its fd.</summary>
@@ -111,14 +82,13 @@ internal static unsafe class IdMapped
             proc.Write($"{pid}/gid_map", IdMapWriter.Format(gids), "mounts[].gidMappings");
             // ns/user is a magic link, which the resolution beneath the handle refuses: open the verified ns
             // directory, then the one link in it.
-            int ns = Sys.CheckFd(proc.OpenBeneath($"{pid}/ns", Sys.O_PATH | Sys.O_DIRECTORY), "mounts[].uidMappings: open the mapping's ns directory");
-            try { return (int)Sys.Check(Sys.OpenAt(ns, "user", Sys.O_RDONLY), "mounts[].uidMappings: open the mapping's user namespace"); }
-            finally { Sys.Close(ns); }
+            using var ns = OwnedFd.Check(proc.OpenBeneath($"{pid}/ns", Sys.O_PATH | Sys.O_DIRECTORY), "mounts[].uidMappings: open the mapping's ns directory");
+            return Sys.CheckFd(Sys.TryOpenAt(ns.Fd, "user", Sys.O_RDONLY), "mounts[].uidMappings: open the mapping's user namespace");
         }
         finally
         {
-            Sys.Kill((int)pid, (int)SIGKILL);
-            Sys.Wait((int)pid, out _, 0);
+            Sys.TryKill((int)pid, (int)SIGKILL);
+            Sys.TryWait((int)pid, out _, 0);
         }
     }
 
@@ -127,6 +97,6 @@ internal static unsafe class IdMapped
     {
         long pid = Sys.Fast(Nr.clone, (long)Sys.CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
         if (pid != 0) return pid;
-        for (;;) Sys.Fast(34 /* pause */);
+        for (;;) Sys.Fast(Nr.pause);
     }
 }

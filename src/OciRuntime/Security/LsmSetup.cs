@@ -3,8 +3,8 @@ using OciSpec;
 namespace OciRuntime.Security;
 
 /// <summary>
-/// process.apparmorProfile and process.selinuxLabel: the label the next execve takes, written by init on the
-/// thread that execs. A non-empty value on a host without the LSM is an error naming the field: a config that
+/// process.apparmorProfile and process.selinuxLabel: the label the next execve takes, written by the setup program
+/// on the thread that execs (Setup/ProcessCompiler); checked here. A non-empty value on a host without the LSM is an error naming the field: a config that
 /// asks for confinement must not run unconfined without anyone noticing (runc refuses an AppArmor profile on a
 /// host without AppArmor the same way). An empty value means "none" and is accepted everywhere.
 /// </summary>
@@ -39,23 +39,4 @@ internal static class LsmSetup
             throw new RuntimeError($"process.selinuxLabel: \"{process.SelinuxLabel}\" is set but SELinux is not enabled on this host (leave it empty to run without a label)");
     }
 
-    /// <summary>In init, before execve: the exec attributes apply to the next execve of this thread. The parent has
-    /// checked that the LSM is enabled (the container may not even have /sys); a kernel without it refuses the
-    /// write, and the error still names the field. The files are opened beneath our own procfs
-    /// (<see cref="ProcHandle"/>): /proc/thread-self/attr in the container can be covered by a mount the image
-    /// chose, and a label written there would land elsewhere while the process ran unconfined.</summary>
-    internal static void Apply(OciSpec.Process process, ProcHandle proc)
-    {
-        if (!string.IsNullOrEmpty(process.ApparmorProfile))
-        {
-            // The AppArmor-specific file where LSMs stack, the shared one otherwise; the thread's own entry.
-            const string stacked = "thread-self/attr/apparmor/exec";
-            string path = proc.Exists(stacked) ? stacked : "thread-self/attr/exec";
-            proc.Write(path, "exec " + process.ApparmorProfile, "process.apparmorProfile");
-        }
-        if (!string.IsNullOrEmpty(process.SelinuxLabel))
-        {
-            proc.Write("thread-self/attr/exec", process.SelinuxLabel, "process.selinuxLabel");
-        }
-    }
 }

@@ -45,10 +45,8 @@ internal sealed class ProcHandle : IDisposable
     /// <summary>A fresh procfs of the caller's pid namespace (fsopen, fsmount), or null where the kernel refuses.</summary>
     internal static ProcHandle? New()
     {
-        long fd = NewProcfs();
-        if (fd >= 0 && IsProcRoot((int)fd)) return new ProcHandle((int)fd, "fsopen");
-        if (fd >= 0) Sys.Close((int)fd);
-        return null;
+        using var fd = new OwnedFd(NewProcfs());
+        return fd.IsOpen && IsProcRoot(fd.Fd) ? new ProcHandle(fd.Release(), "fsopen") : null;
     }
 
     /// <summary>A detached copy of the procfs mounted at <paramref name="procPath"/> (open_tree), or null.</summary>
@@ -58,9 +56,8 @@ internal sealed class ProcHandle : IDisposable
         // locked mount sits under /proc, and then the recursive clone still leaves RESOLVE_NO_XDEV to refuse them.
         foreach (int flags in new[] { Sys.OPEN_TREE_CLONE, Sys.OPEN_TREE_CLONE | Sys.AT_RECURSIVE })
         {
-            long fd = Sys.OpenTree(procPath, flags);
-            if (fd >= 0 && IsProcRoot((int)fd)) return new ProcHandle((int)fd, "open_tree");
-            if (fd >= 0) Sys.Close((int)fd);
+            using var fd = new OwnedFd(Sys.TryOpenTree(procPath, flags));
+            if (fd.IsOpen && IsProcRoot(fd.Fd)) return new ProcHandle(fd.Release(), "open_tree");
         }
         return null;
     }
@@ -69,13 +66,10 @@ internal sealed class ProcHandle : IDisposable
     /// process's id maps from the host's namespaces, where making a procfs is a cost with nothing to gain).</summary>
     internal static ProcHandle OpenPlain(string procPath = "/proc")
     {
-        int fd = Sys.CheckFd(Sys.OpenAt(Sys.AT_FDCWD, procPath, Sys.O_PATH | Sys.O_DIRECTORY | Sys.O_NOFOLLOW), $"open {procPath}");
-        if (!IsProcRoot(fd))
-        {
-            Sys.Close(fd);
+        using var fd = OwnedFd.Check(Sys.TryOpenAt(Sys.AT_FDCWD, procPath, Sys.O_PATH | Sys.O_DIRECTORY | Sys.O_NOFOLLOW), $"open {procPath}");
+        if (!IsProcRoot(fd.Fd))
             throw new RuntimeError($"{procPath} is not the root of a procfs (a mount or a symlink covers it): refusing to write through it");
-        }
-        return new ProcHandle(fd, procPath);
+        return new ProcHandle(fd.Release(), procPath);
     }
 
     /// <summary>A close-on-exec duplicate of the verified root at or above <paramref name="minFd"/>, for code that
@@ -84,19 +78,16 @@ internal sealed class ProcHandle : IDisposable
 
     private static long NewProcfs()
     {
-        long ctx = Sys.FsOpen("proc");
-        if (ctx < 0) return ctx;
-        try
-        {
-            long r = Sys.FsConfigCreate((int)ctx);
-            if (r < 0) return r;
-            return Sys.FsMount((int)ctx, Sys.MOUNT_ATTR_NOSUID | Sys.MOUNT_ATTR_NODEV | Sys.MOUNT_ATTR_NOEXEC);
-        }
-        finally { Sys.Close((int)ctx); }
+        long opened = Sys.TryFsOpen("proc");
+        if (opened < 0) return opened;
+        using var ctx = new OwnedFd(opened);
+        long r = Sys.TryFsConfigCreate(ctx.Fd);
+        if (r < 0) return r;
+        return Sys.TryFsMount(ctx.Fd, Sys.MOUNT_ATTR_NOSUID | Sys.MOUNT_ATTR_NODEV | Sys.MOUNT_ATTR_NOEXEC);
     }
 
     private static bool IsProcRoot(int fd) =>
-        Sys.FsType(fd) == Sys.PROC_SUPER_MAGIC && Sys.StatFd(fd, out _) is { Ino: ProcRootIno, Type: Sys.S_IFDIR };
+        Sys.TryFsType(fd) == Sys.PROC_SUPER_MAGIC && Sys.StatFd(fd, out _) is { Ino: ProcRootIno, Type: Sys.S_IFDIR };
 
     /// <summary>"self/x" and "thread-self/x" with the link read from the handle: "412/x", "412/task/413/x".</summary>
     private string Resolve(string path)
@@ -113,61 +104,39 @@ internal sealed class ProcHandle : IDisposable
     /// returns the fd or -errno (-EXDEV for a file that is not on procfs).</summary>
     internal long OpenBeneath(string path, int flags)
     {
-        long fd = Sys.Openat2(_fd, Resolve(path), flags, Beneath);
-        if (fd < 0) return fd;
-        if (Sys.FsType((int)fd) != Sys.PROC_SUPER_MAGIC)
-        {
-            Sys.Close((int)fd);
-            return -Errno.EXDEV;
-        }
-        return fd;
+        long opened = Sys.TryOpenat2(_fd, Resolve(path), flags, Beneath);
+        if (opened < 0) return opened;
+        using var fd = new OwnedFd(opened);
+        return Sys.TryFsType(fd.Fd) == Sys.PROC_SUPER_MAGIC ? fd.Release() : -Errno.EXDEV;
     }
 
     internal bool Exists(string path)
     {
-        long fd = OpenBeneath(path, Sys.O_PATH);
-        if (fd < 0) return false;
-        Sys.Close((int)fd);
-        return true;
+        using var fd = new OwnedFd(OpenBeneath(path, Sys.O_PATH));
+        return fd.IsOpen;
     }
 
     /// <summary>Writes <paramref name="value"/> to /proc/<paramref name="path"/> in one write(2) (the kernel takes
     /// a map or a sysctl whole); errors name <paramref name="field"/>.</summary>
     internal void Write(string path, string value, string field)
     {
-        long fd = OpenBeneath(path, Sys.O_WRONLY);
-        if (fd < 0) throw Failure(path, value, field, (int)-fd);
-        try
-        {
-            byte[] bytes = Encoding.UTF8.GetBytes(value);
-            long n = Sys.Write((int)fd, bytes);
-            if (n < 0) throw Failure(path, value, field, (int)-n);
-            if (n != bytes.Length) throw Failure(path, value, field, Errno.EIO);
-        }
-        finally { Sys.Close((int)fd); }
+        long opened = OpenBeneath(path, Sys.O_WRONLY);
+        if (opened < 0) throw Failure(path, value, field, (int)-opened);
+        using var fd = new OwnedFd(opened);
+        byte[] bytes = Encoding.UTF8.GetBytes(value);
+        long n = Sys.TryWrite(fd.Fd, bytes);
+        if (n < 0) throw Failure(path, value, field, (int)-n);
+        if (n != bytes.Length) throw Failure(path, value, field, Errno.EIO);
     }
 
     /// <summary>The start of /proc/<paramref name="path"/> (up to 4 KiB), or null when it cannot be read.</summary>
     internal string? Read(string path)
     {
-        long fd = OpenBeneath(path, Sys.O_RDONLY);
-        if (fd < 0) return null;
-        try
-        {
-            Span<byte> buf = stackalloc byte[4096];
-            long n = Sys.Read((int)fd, buf);
-            return n < 0 ? null : Encoding.UTF8.GetString(buf[..(int)n]);
-        }
-        finally { Sys.Close((int)fd); }
-    }
-
-    /// <summary>Reopens what an O_PATH fd refers to with real access flags, through this thread's fd directory
-    /// (the one magic link followed: it leads to the inode already verified, not to a path).</summary>
-    internal int Reopen(int pathFd, int flags, string what)
-    {
-        int dir = Sys.CheckFd(OpenBeneath("thread-self/fd", Sys.O_PATH | Sys.O_DIRECTORY), $"{what}: open /proc/thread-self/fd");
-        try { return Sys.CheckFd(Sys.OpenAt(dir, pathFd.ToString(), flags), $"{what}: reopen"); }
-        finally { Sys.Close(dir); }
+        using var fd = new OwnedFd(OpenBeneath(path, Sys.O_RDONLY));
+        if (!fd.IsOpen) return null;
+        Span<byte> buf = stackalloc byte[4096];
+        long n = Sys.TryRead(fd.Fd, buf);
+        return n < 0 ? null : Encoding.UTF8.GetString(buf[..(int)n]);
     }
 
     private static RuntimeError Failure(string path, string value, string field, int errno) =>

@@ -15,7 +15,7 @@ internal static class RlimitSetter
             var r = rlimits[i];
             if (!SpecKernelValues.Rlimits.TryGetValue(r.Type ?? "", out int resource))
                 throw new RuntimeError($"process.rlimits[{i}].type: unknown rlimit \"{r.Type}\"");
-            long rc = Sys.Prlimit(pid, resource, r.Soft, r.Hard);
+            long rc = Sys.TryPrlimit(pid, resource, r.Soft, r.Hard);
             if (rc < 0)
             {
                 string hint = rc == -Errno.EPERM ? " (raising a hard limit needs CAP_SYS_RESOURCE)" : "";

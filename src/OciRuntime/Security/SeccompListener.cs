@@ -4,32 +4,12 @@ using OciSpec;
 namespace OciRuntime.Security;
 
 /// <summary>
-/// The parent's half of SCMP_ACT_NOTIFY: takes the notify fd init sent over the sync socket and passes it to
+/// The parent's half of SCMP_ACT_NOTIFY: takes the notify fd the setup program sent over the sync socket and passes it to
 /// <c>linux.seccomp.listenerPath</c> with the runtime-spec ContainerProcessState in the same message, as runc does
 /// (connect, one sendmsg with the JSON and the fd, close).
 /// </summary>
 internal static class SeccompListener
 {
-    /// <summary>Receives the fd message that follows init's announcement and forwards it.</summary>
-    /// <param name="processPid">Host pid of the process that loaded the filter.</param>
-    /// <param name="exec">`exec`: the container is running and its init is another process.</param>
-    internal static void Forward(int syncFd, Spec spec, string id, string bundle, int processPid, bool exec)
-    {
-        var fds = new List<int>();
-        Span<byte> payload = stackalloc byte[16];
-        int n = Sys.RecvWithFds(syncFd, payload, fds);
-        try
-        {
-            if (n == 0 || fds.Count != 1)
-                throw new RuntimeError($"linux.seccomp: container init sent {fds.Count} descriptors for the notify fd, expected 1");
-            ForwardFd(fds[0], spec, id, bundle, processPid, exec);
-        }
-        finally
-        {
-            foreach (int fd in fds) Sys.Close(fd);
-        }
-    }
-
     /// <summary>Passes the notify fd the container's process sent to linux.seccomp.listenerPath.</summary>
     internal static void ForwardFd(int notifyFd, Spec spec, string id, string bundle, int processPid, bool exec)
     {
@@ -70,11 +50,13 @@ internal static class SeccompListener
 
     private static void Send(string path, byte[] json, int fd)
     {
-        int sock;
-        try { sock = Sys.ConnectUnix(path); }
+        OwnedFd sock;
+        try { sock = new OwnedFd(Sys.ConnectUnix(path)); }
         catch (SyscallException e) { throw new RuntimeError($"linux.seccomp.listenerPath: {e.Message}"); }
-        try { Sys.SendWithFds(sock, json, [fd]); }
-        catch (SyscallException e) { throw new RuntimeError($"linux.seccomp.listenerPath: send to {path}: {e.Message}"); }
-        finally { Sys.Close(sock); }
+        using (sock)
+        {
+            try { Sys.SendWithFds(sock.Fd, json, [fd]); }
+            catch (SyscallException e) { throw new RuntimeError($"linux.seccomp.listenerPath: send to {path}: {e.Message}"); }
+        }
     }
 }

@@ -157,10 +157,10 @@ internal sealed class Container : IDisposable
     /// <summary>Makes the exec FIFO and returns an O_PATH descriptor of it for init.</summary>
     internal int MakeFifo()
     {
-        Sys.Check(Sys.Mknod(FifoPath, Sys.S_IFIFO | FifoCreateMode, 0), $"mkfifo {FifoPath}");
+        Sys.Check(Sys.TryMknod(FifoPath, Sys.S_IFIFO | FifoCreateMode, 0), $"mkfifo {FifoPath}");
         // 0622 (umask would drop it at mknod): init may have become another user, or mapped root, before it
         // opens the FIFO through /proc/self/fd; the state directory (0700) still keeps everyone else out.
-        Sys.Check(Sys.Chmod(FifoPath, FifoMode), $"chmod {FifoPath}");
+        Sys.Check(Sys.TryChmod(FifoPath, FifoMode), $"chmod {FifoPath}");
         return Sys.Open(FifoPath, Sys.O_PATH);
     }
 

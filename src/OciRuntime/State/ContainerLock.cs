@@ -12,13 +12,12 @@ internal sealed class ContainerLock : IDisposable
 
     internal static ContainerLock Acquire(string dir, string id)
     {
-        long fd = Sys.OpenAt(Sys.AT_FDCWD, dir, Sys.O_RDONLY | Sys.O_DIRECTORY | Sys.O_NOFOLLOW);
+        long fd = Sys.TryOpenAt(Sys.AT_FDCWD, dir, Sys.O_RDONLY | Sys.O_DIRECTORY | Sys.O_NOFOLLOW);
         if (fd == -Errno.ENOENT) throw new ContainerNotFound(id);
         if (fd == -Errno.ENOTDIR || fd == -Errno.ELOOP) throw DamagedState.NotDirectory(id, dir);
-        Sys.Check(fd, $"open {dir}");
-        long r = Sys.Flock((int)fd, Sys.LOCK_EX);
-        if (r < 0) { Sys.Close((int)fd); Sys.Check(r, $"lock {dir}"); }
-        return new ContainerLock((int)fd, id);
+        using var owned = OwnedFd.Check(fd, $"open {dir}");
+        Sys.Check(Sys.TryFlock(owned.Fd, Sys.LOCK_EX), $"lock {dir}");
+        return new ContainerLock(owned.Release(), id);
     }
 
     /// <summary>The locked directory is still the one at <paramref name="dir"/>: a delete that held the lock before
@@ -26,10 +25,8 @@ internal sealed class ContainerLock : IDisposable
     internal bool IsAt(string dir)
     {
         var held = Sys.StatFd(_fd, out _);
-        long fd = Sys.OpenAt(Sys.AT_FDCWD, dir, Sys.O_PATH | Sys.O_NOFOLLOW);
-        if (fd < 0) return false;
-        try { return Sys.StatFd((int)fd, out _) is { } now && held is { } h && now.Ino == h.Ino && now.MountId == h.MountId; }
-        finally { Sys.Close((int)fd); }
+        using var fd = new OwnedFd(Sys.TryOpenAt(Sys.AT_FDCWD, dir, Sys.O_PATH | Sys.O_NOFOLLOW));
+        return fd.IsOpen && Sys.StatFd(fd.Fd, out _) is { } now && held is { } h && now.Ino == h.Ino && now.MountId == h.MountId;
     }
 
     public void Dispose()

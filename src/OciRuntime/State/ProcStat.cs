@@ -17,7 +17,7 @@ internal static class ProcStat
         "/proc/"u8.CopyTo(path);
         System.Buffers.Text.Utf8Formatter.TryFormat(pid, path[6..], out int digits);
         "/stat\0"u8.CopyTo(path[(6 + digits)..]);
-        long n = Interop.Sys.ReadSmallFile(path, buf);
+        long n = Interop.Sys.TryReadSmallFile(path, buf);
         if (n < 0) return false;
         var text = buf[..(int)n];
         // The command name is in parentheses and may itself hold spaces and parentheses: parse after the last ')'.

@@ -75,15 +75,11 @@ internal sealed class StateStore(string root)
     /// <summary>What is at &lt;root&gt;/&lt;id&gt;, asked of the entry itself (a symlink is not followed).</summary>
     public EntryKind KindOf(string id)
     {
-        long fd = Sys.OpenAt(Sys.AT_FDCWD, DirOf(id), Sys.O_PATH | Sys.O_NOFOLLOW);
+        long fd = Sys.TryOpenAt(Sys.AT_FDCWD, DirOf(id), Sys.O_PATH | Sys.O_NOFOLLOW);
         if (fd == -Errno.ENOENT || fd == -Errno.ENOTDIR) return EntryKind.Missing;
-        Sys.Check(fd, $"open {DirOf(id)}");
-        try
-        {
-            var st = Sys.StatFd((int)fd, out int errno) ?? throw new SyscallException($"statx {DirOf(id)}", errno);
-            return st.Type == Sys.S_IFDIR ? EntryKind.Directory : EntryKind.NotDirectory;
-        }
-        finally { Sys.Close((int)fd); }
+        using var entry = OwnedFd.Check(fd, $"open {DirOf(id)}");
+        var st = Sys.StatFd(entry.Fd, out int errno) ?? throw new SyscallException($"statx {DirOf(id)}", errno);
+        return st.Type == Sys.S_IFDIR ? EntryKind.Directory : EntryKind.NotDirectory;
     }
 
     /// <summary>Throws unless &lt;root&gt;/&lt;id&gt; is a directory: not found when nothing is there, damaged when
@@ -121,7 +117,7 @@ internal sealed class StateStore(string root)
     /// by two path components, not by the whole root path again. -1 (and absolute paths) if it cannot be opened.</summary>
     public int OpenRoot()
     {
-        long fd = Sys.OpenAt(Sys.AT_FDCWD, Root, Sys.O_PATH | Sys.O_DIRECTORY);
+        long fd = Sys.TryOpenAt(Sys.AT_FDCWD, Root, Sys.O_PATH | Sys.O_DIRECTORY);
         return fd < 0 ? -1 : (int)fd;
     }
 
@@ -133,7 +129,7 @@ internal sealed class StateStore(string root)
     {
         // list reads every container's state: one stack buffer and three system calls for the usual small file.
         Span<byte> small = stackalloc byte[8192];
-        long n = Sys.ReadSmallFile(rootFd >= 0 ? rootFd : Sys.AT_FDCWD,
+        long n = Sys.TryReadSmallFile(rootFd >= 0 ? rootFd : Sys.AT_FDCWD,
             CString.Into(PathOf(id, StateFile, rootFd), stackalloc byte[CString.StackSize]), small);
         string file = Path.Join(DirOf(id), StateFile);
         if (n == -Errno.ENOENT || n == -Errno.ENOTDIR) throw Absent(id);

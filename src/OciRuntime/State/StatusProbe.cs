@@ -13,7 +13,7 @@ internal static class StatusProbe
         if (!rec.Complete) return rec.Pid > 0 && ProcStat.IsSameLiveProcess(rec.Pid, rec.PidStartTime) ? LifecycleStatus.Creating : LifecycleStatus.Stopped;
         if (!ProcStat.IsSameLiveProcess(rec.Pid, rec.PidStartTime)) return LifecycleStatus.Stopped;
         // (access(2), not File.Exists: list asks this of every container, and the framework's check allocates.)
-        if (Sys.AccessAt(rootFd >= 0 ? rootFd : Sys.AT_FDCWD, store.PathOf(rec.Id, StateStore.FifoFile, rootFd), 0) == 0)
+        if (Sys.TryAccessAt(rootFd >= 0 ? rootFd : Sys.AT_FDCWD, store.PathOf(rec.Id, StateStore.FifoFile, rootFd), 0) == 0)
             return LifecycleStatus.Created;
         var cg = cgroup?.Invoke();
         if (cg is not null && cg.IsFrozen()) return LifecycleStatus.Paused;

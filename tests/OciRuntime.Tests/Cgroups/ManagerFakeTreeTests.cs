@@ -180,7 +180,7 @@ public sealed class ManagerFakeTreeTests : IDisposable
     private static bool Readable(int fd, int ms)
     {
         Span<OciRuntime.Interop.Sys.PollFd> fds = [new OciRuntime.Interop.Sys.PollFd { Fd = fd, Events = OciRuntime.Interop.Sys.POLLIN }];
-        return OciRuntime.Interop.Sys.Poll(fds, ms) > 0;
+        return OciRuntime.Interop.Sys.TryPoll(fds, ms) > 0;
     }
 
     [Fact]

@@ -326,7 +326,7 @@ public sealed class CgroupTests : IDisposable
     {
         string id = Started(_s.NewBundle().Shell("sleep 1000 & sleep 1000"));
         int pid = (int)_s.State(id)["pid"]!;
-        Sys.Kill(pid, Sys.SIGKILL);
+        Sys.TryKill(pid, Sys.SIGKILL);
         LifecycleTests.WaitFor(() => Status(id) == "stopped");
         Assert.Equal(0, _s.Oci("delete", "--force", id).ExitCode);
         foreach (var ctrl in new[] { "memory", "pids", "freezer", "unified", "systemd" })

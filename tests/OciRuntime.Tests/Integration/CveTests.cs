@@ -27,7 +27,7 @@ public sealed class CveTests : IDisposable
     }
 
     /// <summary>
-    /// CVE-2019-5736. While `ocirun init` of a created container waits for `start`, a process exec'd into the
+    /// CVE-2019-5736. While the process of a created container waits for `start`, a process exec'd into the
     /// container opens /proc/1/exe (init's binary) and keeps the descriptor. After `start` the runtime's binary is
     /// no longer running, so on a runtime that enters the container from its host file, reopening the descriptor
     /// for writing succeeds: the attacker can overwrite the host's runtime. ocirun enters through a detached

@@ -6,7 +6,7 @@ namespace OciRuntime.Tests.Reliability;
 
 /// <summary>
 /// `create` killed with SIGKILL at swept moments: afterwards there is no container, or one that `delete --force`
-/// removes completely (no state entry, cgroup, mount, process, orphaned `ocirun init`). And a damaged state.json
+/// removes completely (no state entry, cgroup, mount, process, orphaned setup process). And a damaged state.json
 /// never makes `list` or `state` crash.
 /// </summary>
 [Collection("Reliability")]
@@ -69,7 +69,7 @@ public sealed class CrashHalfwayTests(ITestOutputHelper output) : IDisposable
                 var residue = Residue.Find(_s.Root, [id], b.Dir);
                 Assert.True(residue.Count == 0, $"delay {delay} ms, phase {phase}: " + string.Join("; ", residue));
                 var inits = Rel.NewInits(before);
-                Assert.True(inits.Count == 0, $"delay {delay} ms, phase {phase}: ocirun init left running: {string.Join(',', inits)}");
+                Assert.True(inits.Count == 0, $"delay {delay} ms, phase {phase}: ocirun:setup or ocirun:init left running: {string.Join(',', inits)}");
             }
         output.WriteLine($"iterations {iterations}: no container {noContainer}, container left for delete --force {leftBehind} " +
                          $"({string.Join(", ", statuses.Select(kv => kv.Key + " " + kv.Value))}), create finished before the kill {completed}; phases at the kill: " +

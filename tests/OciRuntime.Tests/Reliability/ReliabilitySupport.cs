@@ -3,13 +3,14 @@ using OciRuntime.Tests.Support;
 
 namespace OciRuntime.Tests.Reliability;
 
-/// <summary>The reliability tests run one at a time: they count `ocirun init` processes host-wide and load the machine.</summary>
+/// <summary>The reliability tests run one at a time: they count ocirun's container processes host-wide and load the machine.</summary>
 [CollectionDefinition("Reliability", DisableParallelization = true)]
 public sealed class ReliabilityCollection;
 
 internal static class Rel
 {
-    /// <summary>Pids of processes whose command line is `ocirun init` (a container's init before its exec).</summary>
+    /// <summary>Pids of ocirun's own processes in containers: a container's process still running its setup program
+    /// (a clone of the CLI the zone names ocirun:setup, titled "ocirun setup"), or --init's pid 1 (ocirun:init).</summary>
     public static HashSet<int> InitProcesses()
     {
         var set = new HashSet<int>();
@@ -18,10 +19,9 @@ internal static class Rel
             if (!int.TryParse(Path.GetFileName(proc), out int pid)) continue;
             try
             {
-                // `ocirun init` (the fallback), or a container's process still running its setup program (a clone of
-                // the CLI named by the zone; see SetupCompiler.ProcessName).
-                if (File.ReadAllText(Path.Join(proc, "cmdline")) == "ocirun\0init\0" ||
-                    (File.ReadAllText(Path.Join(proc, "comm")).Trim() == "ocirun:setup" && !IsZombie(proc))) set.Add(pid);
+                // The names the zone gives (SetupCompiler.ProcessName, ReaperRoutine), which a user process cannot
+                // take by accident; a zombie keeps its name but runs nothing.
+                if (File.ReadAllText(Path.Join(proc, "comm")).Trim() is "ocirun:setup" or "ocirun:init" && !IsZombie(proc)) set.Add(pid);
             }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
@@ -37,7 +37,7 @@ internal static class Rel
         return close > 0 && close + 2 < stat.Length && stat[close + 2] is 'Z' or 'X';
     }
 
-    /// <summary>`ocirun init` processes that were not there before, after giving orphans a moment to notice.</summary>
+    /// <summary>Such processes that were not there before, after giving orphans a moment to notice.</summary>
     public static List<int> NewInits(HashSet<int> before, int graceMs = 3000)
     {
         var sw = Stopwatch.StartNew();

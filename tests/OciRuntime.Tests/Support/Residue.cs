@@ -21,7 +21,7 @@ public static class Residue
             if (!int.TryParse(Path.GetFileName(proc), out _)) continue;
             try
             {
-                // A waiting `ocirun init` shows neither the id nor the directory on its command line, but it holds
+                // A waiting container process (ocirun:setup) shows neither the id nor the directory on its command line, but it holds
                 // the exec FIFO of the test's --root open.
                 foreach (var fd in Directory.EnumerateFileSystemEntries(Path.Join(proc, "fd")))
                     if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith(testDir, StringComparison.Ordinal))

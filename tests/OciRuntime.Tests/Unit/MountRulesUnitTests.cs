@@ -6,32 +6,6 @@ namespace OciRuntime.Tests.Unit;
 public sealed class ProcMountRulesTests
 {
     [Theory]
-    [InlineData("/proc/sys/kernel", "tmpfs")]
-    [InlineData("/proc/self", "bind")]
-    [InlineData("/proc/sys/net/ipv4/ip_forward", "bind")]
-    [InlineData("/proc", "tmpfs")]
-    [InlineData("/proc", "sysfs")]
-    public void Mounts_into_proc_are_refused(string at, string type) =>
-        Assert.NotNull(ProcMountRules.Refusal(at, type, type == "bind", () => false));
-
-    [Theory]
-    [InlineData("/proc", "proc", false)]
-    [InlineData("/proc/cpuinfo", "bind", true)]
-    [InlineData("/proc/sys/kernel/ns_last_pid", "bind", true)]
-    [InlineData("/procfs", "tmpfs", false)]
-    [InlineData("/tmp/proc/sys", "tmpfs", false)]
-    [InlineData("/", "bind", true)]
-    public void Proc_itself_the_lxcfs_files_and_everything_outside_are_allowed(string at, string type, bool bind) =>
-        Assert.Null(ProcMountRules.Refusal(at, type, bind, () => false));
-
-    [Fact]
-    public void A_bind_onto_proc_needs_a_procfs_source()
-    {
-        Assert.Null(ProcMountRules.Refusal("/proc", "bind", true, () => true));
-        Assert.NotNull(ProcMountRules.Refusal("/proc", "bind", true, () => false));
-    }
-
-    [Theory]
     [InlineData("/proc/../proc/./sys", "/proc/sys")]
     [InlineData("../../proc", "/proc")]
     [InlineData("//a//b/", "/a/b")]

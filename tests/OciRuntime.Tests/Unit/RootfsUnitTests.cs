@@ -53,8 +53,10 @@ public sealed class MountOptionParserTests
     }
 }
 
-/// <summary>RootfsDir against symlinks that point out of the root: everything lands inside.</summary>
-public sealed class RootfsDirTests : IDisposable
+/// <summary>The mount family's Resolve routine (a destination made where missing, resolved inside the root) against
+/// symlinks that point out of the root: everything lands inside.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed unsafe class ResolveInRootTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("ocirun-rootfsdir-").FullName;
     private readonly string _outside = Directory.CreateTempSubdirectory("ocirun-rootfsdir-outside-").FullName;
@@ -67,8 +69,20 @@ public sealed class RootfsDirTests : IDisposable
 
     private void Make(string path, bool asFile = false)
     {
-        using var r = new RootfsDir(_root);
-        Sys.Close(r.MkdirAll(path, asFile));
+        using var p = new OciRuntime.Launch.Setup.SetupProgram();
+        var z = p.Seal(-1);
+        var op = new OciRuntime.Launch.Setup.SetupOp { Kind = OciRuntime.Launch.Setup.MountRoutines.Resolve, Out = -1 };
+        long* a = stackalloc long[OciRuntime.Launch.Setup.SetupOp.ArgCount];
+        int root = Sys.CheckFd(Sys.TryOpenAt(Sys.AT_FDCWD, _root, Sys.O_PATH | Sys.O_DIRECTORY), "open root");
+        try
+        {
+            string rel = path.TrimStart('/');
+            a[0] = root; a[1] = (long)p.Str(rel.Length == 0 ? "." : rel); a[2] = asFile ? 1 : 0; a[3] = 0x1ed;
+            long fd = OciRuntime.Launch.Setup.MountRoutines.Run(z, &op, a);
+            if (fd < 0) throw new SyscallException($"resolve {path} (detail {z->Detail})", (int)-fd);
+            Sys.Close((int)fd);
+        }
+        finally { Sys.Close(root); }
     }
 
     [Theory]

@@ -9,17 +9,21 @@ namespace OciRuntime.Tests.Unit;
 public sealed unsafe class ZonePlanUnitTests
 {
     [Fact]
-    public void The_zone_keeps_sync_binary_joins_and_passed_descriptors_sorted_and_closes_the_rest_from_the_preserved_ones_up()
+    public void The_zone_keeps_sync_joins_and_the_programs_inputs_sorted_and_closes_the_rest_from_the_preserved_ones_up()
     {
         using var z = new ZonePlanBuilder();
         z.SetNamespaces([new NamespaceRequest(Sys.CLONE_NEWNET, "/proc/self/ns/net")]);
         int join = z.Plan->JoinFds[0];
         z.SetSync(childEnd: 40, parentEnd: 41);
-        z.SetExec(30, ["ocirun", "init"], [], [45, 33, 40]);
+        using var program = new OciRuntime.Launch.Setup.SetupProgram();
+        program.InputFd("fifo", 45);
+        program.InputFd("console", 33);
+        program.InputFd("sync again", 40);
+        z.SetProgram(program);
         z.RetainOnly(5);
         var retained = new List<int>();
         for (int i = 0; i < z.Plan->RetainCount; i++) retained.Add(z.Plan->Retain[i]);
-        Assert.Equal(new[] { join, 30, 33, 40, 45 }.Distinct().Order(), retained);
+        Assert.Equal(new[] { join, 33, 40, 45 }.Distinct().Order(), retained);
         Assert.DoesNotContain(41, retained); // the parent's end is closed on its own, first
         Assert.Equal(5, z.Plan->CloseFrom);
     }
@@ -53,11 +57,10 @@ public sealed unsafe class ZonePlanUnitTests
             timed.SetNamespaces([new NamespaceRequest(Sys.CLONE_NEWTIME, null)]);
             timed.SetTimeOffsets("monotonic 5 0\n", fdFloor: 10);
             timed.SetSync(childEnd: 40, parentEnd: 41);
-            timed.SetExec(30, ["ocirun", "init"], [], [40]);
             timed.RetainOnly(5);
             int fd = timed.Plan->ProcFd;
             Assert.True(fd >= 10, $"proc fd {fd} below the floor");
-            Assert.Equal(Sys.PROC_SUPER_MAGIC, Sys.FsType(fd));
+            Assert.Equal(Sys.PROC_SUPER_MAGIC, Sys.TryFsType(fd));
             Assert.Equal(1L, Sys.Fast(Nr.fcntl, fd, Sys.F_GETFD) & Sys.FD_CLOEXEC);
             var retained = new List<int>();
             for (int i = 0; i < timed.Plan->RetainCount; i++) retained.Add(timed.Plan->Retain[i]);
@@ -70,7 +73,6 @@ public sealed unsafe class ZonePlanUnitTests
             plain.SetNamespaces([new NamespaceRequest(Sys.CLONE_NEWNS, null)]);
             plain.SetTimeOffsets(null);
             plain.SetSync(childEnd: 40, parentEnd: 41);
-            plain.SetExec(30, ["ocirun", "init"], [], [40]);
             plain.RetainOnly(5);
             Assert.Equal(-1, plain.Plan->ProcFd);
             Assert.Equal(0, plain.Plan->TimeOffsetsLength);

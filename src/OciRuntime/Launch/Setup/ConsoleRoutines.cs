@@ -11,7 +11,7 @@ namespace OciRuntime.Launch.Setup;
 internal static unsafe class ConsoleRoutines
 {
     private const ulong InRoot = Sys.RESOLVE_IN_ROOT | Sys.RESOLVE_NO_SYMLINKS | Sys.RESOLVE_NO_MAGICLINKS;
-    private const long TIOCGPTN = 0x80045430, MSG_NOSIGNAL = 0x4000;
+    private const long TIOCGPTN = 0x80045430;
 
     /// <summary>Details of <see cref="OpenPtmx"/>.</summary>
     internal const int PtmxOpen = 1, PtmxNotDevpts = 2, PtmxFdDir = 3, PtmxReopen = 4;
@@ -27,7 +27,7 @@ internal static unsafe class ConsoleRoutines
         long fd = ZoneLib.Openat2(root, ptmx, Sys.O_PATH, InRoot);
         if (fd < 0) { z->Detail = PtmxOpen; return fd; }
         // runc's checks: on devpts, inode 2, character device 5:2.
-        bool ok = ZoneLib.FsMagic(fd) == Sys.DEVPTS_SUPER_MAGIC && Stat(fd, out ulong ino, out int type, out uint major, out uint minor) == 0
+        bool ok = Sys.TryFsType(fd) == Sys.DEVPTS_SUPER_MAGIC && Stat(fd, out ulong ino, out int type, out uint major, out uint minor) == 0
                   && ino == 2 && type == (int)Sys.S_IFCHR && major == 5 && minor == 2;
         if (!ok)
         {
@@ -105,20 +105,9 @@ internal static unsafe class ConsoleRoutines
         byte* name = stackalloc byte[32];
         Copy(name, "/dev/pts/\0"u8);
         int len = ZoneLib.AppendNumber(name, 9, 32, n);
-        long* iov = stackalloc long[2];
-        iov[0] = (long)name; iov[1] = len;
-        long* control = stackalloc long[3]; // cmsghdr { size_t len; int level; int type; } + one int, padded
-        control[0] = 20;
-        ((int*)control)[2] = 1; // SOL_SOCKET
-        ((int*)control)[3] = 1; // SCM_RIGHTS
-        ((int*)control)[4] = (int)master;
-        ((int*)control)[5] = 0;
-        long* msghdr = stackalloc long[7];
-        msghdr[0] = 0; msghdr[1] = 0;
-        msghdr[2] = (long)iov; msghdr[3] = 1;
-        msghdr[4] = (long)control; msghdr[5] = 24;
-        msghdr[6] = 0;
-        do r = Sys.Fast(Nr.sendmsg, sock, (long)msghdr, MSG_NOSIGNAL);
+        FdMessage m;
+        int fd = (int)master;
+        do r = Sys.Fast(Nr.sendmsg, sock, (long)FdMessage.ForSend(&m, name, len, &fd, 1), Sys.MSG_NOSIGNAL);
         while (r == -Errno.EINTR);
         if (r < 0) { z->Detail = MasterSend; return r; }
         return 0;
@@ -128,7 +117,7 @@ internal static unsafe class ConsoleRoutines
     {
         StatxBuffer sx;
         ino = 0; type = 0; major = 0; minor = 0;
-        long r = Sys.Statx(fd, null, 0, Sys.STATX_TYPE | Sys.STATX_INO, &sx);
+        long r = Sys.TryStatx(fd, null, 0, Sys.STATX_TYPE | Sys.STATX_INO, &sx);
         if (r < 0) return r;
         type = (int)sx.Type;
         ino = sx.Ino;

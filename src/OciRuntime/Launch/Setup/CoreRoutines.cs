@@ -32,7 +32,7 @@ internal static unsafe class CoreRoutines
     /// <summary>exit_group(a0).</summary>
     public const int Exit = OpKind.CoreFirst + 9;
     /// <summary>a0: the argument area (ReaperRoutine.ArgumentArea). The clone's command line and environment (the
-    /// CLI's: bundle, --root, the caller's variables) overwritten in place with "ocirun init".</summary>
+    /// CLI's: bundle, --root, the caller's variables) overwritten in place with "ocirun setup".</summary>
     public const int Retitle = OpKind.CoreFirst + 10;
 
     internal static string NameOf(int kind) => kind switch
@@ -49,8 +49,8 @@ internal static unsafe class CoreRoutines
             case Mark:
             {
                 long* ts = stackalloc long[2];
-                const long NrClockGettime = 228, CLOCK_MONOTONIC = 1;
-                Sys.Fast(NrClockGettime, CLOCK_MONOTONIC, (long)ts);
+                const long CLOCK_MONOTONIC = 1;
+                Sys.Fast(Nr.clock_gettime, CLOCK_MONOTONIC, (long)ts);
                 z->Times[a[0]] = ts[0] * 1_000_000_000 + ts[1];
                 if (a[0] + 1 > z->TimeCount) z->TimeCount = (int)a[0] + 1;
                 return 0;
@@ -78,9 +78,8 @@ internal static unsafe class CoreRoutines
             {
                 long* dfl = stackalloc long[4]; // struct kernel_sigaction: handler, flags, restorer, mask
                 dfl[0] = dfl[1] = dfl[2] = dfl[3] = 0;
-                const long NrRtSigaction = 13;
                 for (int s = 1; s <= 31; s++)
-                    if (s != 9 && s != 19) Sys.Fast(NrRtSigaction, s, (long)dfl, 0, 8);
+                    if (s != 9 && s != 19) Sys.Fast(Nr.rt_sigaction, s, (long)dfl, 0, 8);
                 ulong mask = (ulong)a[0];
                 return Sys.Fast(Nr.rt_sigprocmask, Sys.SIG_SETMASK, (long)&mask, 0, 8);
             }
@@ -165,7 +164,7 @@ internal static unsafe class CoreRoutines
         }
         long fd = ZoneLib.Openat2(procFd, resolved, flags, ZoneLib.Beneath);
         if (fd < 0) { z->Detail = 2; return fd; }
-        if (ZoneLib.FsMagic(fd) != Sys.PROC_SUPER_MAGIC)
+        if (Sys.TryFsType(fd) != Sys.PROC_SUPER_MAGIC)
         {
             Sys.Fast(Nr.close, fd);
             z->Detail = 3;

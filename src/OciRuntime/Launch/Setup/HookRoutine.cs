@@ -33,7 +33,7 @@ internal static unsafe class HookRoutine
 {
     /// <summary>The detail of a failure: kind in the high byte, value (exit status, signal) below.</summary>
     internal const int DetailExit = 1 << 24, DetailSignal = 2 << 24, DetailTimeout = 3 << 24, DetailStart = 4 << 24;
-    private const long NrPread64 = 17, NrPoll = 7, NrLseek = 8, CLOSE_RANGE_CLOEXEC = 4;
+    private const long CLOSE_RANGE_CLOEXEC = 4;
 
     internal static long Run(ZoneState* z, HookCall* h, long outFd, byte* states, long statesLen)
     {
@@ -52,7 +52,7 @@ internal static unsafe class HookRoutine
         if (docLen <= 0) { doc = empty; docLen = 2; }
 
         Sys.Fast(Nr.ftruncate, outFd, 0);
-        Sys.Fast(NrLseek, outFd, 0, 0);
+        Sys.Fast(Nr.lseek, outFd, 0, 0);
 
         int* fds = stackalloc int[4];
         long r = Sys.Fast(Nr.pipe2, (long)fds, Sys.O_CLOEXEC);
@@ -97,7 +97,7 @@ internal static unsafe class HookRoutine
             pfd[0] = (int)pidfd;
             pfd[1] = Sys.POLLIN; // short events, short revents
             long ready;
-            do ready = Sys.Fast(NrPoll, (long)pfd, 1, h->TimeoutSeconds * 1000);
+            do ready = Sys.Fast(Nr.poll, (long)pfd, 1, h->TimeoutSeconds * 1000);
             while (ready == -Errno.EINTR);
             Sys.Fast(Nr.close, pidfd);
             if (ready == 0)
@@ -122,9 +122,8 @@ internal static unsafe class HookRoutine
     {
         long* dfl = stackalloc long[4];
         dfl[0] = dfl[1] = dfl[2] = dfl[3] = 0;
-        const long NrRtSigaction = 13;
         for (int s = 1; s <= 31; s++)
-            if (s != 9 && s != 19) Sys.Fast(NrRtSigaction, s, (long)dfl, 0, 8);
+            if (s != 9 && s != 19) Sys.Fast(Nr.rt_sigaction, s, (long)dfl, 0, 8);
         // Above stdio first, so that no dup3 below overwrites a source that happened to sit at 0, 1 or 2.
         long inHigh = Sys.Fast(Nr.fcntl, inR, Sys.F_DUPFD_CLOEXEC, 3);
         long outHigh = Sys.Fast(Nr.fcntl, outFd, Sys.F_DUPFD_CLOEXEC, 3);
@@ -207,7 +206,7 @@ internal static unsafe class HookRoutine
     {
         int room = cap - at - 3;
         if (room <= 0) return at;
-        long got = Sys.Fast(NrPread64, outFd, (long)(buf + at + 2), room > 64 * 1024 ? 64 * 1024 : room, 0);
+        long got = Sys.Fast(Nr.pread64, outFd, (long)(buf + at + 2), room > 64 * 1024 ? 64 * 1024 : room, 0);
         if (got <= 0) { buf[at] = 0; return at; }
         byte* s = buf + at + 2;
         long start = 0, end = got;

@@ -25,12 +25,12 @@ internal static unsafe class IdMapRoutine
     /// <summary>a0: procfs fd, a1: detached tree, a2: uid_map text, a3: gid_map text, a4: 1 for AT_RECURSIVE.</summary>
     internal static long Run(ZoneState* z, long procFd, long tree, byte* uidMap, byte* gidMap, long recursive)
     {
-        const long SIGCHLD = 17, SIGKILL = 9, PR_SET_PDEATHSIG = 1, NrPause = 34;
+        const long SIGCHLD = 17, SIGKILL = 9, PR_SET_PDEATHSIG = 1;
         long pid = Sys.Fast(Nr.clone, (long)Sys.CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
         if (pid == 0)
         {
             Sys.Fast(Nr.prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-            for (;;) Sys.Fast(NrPause);
+            for (;;) Sys.Fast(Nr.pause);
         }
         if (pid < 0) { z->Detail = Clone; return pid; }
         long userns = -1;
@@ -62,10 +62,7 @@ internal static unsafe class IdMapRoutine
         while (Sys.Fast(Nr.wait4, pid, (long)&status, Sys.__WALL, 0) == -Errno.EINTR) { }
         if (r < 0) return r;
 
-        ulong* attr = stackalloc ulong[4];
-        attr[0] = Sys.MOUNT_ATTR_IDMAP; attr[1] = 0; attr[2] = 0; attr[3] = (ulong)userns;
-        byte empty = 0;
-        r = Sys.Fast(Nr.mount_setattr, tree, (long)&empty, Sys.AT_EMPTY_PATH | (recursive != 0 ? Sys.AT_RECURSIVE : 0), (long)attr, 32);
+        r = Sys.TryMountSetattrFd(tree, recursive != 0, Sys.MOUNT_ATTR_IDMAP, 0, 0, userns);
         Sys.Fast(Nr.close, userns);
         if (r < 0) { z->Detail = SetAttr; return r; }
         return 0;

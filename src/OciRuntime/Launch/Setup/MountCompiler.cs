@@ -151,10 +151,3 @@ internal static class MountCompiler
         return Arg.Ptr(a, $"{{set 0x{set:x}, clear 0x{clear:x}, propagation 0x{propagation:x}}}");
     }
 }
-
-/// <summary>struct mount_attr of mount_setattr(2).</summary>
-internal struct KernelMountAttr
-{
-    public const int Size = 32;
-    public ulong Set, Clear, Propagation, UsernsFd;
-}

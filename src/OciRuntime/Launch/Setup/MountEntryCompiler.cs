@@ -86,7 +86,7 @@ internal sealed unsafe class MountEntryCompiler
         CheckProc(e, target, mayBeProc: e.Type == "proc");
         ulong flags = opts.Flags & ~(Sys.MS_BIND | Sys.MS_REC);
         string source = e.M.Source ?? e.Type;
-        string? data = MountSetup.WithLabel(e.Type, opts.Data, _label);
+        string? data = SeLinux.WithLabel(e.Type, opts.Data, _label);
         int tree;
         if (opts.TmpCopyUp && e.Type == "tmpfs")
         {
@@ -114,7 +114,7 @@ internal sealed unsafe class MountEntryCompiler
         int target = e.Type is "proc" or "sysfs" ? ResolveOrdinary(e) : Resolve(e, asFile: false);
         CheckProc(e, target, mayBeProc: e.Type == "proc");
         ulong flags = e.Opts.Flags & ~(Sys.MS_BIND | Sys.MS_REC);
-        Arg data = MountSetup.WithLabel(e.Type, e.Opts.Data, _label) is { } d ? _p.StrArg(d) : 0;
+        Arg data = SeLinux.WithLabel(e.Type, e.Opts.Data, _label) is { } d ? _p.StrArg(d) : 0;
         _p.Routine(MountRoutines.Remount, e.Field, $"remount {e.Dest}", Arg.Slot(target), (long)flags, data);
         ApplyToMount(e, target);
         Close(e.Field, target);
@@ -375,9 +375,9 @@ internal sealed unsafe class MountEntryCompiler
 
     private static bool IsProcfs(string source)
     {
-        long fd = Sys.OpenAt(Sys.AT_FDCWD, source, Sys.O_PATH);
+        long fd = Sys.TryOpenAt(Sys.AT_FDCWD, source, Sys.O_PATH);
         if (fd < 0) return false;
-        try { return Sys.FsType((int)fd) == Sys.PROC_SUPER_MAGIC; }
+        try { return Sys.TryFsType((int)fd) == Sys.PROC_SUPER_MAGIC; }
         finally { Sys.Close((int)fd); }
     }
 

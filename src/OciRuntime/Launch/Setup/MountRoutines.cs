@@ -285,7 +285,7 @@ internal static unsafe class MountRoutines
     {
         StatxBuffer sx;
         mountId = 0; unique = false; mountRoot = false;
-        long r = Sys.StatxWithMount(fd, null, Sys.AT_SYMLINK_NOFOLLOW, &sx);
+        long r = Sys.TryStatxWithMount(fd, null, Sys.AT_SYMLINK_NOFOLLOW, &sx);
         if (r < 0) return r;
         unique = sx.HasUniqueMountId;
         mountRoot = sx.IsMountRoot;
@@ -305,7 +305,7 @@ internal static unsafe class MountRoutines
         if (!topIsRoot || top == under) { z->Detail = 4; return -Errno.EXDEV; }
         if (topUnique && underUnique)
         {
-            long parent = Sys.MountParentOf(top); // allocation-free: raw statmount into stack buffers
+            long parent = Sys.TryMountParentOf(top); // allocation-free: raw statmount into stack buffers
             if (parent >= 0 && (ulong)parent != under) { z->Detail = 5; return -Errno.EXDEV; }
         }
         return 0;
@@ -315,12 +315,12 @@ internal static unsafe class MountRoutines
     {
         if (which == 1)
         {
-            long* st = stackalloc long[16]; // struct statfs: f_type first
-            long r = Sys.Fast(Nr.statfs, (long)path, (long)st);
-            return r < 0 ? r : st[0] == Sys.PROC_SUPER_MAGIC ? 1 : 0;
+            StatfsBuffer st;
+            long r = Sys.TryStatfs(path, &st);
+            return r < 0 ? r : st.Type == Sys.PROC_SUPER_MAGIC ? 1 : 0;
         }
         StatxBuffer sx;
-        long s = Sys.Statx(Sys.AT_FDCWD, path, 0, Sys.STATX_TYPE, &sx);
+        long s = Sys.TryStatx(Sys.AT_FDCWD, path, 0, Sys.STATX_TYPE, &sx);
         if (s < 0) return s;
         return sx.Type == Sys.S_IFDIR ? 0 : 1;
     }
@@ -336,7 +336,7 @@ internal static unsafe class MountRoutines
     private static long WriteMode(long fd, byte* buf)
     {
         StatxBuffer sx;
-        long r = Sys.Statx(fd, null, 0, Sys.STATX_MODE, &sx);
+        long r = Sys.TryStatx(fd, null, 0, Sys.STATX_MODE, &sx);
         if (r < 0) return r;
         int mode = sx.Mode & 0xfff;
         // "0" and the octal digits, most significant first (at most four).

@@ -9,8 +9,8 @@ namespace OciRuntime.Launch.Setup;
 /// under one /dev fd resolved inside the root; readonlyPaths and maskedPaths after it, relative to the container's
 /// "/". What the parent can decide (which devices, which links, host /proc/kcore, the words of every failure) is
 /// decided here; what depends on the container's tree (is it there, a directory or a file, what /dev/null is) runs
-/// as a routine of <see cref="PathRoutines"/>. Semantics and error words are those of Rootfs/DevSetup.cs and
-/// Rootfs/PathMasks.cs, which the `ocirun init` fallback still runs.
+/// as a routine of <see cref="PathRoutines"/>. The default devices and links are Rootfs/DevSetup.cs's; semantics
+/// and error words are those the managed /dev and mask steps had before the setup program replaced them.
 /// </summary>
 internal static class PathCompiler
 {

@@ -48,9 +48,7 @@ internal static unsafe class PathRoutines
         if (tree < 0) z->Detail = (int)ReadOnlyStep.Clone;
         else
         {
-            ulong* attr = stackalloc ulong[4];
-            attr[0] = Sys.MOUNT_ATTR_RDONLY; attr[1] = 0; attr[2] = 0; attr[3] = 0;
-            r = Sys.Fast(Nr.mount_setattr, tree, (long)&empty, Sys.AT_EMPTY_PATH | Sys.AT_RECURSIVE, (long)attr, 32);
+            r = Sys.TryMountSetattrFd(tree, recursive: true, Sys.MOUNT_ATTR_RDONLY, 0, 0, 0);
             if (r < 0) z->Detail = (int)ReadOnlyStep.SetAttr;
             else
             {
@@ -108,7 +106,7 @@ internal static unsafe class PathRoutines
         long fd = ZoneLib.Openat2(root, name, Sys.O_PATH, InRootNoSymlinks);
         if (fd < 0) { z->Detail = (int)MaskStep.NullOpen; return fd; }
         StatxBuffer sx;
-        long r = Sys.Statx(fd, null, Sys.AT_SYMLINK_NOFOLLOW, Sys.STATX_TYPE, &sx);
+        long r = Sys.TryStatx(fd, null, Sys.AT_SYMLINK_NOFOLLOW, Sys.STATX_TYPE, &sx);
         if (r < 0)
         {
             Sys.Fast(Nr.close, fd);

@@ -11,7 +11,7 @@ namespace OciRuntime.Launch.Setup;
 /// personality and names, then DESIGN.md §4 steps 8 and 9 (privileges given up in order, descriptors, the user
 /// process resolved), and the final execve. What the host can answer (capability masks, BPF, scheduling values,
 /// which LSM file exists) is decided here; what depends on the container's view (PATH, /etc/passwd, the cwd) is a
-/// routine of <see cref="ProcessRoutines"/>. Error words are those of ContainerInit and Security/*.
+/// routine of <see cref="ProcessRoutines"/>. Error words are those the managed init had (Security/*).
 /// </summary>
 internal static unsafe class ProcessCompiler
 {

@@ -14,23 +14,29 @@ namespace OciRuntime.Launch.Setup;
 /// </summary>
 internal static unsafe class ReaperRoutine
 {
-    private const long NrSetpgid = 109, NrSignalfd4 = 289, TIOCSPGRP = 0x5410, PR_SET_NAME = 15;
+    private const long TIOCSPGRP = 0x5410, PR_SET_NAME = 15;
 
-    /// <summary>What `ps` shows for pid 1: "ocirun init", as the re-exec'd init did.</summary>
-    private static ReadOnlySpan<byte> Title => "ocirun\0init\0"u8;
+    /// <summary>What `ps` shows for the container's process until its execve: "ocirun setup", as its name is
+    /// ocirun:setup (SetupCompiler.ProcessName).</summary>
+    private static ReadOnlySpan<byte> SetupTitle => "ocirun\0setup\0"u8;
 
-    /// <summary>Pid 1 is a clone of the CLI, whose command line (bundle, --root, the caller's paths) and
-    /// environment any process of the container could read in /proc/1: both are overwritten in place. a0..a3 of
-    /// <paramref name="area"/>: arg_start, arg_end, env_start, env_end (the parent's /proc/self/stat: the clone's
-    /// addresses are the same); null to leave them.</summary>
-    internal static void Retitle(long* area)
+    /// <summary>What `ps` shows for --init's pid 1 for the container's lifetime: "ocirun init", named ocirun:init.</summary>
+    private static ReadOnlySpan<byte> InitTitle => "ocirun\0init\0"u8;
+
+    /// <summary>The container's process is a clone of the CLI, whose command line (bundle, --root, the caller's
+    /// paths) and environment any process of the container could read in /proc: both are overwritten in place.
+    /// a0..a3 of <paramref name="area"/>: arg_start, arg_end, env_start, env_end (the parent's /proc/self/stat: the
+    /// clone's addresses are the same); null to leave them.</summary>
+    internal static void Retitle(long* area) => Retitle(area, SetupTitle);
+
+    private static void Retitle(long* area, ReadOnlySpan<byte> title)
     {
-        if (area == null || area[1] - area[0] < Title.Length) return;
+        if (area == null || area[1] - area[0] < title.Length) return;
         byte* args = (byte*)area[0];
         long n = area[1] - area[0];
         for (long i = 0; i < n; i++) args[i] = 0;
-        fixed (byte* t = Title)
-            for (int i = 0; i < Title.Length; i++) args[i] = t[i];
+        fixed (byte* t = title)
+            for (int i = 0; i < title.Length; i++) args[i] = t[i];
         byte* env = (byte*)area[2];
         for (long i = 0, m = area[3] - area[2]; i < m; i++) env[i] = 0;
     }
@@ -83,7 +89,7 @@ internal static unsafe class ReaperRoutine
         {
             // The user's process: its own process group (the terminal's foreground one, so ^C reaches it), then
             // nothing blocked for it; the program goes on to execve.
-            Sys.Fast(NrSetpgid, 0, 0);
+            Sys.Fast(Nr.setpgid, 0, 0);
             if (terminal)
             {
                 int self = (int)Sys.Fast(Nr.getpid);
@@ -98,8 +104,8 @@ internal static unsafe class ReaperRoutine
         Sys.Fast(Nr.close, z->FifoFd);
         z->FifoFd = -1;
         Sys.Fast(Nr.close_range, 3, uint.MaxValue, 0);
-        long sfd = Sys.Fast(NrSignalfd4, -1, (long)&mask, 8, Sys.O_CLOEXEC);
-        Retitle(title);
+        long sfd = Sys.Fast(Nr.signalfd4, -1, (long)&mask, 8, Sys.O_CLOEXEC);
+        Retitle(title, InitTitle);
         fixed (byte* name = "ocirun:init\0"u8) Sys.Fast(Nr.prctl, PR_SET_NAME, (long)name);
         Loop(sfd, pid);
         return 0;

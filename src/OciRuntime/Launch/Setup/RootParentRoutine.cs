@@ -51,10 +51,7 @@ internal static unsafe class RootParentRoutine
             // ".." below a mount's root stays in it: another mount here means the tree moved under us.
             if (at != mount) { Sys.Fast(Nr.close, fd); z->Detail = WalkUp; return -Errno.EXDEV; }
         }
-        ulong* attr = stackalloc ulong[4];
-        attr[0] = 0; attr[1] = 0; attr[2] = Sys.MS_PRIVATE; attr[3] = 0; // struct mount_attr: set, clear, propagation, userns_fd
-        byte empty = 0;
-        r = Sys.Fast(Nr.mount_setattr, fd, (long)&empty, Sys.AT_EMPTY_PATH, (long)attr, KernelMountAttr.Size);
+        r = Sys.TryMountSetattrFd(fd, recursive: false, 0, 0, Sys.MS_PRIVATE, 0);
         Sys.Fast(Nr.close, fd);
         if (r < 0) { z->Detail = SetPrivate; return r; }
         return 1;
@@ -65,7 +62,7 @@ internal static unsafe class RootParentRoutine
     {
         StatxBuffer sx;
         mountId = 0; mountRoot = false;
-        long r = Sys.Statx(fd, null, Sys.AT_SYMLINK_NOFOLLOW, Sys.STATX_MNT_ID_UNIQUE, &sx);
+        long r = Sys.TryStatx(fd, null, Sys.AT_SYMLINK_NOFOLLOW, Sys.STATX_MNT_ID_UNIQUE, &sx);
         if (r < 0) return r;
         if (!sx.HasUniqueMountId) return -Errno.ENOSYS; // statmount needs the unique id (Linux 6.8)
         mountRoot = sx.IsMountRoot;

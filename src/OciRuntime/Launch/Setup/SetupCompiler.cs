@@ -8,13 +8,10 @@ namespace OciRuntime.Launch.Setup;
 /// </summary>
 internal static class SetupCompiler
 {
-    /// <summary>The program, or null with the reason when part of the spec is not compiled yet (the caller then
-    /// starts `ocirun init`). OCIRUN_SETUP=init forces the fallback; OCIRUN_SETUP=program refuses it.</summary>
-    internal static SetupProgram? TryCompile(InitPlan plan, OciSpec.Spec spec, Cgroups.CgroupLayout? layout, out string? reason)
+    /// <summary>The program. Every spec compiles: a NotCompiled is a gap between two of the compilers (one left out
+    /// what another needs), reported as such rather than run some other way.</summary>
+    internal static SetupProgram Compile(InitPlan plan, OciSpec.Spec spec, Cgroups.CgroupLayout? layout)
     {
-        string? mode = System.Environment.GetEnvironmentVariable("OCIRUN_SETUP");
-        reason = null;
-        if (mode == "init") { reason = "OCIRUN_SETUP=init"; return null; }
         var program = new SetupProgram();
         try
         {
@@ -25,9 +22,7 @@ internal static class SetupCompiler
         catch (NotCompiled e)
         {
             program.Dispose();
-            if (mode == "program") throw new RuntimeError($"setup program: not compiled yet: {e.Message}");
-            reason = e.Message;
-            return null;
+            throw new RuntimeError($"setup program: cannot compile: {e.Message}");
         }
         catch
         {

@@ -76,5 +76,5 @@ internal sealed class SetupContext(InitPlan plan, Spec spec, SetupProgram progra
     public bool? SeLinuxEnabled { get; init; }
 }
 
-/// <summary>The compiler cannot express this spec yet: create falls back to `ocirun init` (named in --debug).</summary>
+/// <summary>A compiler met a spec it cannot express (one family left out what another needs): create fails naming it.</summary>
 internal sealed class NotCompiled(string what) : Exception(what);

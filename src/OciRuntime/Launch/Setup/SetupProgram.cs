@@ -65,7 +65,7 @@ internal sealed unsafe class SetupProgram : IDisposable
     private readonly List<OpInfo> _info = new(320);
     private readonly List<long> _slotInit = new(96);
     private readonly List<string> _slotNames = new(96);
-    private readonly List<nint> _blocks = new(512);
+    private readonly NativeArena _arena = new(512);
     private readonly List<string> _marks = [];
     private readonly List<int> _inputFds = [];
     private int _gateFrom = int.MaxValue;
@@ -92,22 +92,11 @@ internal sealed unsafe class SetupProgram : IDisposable
         return Slot(name, fd);
     }
 
-    public byte* Str(string s)
-    {
-        int n = Encoding.UTF8.GetByteCount(s);
-        var p = (byte*)Alloc(n + 1); // zeroed: the NUL is there
-        Encoding.UTF8.GetBytes(s, new Span<byte>(p, n));
-        return p;
-    }
+    public byte* Str(string s) => _arena.Str(s);
 
     public Arg StrArg(string s) => Arg.CStr(Str(s));
 
-    public byte* Bytes(ReadOnlySpan<byte> bytes)
-    {
-        var p = (byte*)Alloc(Math.Max(1, bytes.Length));
-        bytes.CopyTo(new Span<byte>(p, bytes.Length));
-        return p;
-    }
+    public byte* Bytes(ReadOnlySpan<byte> bytes) => _arena.Bytes(bytes);
 
     public T* New<T>() where T : unmanaged => (T*)Alloc(sizeof(T));
 
@@ -115,12 +104,7 @@ internal sealed unsafe class SetupProgram : IDisposable
 
     /// <summary>A NULL-terminated array of C strings (argv, envp), with room for <paramref name="spare"/> more
     /// entries that a routine may fill in (HOME, say).</summary>
-    public byte** StrArray(IReadOnlyList<string> items, int spare = 0)
-    {
-        var arr = (byte**)Alloc((items.Count + 1 + spare) * sizeof(byte*));
-        for (int i = 0; i < items.Count; i++) arr[i] = Str(items[i]);
-        return arr;
-    }
+    public byte** StrArray(IReadOnlyList<string> items, int spare = 0) => _arena.StrArray(items, spare);
 
     public OpRef Syscall(string field, string step, long nr, params ReadOnlySpan<Arg> args) => Emit(OpKind.Syscall, nr, field, step, args);
 
@@ -236,12 +220,7 @@ internal sealed unsafe class SetupProgram : IDisposable
         _ => "syscall" + nr,
     };
 
-    private void* Alloc(int size)
-    {
-        void* p = NativeMemory.AllocZeroed((nuint)size);
-        _blocks.Add((nint)p);
-        return p;
-    }
+    private void* Alloc(int size) => _arena.Alloc(size);
 
     private readonly List<int> _ownedFds = [];
 
@@ -256,8 +235,7 @@ internal sealed unsafe class SetupProgram : IDisposable
     {
         foreach (int fd in _ownedFds) Sys.Close(fd);
         _ownedFds.Clear();
-        foreach (var b in _blocks) NativeMemory.Free((void*)b);
-        _blocks.Clear();
+        _arena.Dispose();
         State = null;
     }
 }

@@ -6,8 +6,8 @@ namespace OciRuntime.Launch.Setup;
 
 /// <summary>
 /// Compiles the start family's part of the setup program (see SetupCompiler for the order): hooks run in the
-/// container, the console, the exec FIFO gate and, with --init, the zone's reaper. The managed code it replaces:
-/// Hooks/HookRunner.cs, Console/PtySetup.cs, Launch/ExecGate.cs (WaitForStart), Launch/InitReaper.cs.
+/// container, the console, the exec FIFO gate and, with --init, the zone's reaper. It replaced the managed steps
+/// of `ocirun init` (PtySetup, ExecGate.WaitForStart, InitReaper: deleted); hooks keep Hooks/HookRunner.cs's words.
 /// </summary>
 internal static class StartCompiler
 {
@@ -31,7 +31,7 @@ internal static class StartCompiler
         int fifo = p.InputFd("exec-fifo", c.Plan.FifoFd);
         // .NET's handlers are the clone's until here and everything is blocked; a created container must die by
         // `kill` while it waits. With --init the reaper's signals stay blocked, queued for its signalfd.
-        p.Routine(CoreRoutines.ResetSignals, "", "reset signal dispositions", (long)(c.Plan.UseInit ? InitReaper.BlockedMask : 0));
+        p.Routine(CoreRoutines.ResetSignals, "", "reset signal dispositions", (long)(c.Plan.UseInit ? ReaperSignals.BlockedMask : 0));
         c.SignalsReset = true;
         int proc = c.GateProcSlot >= 0 ? c.GateProcSlot : c.HostProcSlot;
         if (proc < 0) throw new NotCompiled("start: the gate without a procfs (StartCompiler.HoldContainerProc)");
@@ -42,7 +42,7 @@ internal static class StartCompiler
             unsafe
             {
                 p.Routine(StartRoutines.Reaper, "--init", "fork the container's process", c.Process.Terminal ? 1 : 0,
-                    (long)InitReaper.BlockedMask, Arg.Ptr(c.ArgumentArea, "argument-area"));
+                    (long)ReaperSignals.BlockedMask, Arg.Ptr(c.ArgumentArea, "argument-area"));
             }
         ProcessCompiler.Exec(c);
     }
@@ -164,7 +164,7 @@ internal static class StartCompiler
         if (fd < 0) return "";
         var buf = new byte[64 * 1024];
         long n;
-        fixed (byte* b = buf) n = Sys.Fast(17 /* pread64 */, fd, (long)b, buf.Length, 0);
+        fixed (byte* b = buf) n = Sys.Fast(Nr.pread64, fd, (long)b, buf.Length, 0);
         return n <= 0 ? "" : Encoding.UTF8.GetString(buf, 0, (int)n).Trim().Replace('\n', ' ');
     }
 

@@ -80,7 +80,7 @@ internal static unsafe class TmpCopyUpRoutine
     private static long StatEntry(long dir, byte* name, out uint uid, out uint gid, out uint mode)
     {
         StatxBuffer sx;
-        long r = Sys.Statx(dir, name, Sys.AT_SYMLINK_NOFOLLOW, Sys.STATX_MODE | Sys.STATX_UID | Sys.STATX_GID, &sx);
+        long r = Sys.TryStatx(dir, name, Sys.AT_SYMLINK_NOFOLLOW, Sys.STATX_MODE | Sys.STATX_UID | Sys.STATX_GID, &sx);
         uid = r < 0 ? 0 : sx.Uid;
         gid = r < 0 ? 0 : sx.Gid;
         mode = r < 0 ? 0u : sx.Mode;

@@ -89,20 +89,12 @@ internal static unsafe class ZoneLib
         return r;
     }
 
-    /// <summary>The filesystem magic of what <paramref name="fd"/> refers to, or -errno.</summary>
-    internal static long FsMagic(long fd)
-    {
-        long* st = stackalloc long[16]; // struct statfs is 120 bytes; f_type first
-        long r = Sys.Fast(Nr.fstatfs, fd, (long)st);
-        return r < 0 ? r : st[0];
-    }
-
     /// <summary>statx of the fd itself: inode (and mode type bits) into the out parameters; 0 or -errno.</summary>
     internal static long Inode(long fd, out ulong ino, out int type)
     {
         StatxBuffer sx;
         ino = 0; type = 0;
-        long r = Sys.Statx(fd, null, 0, Sys.STATX_TYPE | Sys.STATX_INO, &sx);
+        long r = Sys.TryStatx(fd, null, 0, Sys.STATX_TYPE | Sys.STATX_INO, &sx);
         if (r < 0) return r;
         type = (int)sx.Type;
         ino = sx.Ino;
@@ -111,7 +103,7 @@ internal static unsafe class ZoneLib
 
     /// <summary>True if fd is the root directory of a procfs: the check ProcHandle makes.</summary>
     internal static bool IsProcRoot(long fd) =>
-        FsMagic(fd) == Sys.PROC_SUPER_MAGIC && Inode(fd, out ulong ino, out int type) == 0 && ino == 1 && type == (int)Sys.S_IFDIR;
+        Sys.TryFsType(fd) == Sys.PROC_SUPER_MAGIC && Inode(fd, out ulong ino, out int type) == 0 && ino == 1 && type == (int)Sys.S_IFDIR;
 
     /// <summary>"/proc/self/fd/N" style: <paramref name="prefix"/> followed by the number.</summary>
     internal static int PathWithNumber(byte* buf, int cap, byte* prefix, long n) =>

@@ -6,7 +6,7 @@ namespace OciRuntime.Tests.Integration.Attacks;
 /// The exec FIFO is reopened for writing through /proc/self/fd/N in the container. With no procfs at /proc (a
 /// config without the /proc mount), the image's own tree stands in for it: an image that plants regular files at
 /// /proc/self/fd/3..63 makes that open succeed at once, without `start`, and the user's process runs while the
-/// container still says "created" (`ocirun init` before: 5 of 5 rounds ran before start). The program proves
+/// container still says "created" (the deleted `ocirun init` fallback: 5 of 5 rounds ran before start). The program proves
 /// /proc a procfs before Ready, and `create` fails naming it.
 /// </summary>
 public sealed class ExecFifoGateAttackTests : IDisposable
@@ -14,11 +14,9 @@ public sealed class ExecFifoGateAttackTests : IDisposable
     private readonly Sandbox _s = new();
     public void Dispose() => _s.Dispose();
 
-    [SkippableFact]
+    [Fact]
     public void A_fake_proc_in_the_image_never_opens_the_gate_before_start()
     {
-        Skip.If(Environment.GetEnvironmentVariable("OCIRUN_SETUP") == "init",
-            "OCIRUN_SETUP=init: `ocirun init` (the fallback, to be removed) reopens the FIFO through an unproven /proc");
         const int Rounds = 5;
         int ranBeforeStart = 0;
         for (int round = 0; round < Rounds; round++)

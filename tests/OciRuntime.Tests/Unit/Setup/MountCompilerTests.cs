@@ -347,7 +347,7 @@ public sealed unsafe class MountCompilerTests : IDisposable
         return root;
     }
 
-    private static int OpenPath(string path) => Sys.CheckFd(Sys.OpenAt(Sys.AT_FDCWD, path, Sys.O_PATH | Sys.O_CLOEXEC), path);
+    private static int OpenPath(string path) => Sys.CheckFd(Sys.TryOpenAt(Sys.AT_FDCWD, path, Sys.O_PATH | Sys.O_CLOEXEC), path);
 
     private static string FdPath(long fd) => Sys.ReadLinkAt(Sys.AT_FDCWD, $"/proc/self/fd/{fd}")!;
 

@@ -206,7 +206,7 @@ public sealed unsafe class PathCompilerTests : IDisposable
 
     private int Detail => _p.State->Detail;
 
-    private int OpenDir(string path) => Sys.CheckFd(Sys.OpenAt(Sys.AT_FDCWD, path, Sys.O_PATH | Sys.O_DIRECTORY), "open " + path);
+    private int OpenDir(string path) => Sys.CheckFd(Sys.TryOpenAt(Sys.AT_FDCWD, path, Sys.O_PATH | Sys.O_DIRECTORY), "open " + path);
 
     private long Mask(int root, string path, int nullSlot) => RunRoutine(PathRoutines.Mask, root, (long)_p.Str(path), nullSlot);
 
@@ -275,7 +275,7 @@ public sealed unsafe class PathCompilerTests : IDisposable
     public void Mask_refuses_a_null_that_is_another_device()
     {
         Skip.If(Environment.UserName != "root", "mknod of a character device needs root");
-        var (root, slot) = MaskRoot(n => Sys.Check(Sys.Mknod(n, Sys.S_IFCHR | 0x1b6, Sys.MakeDev(1, 5)), "mknod"));
+        var (root, slot) = MaskRoot(n => Sys.Check(Sys.TryMknod(n, Sys.S_IFCHR | 0x1b6, Sys.MakeDev(1, 5)), "mknod"));
         try
         {
             long r = Mask(root, "secret", slot);

@@ -75,13 +75,13 @@ public sealed unsafe class StartCompilerTests
         int before = p.Count;
         Compile(() => StartCompiler.GateAndExec(c));
         var info = p.Info.Skip(before).ToArray();
-        Assert.Equal($"reset-signals(0x{InitReaper.BlockedMask:x})", info[0].Call);
+        Assert.Equal($"reset-signals(0x{ReaperSignals.BlockedMask:x})", info[0].Call);
         Assert.Equal("wait for start on the exec fifo", info[1].Step);
         Assert.Equal("hooks.startContainer[0]", info[2].Step);
         Assert.Equal("hooks.startContainer[1]", info[3].Step);
         Assert.StartsWith("hook(/bin/h1, ", info[3].Call);
         Assert.Equal("--init", info[4].Field);
-        Assert.Equal($"init-reaper(1, 0x{InitReaper.BlockedMask:x}, argument-area)", info[4].Call); // 1: a terminal (the child takes the foreground)
+        Assert.Equal($"init-reaper(1, 0x{ReaperSignals.BlockedMask:x}, argument-area)", info[4].Call); // 1: a terminal (the child takes the foreground)
         Assert.StartsWith("exec(", info[^1].Call); // the child goes on to execve
     }
 
