@@ -48,7 +48,7 @@ internal static unsafe class ReaperRoutine
     internal static long* ArgumentArea(SetupProgram p)
     {
         Span<byte> stat = stackalloc byte[1024];
-        long n = Sys.ReadSmallFile("/proc/self/stat\0"u8, stat);
+        long n = Sys.TryReadSmallFile("/proc/self/stat\0"u8, stat);
         if (n <= 0) return null;
         var area = (long*)p.Buffer(4 * sizeof(long));
         return StatArea(stat[..(int)n], area) ? area : null;
