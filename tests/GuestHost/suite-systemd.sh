@@ -237,8 +237,8 @@ check_match() { echo "$2" | grep -Eq "$3" || echo "$1: got '$2', want /$3/" >> "
 differences() { [ -s "$W/soft" ] && tr '\n' '\t' < "$W/soft" | sed 's/\t$//; s/\t/; /g'; }
 efail() { _d=$(differences); fail "$*${_d:+ (and before it: $_d)}"; }
 checks_done() { [ -s "$W/soft" ] && fail "$(differences)"; true; }
-# The last line of a step's stderr that says something (docker ends some errors with an empty line).
-lasterr() { grep . "$ERR" | tail -1; }
+# A step's stderr on one line (docker splits some errors over lines and ends them with an empty one).
+lasterr() { grep . "$ERR" | tail -5 | tr '\n' ' ' | sed 's/ $//' | cut -c1-400; }
 
 # timed WHAT CMD...: runs CMD, adding its duration to $W/steps.
 timed() {
