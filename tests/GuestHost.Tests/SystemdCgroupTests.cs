@@ -9,7 +9,9 @@ public sealed class SystemdGuest() : IDisposable
     // with runc and crun beside ocirun, of which podman's case ~12 s a runtime). OCIRUN_GUEST_SYSTEMD=0 leaves
     // it out, reported as skipped.
     // The docker and containerd cases start their daemons (Go binaries read over 9p and run under emulation) once per
-    // runtime: they are most of the suite's time, hence a longer limit than guest.sh's default.
+    // runtime: they are most of the suite's time, hence a longer limit than guest.sh's default. Measured on a busy
+    // machine (load average 11-40): guest ready at 37 s, boot + suite + power-off 627 s, docker's case 51-83 s and
+    // containerd's 23-28 s a runtime (podman's 29-74 s there).
     public GuestSuite Suite { get; } = new("systemd", "suite-systemd.sh",
         Environment.GetEnvironmentVariable("OCIRUN_GUEST_SYSTEMD") == "0"
             ? "the systemd guest was left out (OCIRUN_GUEST_SYSTEMD=0)" : null, timeoutSeconds: 2400);
