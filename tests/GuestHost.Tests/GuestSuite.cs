@@ -25,7 +25,8 @@ public sealed partial class GuestSuite
         Environment.GetEnvironmentVariable("OCIRUN_UNDER_TEST") is { Length: > 0 } p ? p : Path.Join(RepoRoot, "out", "ocirun");
 
     /// <param name="disabledBecause">Set to report every case of this suite as skipped with that reason, without booting.</param>
-    public GuestSuite(string profile, string suite, string? disabledBecause = null)
+    /// <param name="timeoutSeconds">How long the guest may run before guest.sh kills it, unless OCIRUN_GUEST_TIMEOUT says.</param>
+    public GuestSuite(string profile, string suite, string? disabledBecause = null, int timeoutSeconds = 900)
     {
         Unavailable = disabledBecause ?? WhyUnavailable();
         if (Unavailable is not null) return;
@@ -39,6 +40,8 @@ public sealed partial class GuestSuite
                                  $"/bin/busybox sh {script} {Ocirun}" },
                 RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             };
+            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OCIRUN_GUEST_TIMEOUT")))
+                psi.Environment["OCIRUN_GUEST_TIMEOUT"] = timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             using var p = Process.Start(psi)!;
             var stderr = p.StandardError.ReadToEndAsync();
             var stdout = p.StandardOutput.ReadToEndAsync();
