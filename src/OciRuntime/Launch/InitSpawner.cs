@@ -105,9 +105,9 @@ internal static class InitSpawner
             {
                 var msg = sync.Receive();
                 if (msg.IsEmpty)
-                    throw new RuntimeError("the container's process exited during setup" + ExitDescription(childPid, containerPid));
+                    throw new RuntimeError("container init exited during setup" + ExitDescription(childPid, containerPid));
                 if (!SyncProtocol.IsZoneMessage(msg))
-                    throw new RuntimeError($"the container's process sent an unknown message (0x{msg[0]:x2})");
+                    throw new RuntimeError($"container init sent an unknown message (0x{msg[0]:x2})");
                 var (kind, a, b, c) = SyncProtocol.Read(msg);
                 if (kind is >= ZoneMessage.Hooks and <= ZoneMessage.Ready)
                 {
