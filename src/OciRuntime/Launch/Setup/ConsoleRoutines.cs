@@ -3,7 +3,7 @@ using OciRuntime.Interop;
 namespace OciRuntime.Launch.Setup;
 
 /// <summary>
-/// The pty routines of process.terminal with a console socket, PtySetup's rules without allocation: no path is
+/// The pty routines of process.terminal with a console socket, allocation-free: no path is
 /// trusted (CVE-2025-52565). The ptmx is opened O_PATH without symlinks and proven a devpts ptmx before it is
 /// reopened for real; /dev/console is created O_EXCL or opened without symlinks, must be a file or a character
 /// device, and the slave is mounted onto that fd. Each routine sets a detail that <see cref="ConsoleWords"/> words.
@@ -36,7 +36,7 @@ internal static unsafe class ConsoleRoutines
             return -Errno.EPERM;
         }
         // Reopened through our fd directory of the verified procfs: the one magic link followed leads to the
-        // inode just proven, not to a path. ("self", not "thread-self" as PtySetup: the zone has one thread.)
+        // inode just proven, not to a path. ("self" suffices: the zone has one thread.)
         byte* fdDir = stackalloc byte[8];
         Copy(fdDir, "self/fd\0"u8);
         long dir = CoreRoutines.OpenBeneath(z, proc, fdDir, Sys.O_PATH | Sys.O_DIRECTORY);
@@ -145,7 +145,7 @@ internal static unsafe class ConsoleRoutines
     }
 }
 
-/// <summary>The parent's words for the console routines' failures (PtySetup's words).</summary>
+/// <summary>The parent's words for the console routines' failures.</summary>
 internal static class ConsoleWords
 {
     internal static string Ptmx(int errno, int detail) => detail switch

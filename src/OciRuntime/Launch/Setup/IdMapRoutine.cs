@@ -3,7 +3,7 @@ using OciRuntime.Interop;
 namespace OciRuntime.Launch.Setup;
 
 /// <summary>
-/// An idmapped bind without a user namespace of the container's (IdMapped.Clone in the zone): the zone, still in
+/// An idmapped bind without a user namespace of the container's: the zone, still in
 /// the host's user namespace, clones a child into a new user namespace that only pauses, writes the mount's
 /// mappings through the verified procfs, takes the namespace's fd, ends the child, and sets MOUNT_ATTR_IDMAP on
 /// the detached tree with it. Allocation-free (ForkSafe.cs rules).

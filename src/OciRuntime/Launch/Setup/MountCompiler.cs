@@ -13,7 +13,7 @@ internal static class MountCompiler
 {
     internal const int OpenDirFlags = Sys.O_PATH | Sys.O_DIRECTORY | Sys.O_CLOEXEC;
 
-    /// <summary>RootPreparation.Prepare: the host's mounts stop propagating into ours per rootfsPropagation
+    /// <summary>The root's preparation: the host's mounts stop propagating into ours per rootfsPropagation
     /// (rslave by default), the parent mount of the rootfs is made private when it would still be shared (decided
     /// here, from the mount table as it will be; in a joined mount namespace, whose table is not the runtime's, by
     /// the zone after the join), and the rootfs becomes a mount point of its own.</summary>

@@ -6,7 +6,7 @@ using OciSpec;
 namespace OciRuntime.Launch.Setup;
 
 /// <summary>
-/// mounts[] in config order, as MountSetup makes them in init. Each destination is resolved once inside the root
+/// mounts[] in config order. Each destination is resolved once inside the root
 /// (a zone routine: openat2 RESOLVE_IN_ROOT, missing parts made under their parent's fd), checked against the /proc
 /// rules where it really lies, and every mount is made detached (open_tree, or fsopen/fsconfig/fsmount) and
 /// attached onto that fd with move_mount, verified. Later steps (bind flags, recursive attributes, propagation,
@@ -36,7 +36,7 @@ internal sealed unsafe class MountEntryCompiler
 
     internal void CompileAll(IReadOnlyList<Mount> mounts)
     {
-        // runc ignores mountLabel without SELinux, and so does init (MountSetup.MountAll).
+        // runc ignores mountLabel without SELinux; so do we.
         _label = !string.IsNullOrEmpty(_c.Linux.MountLabel) && (_c.SeLinuxEnabled ?? SeLinux.Enabled) ? _c.Linux.MountLabel : null;
         if (_c.ProcSlot < 0) throw new InvalidOperationException("mounts compiled before the procfs is open");
         var idmapFds = _c.Plan.IdMapMountFds;
@@ -74,7 +74,7 @@ internal sealed unsafe class MountEntryCompiler
         if (e.WantsIdMap) throw new RuntimeError($"idmapped mounts are only supported for bind mounts, not type {e.Type}");
         if ((opts.Flags & Sys.MS_REMOUNT) != 0) { Remount(e); return; }
 
-        // A tmpfs without mode= over a directory the image has takes that directory's mode (MountSetup.WithModeOf).
+        // A tmpfs without mode= over a directory the image has takes that directory's mode (as runc does).
         int existed = -1;
         if (e.Type == "tmpfs" && !HasMode(opts.Data))
         {
@@ -157,7 +157,7 @@ internal sealed unsafe class MountEntryCompiler
             if (e.WantsIdMap)
             {
                 // No user namespace of the container's: the parent made none (IdMapped.PrepareInParent), so the zone,
-                // in the host's, makes one with the mount's mappings (IdMapped.Clone).
+                // in the host's, makes one with the mount's mappings (IdMapRoutine).
                 var uids = e.M.UidMappings!;
                 var gids = e.M.GidMappings ?? uids;
                 _p.Routine(MountRoutines.IdMap, e.Field, $"idmap {source}", Arg.Slot(_c.ProcSlot), Arg.Slot(tree),
@@ -254,10 +254,10 @@ internal sealed unsafe class MountEntryCompiler
         Close(e.Field, tree);
     }
 
-    /// <summary>A detached new filesystem (FdMount.NewFilesystem as operations): mount(2)'s flags become
+    /// <summary>A detached new filesystem (fsopen, fsconfig, fsmount): mount(2)'s flags become
     /// superblock flags and mount attributes, the data string one fsconfig per option. With
     /// <paramref name="existedSlot"/> set at run time, the mode of the directory under it is added. With
-    /// <paramref name="unlabelled"/> (an mqueue given the mount label, which it may not take: MountSetup's
+    /// <paramref name="unlabelled"/> (an mqueue given the mount label, which it may not take: the
     /// fallback), a failure up to the creation is an answer, and the filesystem is made again from that data.</summary>
     private int NewFilesystem(string field, string type, string source, ulong msFlags, string? data, int dirSlot = -1, int existedSlot = -1,
         (string? Data, bool Use) unlabelled = default)

@@ -3,20 +3,20 @@ using OciRuntime.Interop;
 namespace OciRuntime.Launch.Setup;
 
 /// <summary>
-/// Zone routines of the mount family: destinations resolved inside the root (RootfsDir's algorithms), the /proc
-/// rules on where an fd really lies (ProcMountRules), attaching a detached mount verified (FdMount.Attach), a
+/// Zone routines of the mount family: destinations resolved inside the root (openat2 with RESOLVE_IN_ROOT, one part at a time), the /proc
+/// rules on where an fd really lies (ProcMountRules), attaching a detached mount verified, a
 /// directory's mode for a tmpfs over it, and tmpcopyup's copy (TmpCopyUpRoutine). Allocation-free (ForkSafe.cs
 /// rules): raw system calls, stack buffers and the zone's scratch only.
 /// </summary>
 internal static unsafe class MountRoutines
 {
     /// <summary>a0: root fd, a1: path relative to it ("." for the root), a2: 1 to make a missing last part an empty
-    /// file, a3: mode of directories made. Result: an O_PATH fd of it (RootfsDir.MkdirAll: every walk openat2
+    /// file, a3: mode of directories made. Result: an O_PATH fd of it (every walk openat2
     /// RESOLVE_IN_ROOT, missing parts made under the parent's fd, a dangling symlink's target made as the root
     /// sees it). Detail: 1 open, 2 create, 3 open after create, 4 too many symlinks.</summary>
     public const int Resolve = OpKind.MountFirst + 0;
     /// <summary>a0: root fd, a1: clean relative path. Result: an O_PATH fd reached through directories only, no
-    /// symlink on the way (RootfsDir.MkdirOrdinary). Detail: k, the k-th part is a symlink or not a directory;
+    /// symlink on the way. Detail: k, the k-th part is a symlink or not a directory;
     /// CreateFailed + k, OpenFailed + k.</summary>
     public const int ResolveOrdinary = OpKind.MountFirst + 1;
     /// <summary>a0: procfs fd, a1: root fd, a2: destination fd, a3: 1 if a proc filesystem (or a bind of one) may
@@ -25,7 +25,7 @@ internal static unsafe class MountRoutines
     public const int CheckProc = OpKind.MountFirst + 2;
     /// <summary>a0: root fd, a1: relative path. Result 1 if it resolves inside the root, else 0.</summary>
     public const int Exists = OpKind.MountFirst + 3;
-    /// <summary>a0: detached mount fd, a1: destination fd. move_mount, then the checks of FdMount.Attach: the tree
+    /// <summary>a0: detached mount fd, a1: destination fd. move_mount, then the checks: the tree
     /// is a mount root of its own, on the destination's mount. Detail: 1 statx the destination, 2 move_mount,
     /// 3 statx after, 4 not a mount of its own there, 5 on another mount than the destination's.</summary>
     public const int Attach = OpKind.MountFirst + 4;

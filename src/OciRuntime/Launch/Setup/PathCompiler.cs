@@ -111,7 +111,7 @@ internal static class PathCompiler
         p.Syscall(n.Field, "close", Nr.close, Arg.Slot(target));
     }
 
-    /// <summary>RootfsDir.MkdirAll as the mount family's routine: the path (a directory, or an empty file when
+    /// <summary>The mount family's resolve-and-make routine: the path (a directory, or an empty file when
     /// <paramref name="asFile"/>) made where missing, resolved inside the root; an O_PATH fd of it.</summary>
     private static OpRef Resolve(SetupContext c, string field, string path, bool asFile) =>
         c.P.Routine(MountRoutines.Resolve, field, $"create {path} in rootfs", Arg.Slot(c.RootSlot), c.P.StrArg(Rel(path)), asFile ? 1 : 0, DirMode)
@@ -197,7 +197,7 @@ internal static class PathCompiler
 
     private static string Normalize(string p) => "/" + p.Trim('/');
 
-    /// <summary>Paths are taken relative to the root they are resolved in, as RootfsDir and PathMasks do.</summary>
+    /// <summary>Paths are taken relative to the root they are resolved in, as the mount family's resolve routine and PathMasks do.</summary>
     private static string Rel(string path)
     {
         string rel = path.TrimStart('/');

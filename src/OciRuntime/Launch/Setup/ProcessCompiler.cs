@@ -42,7 +42,7 @@ internal static unsafe class ProcessCompiler
     }
 
     /// <summary>`exec --user NAME[:GROUP]`: looked up in the container's /etc/passwd and /etc/group (the zone is
-    /// already in its mount namespace), as UserLookup does; the ids land in slots that Finish uses.</summary>
+    /// already in its mount namespace); the ids land in slots that Finish uses.</summary>
     internal static void ExecUser(SetupContext c)
     {
         var user = c.Process.User;
@@ -265,7 +265,7 @@ internal static unsafe class ProcessCompiler
             ProcWrite(c, "process.selinuxLabel", "thread-self/attr/exec", process.SelinuxLabel);
     }
 
-    /// <summary>Scheduling.Apply's calls with their arguments built here; "initial" affinity is the parent's.</summary>
+    /// <summary>process.scheduler, ioPriority and execCPUAffinity as system calls with their arguments built here; "initial" affinity is the parent's.</summary>
     private static void Scheduling(SetupContext c)
     {
         var p = c.P;

@@ -126,7 +126,7 @@ internal static unsafe class ProcessRoutines
         return 0;
     }
 
-    /// <summary>CwdCheck without allocation: getcwd first; where it gives no plain absolute path (unreachable, or
+    /// <summary>The CVE-2024-21626 cwd check without allocation: getcwd first; where it gives no plain absolute path (unreachable, or
     /// denied or faked by a seccomp profile already loaded), walk up through ".." by descriptor.</summary>
     private static long CwdInsideRoot(ZoneState* z)
     {

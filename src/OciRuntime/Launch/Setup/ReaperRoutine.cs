@@ -3,9 +3,9 @@ using OciRuntime.Interop;
 namespace OciRuntime.Launch.Setup;
 
 /// <summary>
-/// `--init` in the zone (InitReaper's semantics, without a second runtime): after the gate the zone forks. The
+/// `--init` in the zone (a reaper without a second runtime): after the gate the zone forks. The
 /// child goes on with the program to the user's execve; the parent stays as the container's pid 1, forwards
-/// every signal InitReaper forwards to the child, reaps every child the kernel gives it (orphans included) and
+/// every signal of ReaperSignals to the child, reaps every child the kernel gives it (orphans included) and
 /// exits with the user process's status (128+n when killed by signal n).
 ///
 /// The forwarded signals are blocked since before the gate (a namespace's pid 1 without a handler would drop

@@ -7,7 +7,7 @@ namespace OciRuntime.Launch.Setup;
 /// <summary>
 /// Compiles the start family's part of the setup program (see SetupCompiler for the order): hooks run in the
 /// container, the console, the exec FIFO gate and, with --init, the zone's reaper. It replaced the managed steps
-/// of `ocirun init` (PtySetup, ExecGate.WaitForStart, InitReaper: deleted); hooks keep Hooks/HookRunner.cs's words.
+/// of the former `ocirun init`; hooks keep Hooks/HookRunner.cs's words.
 /// </summary>
 internal static class StartCompiler
 {
