@@ -109,3 +109,15 @@ run_all() {
   echo "$passed passed, $failed failed, $skipped skipped"
   [ "$failed" -eq 0 ]
 }
+
+# --systemd-cgroup with a unit name systemd refuses ('@' makes it a template instance, which a scope cannot be): one
+# line naming linux.cgroupsPath, non-zero, no container left.
+refused_by_systemd() {
+  CGPATH=system.slice:ocirun-test:bad@name
+  bundle '{}' 'true'
+  run_fg && fail "a cgroupsPath systemd refuses was accepted"
+  expect "lines on stderr" "$(wc -l < "$ERR" | tr -d ' ')" 1
+  expect_match "the error" "$(cat "$ERR")" 'cgroupsPath'
+  [ -z "$(rt list -q 2>/dev/null)" ] || fail "a container was left: $(rt list -q)"
+  true
+}

@@ -469,15 +469,7 @@ case_containerd() {
 }
 
 case_refused() {
-  # A unit name systemd refuses ('@' makes it a template instance, which a scope cannot be): one line naming
-  # linux.cgroupsPath, non-zero, nothing left.
-  CGPATH=system.slice:ocirun-test:bad@name
-  bundle '{}' 'true'
-  run_fg && fail "a cgroupsPath systemd refuses was accepted"
-  expect "lines on stderr" "$(wc -l < "$ERR" | tr -d ' ')" 1
-  expect_match "the error" "$(cat "$ERR")" 'cgroupsPath'
-  [ -z "$(rt list -q 2>/dev/null)" ] || fail "a container was left: $(rt list -q)"
-  true
+  refused_by_systemd
 }
 
 case_unified_properties() {

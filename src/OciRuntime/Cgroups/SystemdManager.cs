@@ -50,25 +50,7 @@ internal sealed class SystemdManager(CgroupHierarchy v2, SystemdCgroupPath unit)
     public IReadOnlyList<int> Pids() => _fs.Pids();
     public void KillAll(int signal) => _fs.KillAll(signal);
 
-    /// <summary>Kills what is left, stops the unit (systemd forgets an emptied scope by itself; stopping one it
-    /// forgot is not an error), then removes any directory the container made below the scope.</summary>
-    public void Destroy()
-    {
-        if (_fs.Exists()) { try { _fs.KillAll(Sys.SIGKILL); } catch (RuntimeError) { } }
-        RuntimeError? stop = null;
-        if (File.Exists(SystemdBus.PrivateSocket))
-        {
-            try
-            {
-                using var bus = SystemdBus.Connect();
-                bus.StopUnit(unit.Unit);
-            }
-            catch (RuntimeError e) { stop = e; }
-        }
-        _fs.Destroy();
-        // A unit systemd would not stop matters only if its cgroup is still there; an emptied scope goes by itself.
-        if (stop is not null && _fs.Exists()) throw stop;
-    }
+    public void Destroy() => SystemdScopeTeardown.Destroy(_fs, unit.Unit);
 
     public bool Exists() => _fs.Exists();
     public CgroupStats Stats() => _fs.Stats();

@@ -85,24 +85,7 @@ internal sealed class SystemdV1Manager : ICgroupManager
     public IReadOnlyList<int> Pids() => _fs.Pids();
     public void KillAll(int signal) => _fs.KillAll(signal);
 
-    /// <summary>Kills what is left, stops the unit (which removes the directories systemd made), then removes the
-    /// ones the container joined on its own (freezer, cpuset...) and any it made below the scope.</summary>
-    public void Destroy()
-    {
-        if (_fs.Exists()) { try { _fs.KillAll(Sys.SIGKILL); } catch (RuntimeError) { } }
-        RuntimeError? stop = null;
-        if (File.Exists(SystemdBus.PrivateSocket))
-        {
-            try
-            {
-                using var bus = SystemdBus.Connect();
-                bus.StopUnit(_unit.Unit);
-            }
-            catch (RuntimeError e) { stop = e; }
-        }
-        _fs.Destroy();
-        if (stop is not null && _fs.Exists()) throw stop;
-    }
+    public void Destroy() => SystemdScopeTeardown.Destroy(_fs, _unit.Unit);
 
     public bool Exists() => _fs.Exists();
     public CgroupStats Stats() => _fs.Stats();
