@@ -14,6 +14,10 @@
 #   list, state  `list` and `state` with N containers created in --root        (hyperfine)
 #   rss-*        peak RSS of `create` and RSS of the waiting container init    (/usr/bin/time, /proc)
 #   pss-created  PSS of a created container's process, summed over 50, each    (/proc/PID/smaps_rollup)
+#   pss-init     PSS of pid 1 of a started container, ocirun with --init (its reaper), over 50, each;
+#                runc and crun have no --init: their pid 1 is the container's sleep   (/proc/PID/smaps_rollup)
+#
+# OCIRUN_BENCH_ONLY="pss pss-init" runs only the named scenario groups (see selected()); the rest is n/a.
 #
 # Results: a table on stdout, OUT/<date>-<host>.md and .json, OUT/start-latency.svg
 # (OUT defaults to bench/results). Needs root, hyperfine, jq, /usr/bin/time, busybox-static, dotnet.
@@ -135,7 +139,7 @@ make_workdir() {
   mount -t tmpfs -o mode=0700 ocirun-bench "$WORK"
   # Container ids and cgroups carry this run's tag, so cleanup only touches what this run made.
   TAG=ob-$(basename "$WORK" | cut -d. -f2 | tr 'A-Z' 'a-z')
-  mkdir -p "$WORK"/{roots,bundles,raw/status,raw/hf,raw/concurrent,raw/engine,raw/rss,raw/pss,logs}
+  mkdir -p "$WORK"/{roots,bundles,raw/status,raw/hf,raw/concurrent,raw/engine,raw/rss,raw/pss,raw/pss-init,raw/pss-init-child,logs}
   RAW=$WORK/raw
   LOGS=$WORK/logs
 }
@@ -639,6 +643,82 @@ bench_pss() {
   done
 }
 
+# (i): memory that pid 1 holds for a started container's lifetime. ocirun runs with --init: pid 1 is then
+# its reaper (a clone of the CLI that forked the user's process and stays to forward signals and reap), and
+# its one child is the `sleep`. runc and crun have no --init (docker's --init puts tini in the image), so
+# they run the same containers without it and their pid 1 is the `sleep` itself. PSS as in (h): summed over
+# PSS_CONTAINERS started containers and divided by their number; the reaper's child is summed apart.
+bench_pss_init() {
+  local rt root bin ids id n pid child pss cpss sum csum flags try
+  log "pss-init: $PSS_CONTAINERS started containers per runtime (ocirun with --init)"
+  for rt in "${AVAILABLE[@]}"; do
+    root=$WORK/roots/$rt bin=${BIN[$rt]} n=0 sum=0 csum=0 flags=()
+    [ "$rt" = ocirun ] && flags=(--init)
+    [ "$rt" = ocirun ] || status pss-init-child "$rt" "n/a: no --init, pid 1 is the container's sleep"
+    mkdir -p "$WORK/bundles/$rt-pssi"
+    mapfile -t ids < <(harness bundles --template "$WORK/sleep.json" --dir "$WORK/bundles/$rt-pssi" \
+      --prefix "$TAG-$rt-pssi" --count "$PSS_CONTAINERS")
+    for id in "${ids[@]}"; do
+      if ! { "$bin" --root "$root" create "${flags[@]}" --bundle "$WORK/bundles/$rt-pssi/$id" "$id" &&
+             "$bin" --root "$root" start "$id"; } </dev/null >/dev/null 2>>"$LOGS/pss-init.log"; then
+        n=$((n + 1))
+        status pss-init "$rt" "failed: create/start #$n: $(tail -n1 "$LOGS/pss-init.log")"
+        [ "$rt" = ocirun ] && status pss-init-child "$rt" "failed: create/start failed"
+        log "pss-init: $rt FAILED at container #$n"
+        break
+      fi
+      n=$((n + 1))
+    done
+    failed pss-init "$rt" || for id in "${ids[@]}"; do
+      pid=$("$bin" --root "$root" state "$id" </dev/null 2>/dev/null | jq -r '.pid // 0' || echo 0)
+      pss=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || true)
+      if [ "${pid:-0}" = 0 ] || [ -z "$pss" ]; then
+        status pss-init "$rt" "failed: no PSS for $id (pid ${pid:-none})"
+        log "pss-init: $rt FAILED: no PSS for $id"
+        break
+      fi
+      sum=$((sum + pss))
+      [ "$rt" = ocirun ] || continue
+      # The reaper forks the sleep as start returns: give it a moment to appear.
+      child="" cpss=""
+      for try in 1 2 3 4 5 6 7 8 9 10; do
+        read -r child _ 2>/dev/null <"/proc/$pid/task/$pid/children" || true
+        [ -n "$child" ] && cpss=$(awk '/^Pss:/ {print $2}' "/proc/$child/smaps_rollup" 2>/dev/null || true)
+        [ -n "$cpss" ] && break
+        sleep 0.05
+      done
+      if [ -z "$cpss" ]; then
+        status pss-init-child "$rt" "failed: no child of pid 1 ($pid) in $id"
+        log "pss-init: $rt: no child of pid 1 in $id"
+        csum=""
+        continue
+      fi
+      [ -z "$csum" ] || csum=$((csum + cpss))
+    done
+    if ! failed pss-init "$rt"; then
+      echo "$n $sum" >>"$RAW/pss-init/$rt.tsv"
+      [ -z "$csum" ] || [ "$rt" != ocirun ] || echo "$n $csum" >>"$RAW/pss-init-child/$rt.tsv"
+    fi
+    delete_all "$rt" "${ids[@]:0:$n}"
+    rm -rf "$WORK/bundles/$rt-pssi"
+  done
+}
+
+# OCIRUN_BENCH_ONLY="pss pss-init" runs only those scenario groups (run, run-seccomp, exec, lifecycle,
+# engine, concurrent, list-state, rss, pss, pss-init); the others are reported as n/a. Empty: all of them.
+selected() {
+  [ -z "${OCIRUN_BENCH_ONLY:-}" ] && return 0
+  [[ " $OCIRUN_BENCH_ONLY " == *" $1 "* ]] && return 0
+  local s rt
+  shift
+  for s in "$@"; do
+    for rt in $RUNTIMES; do
+      failed "$s" "$rt" || status "$s" "$rt" "n/a: not selected (OCIRUN_BENCH_ONLY)"
+    done
+  done
+  return 1
+}
+
 # ---------------------------------------------------------------------------------------------
 
 write_report() {
@@ -665,6 +745,8 @@ seccomp_figures() {
   figures=$repo/tests/Seccomp.Tests/bin/Release/net10.0/seccomp-figures.txt
   profile=$repo/testdata/seccomp/docker-default.oci-amd64.json
   [ -f "$profile" ] && [ -n "${BIN[ocirun]:-}" ] || return 0
+  # A run limited by OCIRUN_BENCH_ONLY skips this build-and-test unless it measures seccomp.
+  [ -z "${OCIRUN_BENCH_ONLY:-}" ] || [[ " $OCIRUN_BENCH_ONLY " == *" run-seccomp "* ]] || return 0
   rm -f "$figures"
   dotnet test "$repo/tests/Seccomp.Tests" -c Release -nologo -v quiet --filter "FullyQualifiedName~MeasurementTests" \
     >/dev/null 2>&1 || log "seccomp measurement tests failed"
@@ -701,7 +783,7 @@ main() {
   local rt s
   for rt in $RUNTIMES; do
     [ -n "${BIN[$rt]:-}" ] && continue
-    for s in run run-mounts run-seccomp exec lifecycle engine concurrent list state rss-create rss-init pss-created; do
+    for s in run run-mounts run-seccomp exec lifecycle engine concurrent list state rss-create rss-init pss-created pss-init pss-init-child; do
       status "$s" "$rt" "n/a: binary not found"
     done
   done
@@ -710,15 +792,16 @@ main() {
   make_templates
   log "runtimes: ${AVAILABLE[*]}; work dir $WORK; $(jq -c .params "$RAW/machine.json")"
 
-  bench_sequential run "$WORK/true.json"
-  bench_sequential run-seccomp "$WORK/seccomp.json"
-  bench_exec
-  bench_sequential lifecycle "$WORK/sleep.json"
-  bench_engine
-  bench_concurrent
-  bench_list_state
-  bench_rss
-  bench_pss
+  ! selected run run run-mounts || bench_sequential run "$WORK/true.json"
+  ! selected run-seccomp run-seccomp || bench_sequential run-seccomp "$WORK/seccomp.json"
+  ! selected exec exec || bench_exec
+  ! selected lifecycle lifecycle || bench_sequential lifecycle "$WORK/sleep.json"
+  ! selected engine engine || bench_engine
+  ! selected concurrent concurrent || bench_concurrent
+  ! selected list-state list state || bench_list_state
+  ! selected rss rss-create rss-init || bench_rss
+  ! selected pss pss-created || bench_pss
+  ! selected pss-init pss-init pss-init-child || bench_pss_init
   write_report
 }
 

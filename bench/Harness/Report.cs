@@ -25,6 +25,8 @@ sealed record Cell(string Status, string? Message, List<double> Values)
 ///   engine/RUNTIME/*.json             Harness engine output, one file per round
 ///   rss/RUNTIME.tsv                   "create_maxrss_kb init_rss_kb" per sample
 ///   pss/RUNTIME.tsv                   "containers pss_kib_summed" per measurement
+///   pss-init/RUNTIME.tsv              the same for pid 1 of started containers (ocirun: --init's reaper)
+///   pss-init-child/RUNTIME.tsv        the same for the reaper's child (ocirun only)
 /// </summary>
 static class Report
 {
@@ -50,6 +52,9 @@ static class Report
             new("rss-create", "peak RSS of create", "MiB", false, "rss0"),
             new("rss-init", "RSS of waiting init (created)", "MiB", false, "rss1"),
             new("pss-created", $"PSS per created container, {p["pssContainers"]} created", "KiB", false, "pss"),
+            // ocirun with --init (pid 1 is its reaper); runc and crun have no --init, so their pid 1 is the sleep.
+            new("pss-init", $"PSS of pid 1, ocirun --init, {p["pssContainers"]} started", "KiB", false, "pss:pss-init"),
+            new("pss-init-child", $"PSS of --init's child, {p["pssContainers"]} started", "KiB", false, "pss:pss-init-child"),
         ];
     }
 
@@ -94,6 +99,8 @@ static class Report
             "rss0" => Rss(Path.Combine(raw, "rss", $"{runtime}.tsv"), 0),
             "rss1" => Rss(Path.Combine(raw, "rss", $"{runtime}.tsv"), 1),
             "pss" => PssPerContainer(Path.Combine(raw, "pss", $"{runtime}.tsv")),
+            var src when src.StartsWith("pss:", StringComparison.Ordinal) =>
+                PssPerContainer(Path.Combine(raw, src["pss:".Length..], $"{runtime}.tsv")),
             _ => [],
         };
         return values.Count == 0 ? new("failed", "no samples recorded", values) : new("ok", null, values);
