@@ -65,10 +65,13 @@ public sealed class CgroupLayoutFromSysFsTests
             Assert.Equal([(dir + "/pids", false, "pids", "/"), (dir + "/unified", true, "", "/")],
                 fast.Hierarchies.Select(h => (h.MountPoint, h.IsV2, string.Join(',', h.Controllers), h.Root)));
 
-            // A plain directory statfs cannot classify.
+            // A plain directory holds no mount (a dir left by an unmounted hierarchy): nothing to fall back for.
             Directory.CreateDirectory(Path.Combine(dir, "plain"));
+            Assert.NotNull(CgroupLayoutFromSysFs.TryDetect(dir));
+            // A mount that is not cgroup: whatever is below it is the table's to say.
+            Mount("tmpfs", Path.Combine(dir, "plain"), "tmpfs", 0);
             Assert.Null(CgroupLayoutFromSysFs.TryDetect(dir));
-            Directory.Delete(Path.Combine(dir, "plain"));
+            Sys.Umount(mounted.Pop(), 0);
             Assert.NotNull(CgroupLayoutFromSysFs.TryDetect(dir));
 
             // A mount over a hierarchy: the one underneath is what the table lists first.
