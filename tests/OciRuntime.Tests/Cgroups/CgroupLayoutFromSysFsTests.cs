@@ -52,6 +52,24 @@ public sealed class CgroupLayoutFromSysFsTests
             // Not a mount of its own: the table must decide.
             Assert.Null(CgroupLayoutFromSysFs.TryDetect(dir));
 
+            // cgroup2 itself there: a unified layout.
+            Mount(host.V2!.MountPoint, dir, null, Sys.MS_BIND);
+            var unified = CgroupLayoutFromSysFs.TryDetect(dir);
+            Assert.NotNull(unified);
+            Assert.Equal(CgroupMode.Unified, unified.Mode);
+            Assert.Equal([(dir, true, "/")], unified.Hierarchies.Select(h => (h.MountPoint, h.IsV2, h.Root)));
+            Sys.Umount(mounted.Pop(), 0);
+            // A subtree of it (a container's view): the root is the subtree's path, as mountinfo's root field says.
+            string sub = Path.GetFileName(dir);
+            Directory.CreateDirectory(Path.Combine(host.V2.MountPoint, sub));
+            try
+            {
+                Mount(Path.Combine(host.V2.MountPoint, sub), dir, null, Sys.MS_BIND);
+                Assert.Equal(host.V2.Root.TrimEnd('/') + "/" + sub, CgroupLayoutFromSysFs.TryDetect(dir)!.V2!.Root);
+                Sys.Umount(mounted.Pop(), 0);
+            }
+            finally { Directory.Delete(Path.Combine(host.V2.MountPoint, sub)); }
+
             Mount("tmpfs", dir, "tmpfs", 0);
             Assert.Null(CgroupLayoutFromSysFs.TryDetect(dir)); // a tmpfs with no hierarchy on it
             foreach (var name in new[] { "pids", "unified" }) Directory.CreateDirectory(Path.Combine(dir, name));
