@@ -21,7 +21,7 @@ internal static class CgroupLayoutFromSysFs
     /// (cgroups mounted elsewhere).</summary>
     internal static CgroupLayout? TryDetect(string baseDir = DefaultBase)
     {
-        if (Sys.Identify(Sys.AT_FDCWD, baseDir, out var id) < 0 || !id.MountRoot || !id.UniqueMountId) return null;
+        if (Sys.TryIdentify(Sys.AT_FDCWD, baseDir, out var id) < 0 || !id.MountRoot || !id.UniqueMountId) return null;
         var top = Sys.StatMount(id.MountId, Strings);
         if (top is null || top.Root is null || top.MountPoint != baseDir || Covers(top)) return null;
         if (top.SbMagic == Sys.CGROUP2_SUPER_MAGIC)

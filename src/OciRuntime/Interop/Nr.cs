@@ -17,7 +17,7 @@ internal static class Nr
         statx = 332, pidfd_send_signal = 424, open_tree = 428, move_mount = 429, fsopen = 430, fsconfig = 431,
         fsmount = 432, pidfd_open = 434, clone3 = 435, close_range = 436, openat2 = 437, mount_setattr = 442,
         flock = 73, ftruncate = 77, dup3 = 292, mkfifo_at = mknodat, setpriority = 141, sched_setscheduler = 144;
-    internal const long getdents64 = 217, copy_file_range = 326, statfs = 137, fstatfs = 138, statmount = 457;
+    internal const long getdents64 = 217, copy_file_range = 326, statfs = 137, fstatfs = 138, statmount = 457, listmount = 458;
     internal const long pread64 = 17, poll = 7, faccessat = 269, getcwd = 79, bpf = 321, signalfd4 = 289, rt_sigaction = 13,
         setpgid = 109, pause = 34;
     internal const long newfstatat = 262;

@@ -12,7 +12,7 @@ internal static unsafe partial class Sys
 {
     internal const ulong STATMOUNT_SB_BASIC = 0x1, STATMOUNT_MNT_BASIC = 0x2, STATMOUNT_MNT_ROOT = 0x8,
         STATMOUNT_MNT_POINT = 0x10, STATMOUNT_MNT_OPTS = 0x80;
-    internal const long CGROUP_SUPER_MAGIC = 0x27e0eb, CGROUP2_SUPER_MAGIC = 0x63677270, TMPFS_MAGIC = 0x01021994;
+    internal const long CGROUP_SUPER_MAGIC = 0x27e0eb, TMPFS_MAGIC = 0x01021994; // CGROUP2_SUPER_MAGIC: ProcFs.cs
 
     /// <summary>statmount(2) of the mount with unique id <paramref name="uniqueMountId"/> (statx STATX_MNT_ID_UNIQUE),
     /// asking for SB_BASIC, MNT_BASIC and <paramref name="strings"/>; null when the kernel has no statmount (before
@@ -29,7 +29,7 @@ internal static unsafe partial class Sys
             var buf = new byte[size];
             long r;
             fixed (byte* b = buf) r = Fast(Nr.statmount, (long)req, (long)b, size, 0);
-            if (r == -75) continue; // EOVERFLOW
+            if (r == -Errno.EOVERFLOW) continue;
             if (r < 0) return null;
             ulong U64(int at) => BinaryPrimitives.ReadUInt64LittleEndian(buf.AsSpan(at));
             uint U32(int at) => BinaryPrimitives.ReadUInt32LittleEndian(buf.AsSpan(at));
@@ -52,7 +52,7 @@ internal static unsafe partial class Sys
         req[0] = 24; // struct mnt_id_req, version 0
         req[1] = parentId;
         req[2] = 0; // list from the first
-        fixed (ulong* p = ids) return Fast(458, (long)req, (long)p, ids.Length, 0);
+        fixed (ulong* p = ids) return Fast(Nr.listmount, (long)req, (long)p, ids.Length, 0);
     }
 
     private static string? CStr(byte[] buf, int start)

@@ -58,7 +58,7 @@ public sealed class CgroupLayoutFromSysFsTests
             Assert.NotNull(unified);
             Assert.Equal(CgroupMode.Unified, unified.Mode);
             Assert.Equal([(dir, true, "/")], unified.Hierarchies.Select(h => (h.MountPoint, h.IsV2, h.Root)));
-            Sys.Umount(mounted.Pop(), 0);
+            Sys.TryUmount(mounted.Pop(), 0);
             // A subtree of it (a container's view): the root is the subtree's path, as mountinfo's root field says.
             string sub = Path.GetFileName(dir);
             Directory.CreateDirectory(Path.Combine(host.V2.MountPoint, sub));
@@ -66,7 +66,7 @@ public sealed class CgroupLayoutFromSysFsTests
             {
                 Mount(Path.Combine(host.V2.MountPoint, sub), dir, null, Sys.MS_BIND);
                 Assert.Equal(host.V2.Root.TrimEnd('/') + "/" + sub, CgroupLayoutFromSysFs.TryDetect(dir)!.V2!.Root);
-                Sys.Umount(mounted.Pop(), 0);
+                Sys.TryUmount(mounted.Pop(), 0);
             }
             finally { Directory.Delete(Path.Combine(host.V2.MountPoint, sub)); }
 
@@ -89,13 +89,13 @@ public sealed class CgroupLayoutFromSysFsTests
             // A mount that is not cgroup: whatever is below it is the table's to say.
             Mount("tmpfs", Path.Combine(dir, "plain"), "tmpfs", 0);
             Assert.Null(CgroupLayoutFromSysFs.TryDetect(dir));
-            Sys.Umount(mounted.Pop(), 0);
+            Sys.TryUmount(mounted.Pop(), 0);
             Assert.NotNull(CgroupLayoutFromSysFs.TryDetect(dir));
 
             // A mount over a hierarchy: the one underneath is what the table lists first.
             Mount(host.V2.MountPoint, Path.Combine(dir, "pids"), null, Sys.MS_BIND);
             Assert.Null(CgroupLayoutFromSysFs.TryDetect(dir));
-            Sys.Umount(mounted.Pop(), 0);
+            Sys.TryUmount(mounted.Pop(), 0);
             Assert.NotNull(CgroupLayoutFromSysFs.TryDetect(dir));
 
             // A tmpfs over the whole directory hides the hierarchies below it.
@@ -104,7 +104,7 @@ public sealed class CgroupLayoutFromSysFsTests
         }
         finally
         {
-            while (mounted.Count > 0) Sys.Umount(mounted.Pop(), Sys.MNT_DETACH);
+            while (mounted.Count > 0) Sys.TryUmount(mounted.Pop(), Sys.MNT_DETACH);
             Directory.Delete(dir, recursive: true);
         }
     }
