@@ -29,7 +29,7 @@ internal static class CgroupLayoutFromSysFs
         if (top.SbMagic != Sys.TMPFS_MAGIC) return null;
 
         Span<ulong> ids = stackalloc ulong[64];
-        long n = Sys.ListMounts(top.Id, ids);
+        long n = Sys.TryListMounts(top.Id, ids);
         if (n <= 0 || n == ids.Length) return null;
         // Unique ids grow in mount order, the order of the table, which decides who claims a controller first.
         ids = ids[..(int)n];
@@ -50,7 +50,7 @@ internal static class CgroupLayoutFromSysFs
     private static CgroupMount Record(StatMountInfo m, bool isV2) =>
         new($"{m.DevMajor}:{m.DevMinor}", m.Root!, m.MountPoint!, isV2, m.Options ?? "");
 
-    private static bool NothingOn(ulong mountId) => Sys.ListMounts(mountId, stackalloc ulong[1]) == 0;
+    private static bool NothingOn(ulong mountId) => Sys.TryListMounts(mountId, stackalloc ulong[1]) == 0;
 
     /// <summary>Whether <paramref name="m"/> sits on another mount at the same place (whose cgroups the table would
     /// list before anything on this one).</summary>

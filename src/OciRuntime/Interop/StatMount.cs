@@ -46,7 +46,7 @@ internal static unsafe partial class Sys
     /// <summary>listmount(2) (Linux 6.8, 458 on every architecture, as statmount's 457): the unique ids of the mounts
     /// directly on <paramref name="parentId"/>, in mount order, into <paramref name="ids"/>; the count or -errno.
     /// A count equal to the span's length may mean more are left.</summary>
-    internal static long ListMounts(ulong parentId, Span<ulong> ids)
+    internal static long TryListMounts(ulong parentId, Span<ulong> ids)
     {
         ulong* req = stackalloc ulong[3];
         req[0] = 24; // struct mnt_id_req, version 0
