@@ -94,13 +94,14 @@ public sealed class CrashHalfwayTests(ITestOutputHelper output) : IDisposable
         for (int i = 0; i < 60; i++)
         {
             string id = _s.NewId();
-            var psi = new System.Diagnostics.ProcessStartInfo(RuntimeBinary.Path)
-            {
-                UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true,
-            };
-            foreach (var a in new[] { "--root", _s.Root, "create", "--bundle", b.Dir, id }) psi.ArgumentList.Add(a);
+            // stderr to a file, not a pipe: a create the kill missed leaves its container waiting at the exec FIFO
+            // with the caller's stdio, and a pipe would not reach end-of-file until that container goes.
+            string errFile = Path.Join(Path.GetDirectoryName(_s.Root)!, "create-" + i + ".err");
+            var psi = new System.Diagnostics.ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+            foreach (var a in new[] { "-c", "exec \"$0\" \"$@\" >/dev/null 2>\"$OCIRUN_TEST_ERR\"", RuntimeBinary.Path,
+                         "--root", _s.Root, "create", "--bundle", b.Dir, id }) psi.ArgumentList.Add(a);
+            psi.Environment["OCIRUN_TEST_ERR"] = errFile;
             using var p = System.Diagnostics.Process.Start(psi)!;
-            var stderr = p.StandardError.ReadToEndAsync();
             int zone = FirstChild(p.Id, 2000);
             if (zone > 0)
             {
@@ -110,8 +111,8 @@ public sealed class CrashHalfwayTests(ITestOutputHelper output) : IDisposable
                 try { System.Diagnostics.Process.GetProcessById(zone).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
             }
             else notSeen++;
-            p.WaitForExit();
-            string err = stderr.Result;
+            Assert.True(p.WaitForExit(60_000), $"iteration {i}: create did not finish");
+            string err = File.ReadAllText(errFile);
             iterations++;
             if (p.ExitCode == 0) finished++;
             else
