@@ -121,3 +121,15 @@ refused_by_systemd() {
   [ -z "$(rt list -q 2>/dev/null)" ] || fail "a container was left: $(rt list -q)"
   true
 }
+
+# A running container under --systemd-cgroup, killed and deleted with -f: its unit must be gone (systemd takes a
+# moment to forget a stopped scope). The caller checks the directories its hierarchy leaves.
+deleted_by_systemd() {
+  bundle '{"pids":{"limit":10}}' 'sleep 1000'
+  run_bg
+  expect "unit state while running" "$(systemctl is-active "$UNIT")" active
+  rt kill "$ID" KILL 2> "$ERR"
+  rt delete -f "$ID" 2> "$ERR" || fail "delete -f: $(cat "$ERR")"
+  i=0; while [ $i -lt 30 ] && systemctl list-units --all --no-legend "$UNIT" | grep -q .; do sleep 0.1; i=$((i+1)); done
+  expect "units after delete" "$(systemctl list-units --all --no-legend "$UNIT")" ""
+}

@@ -124,13 +124,7 @@ case_stats() {
 }
 
 case_delete() {
-  bundle '{"pids":{"limit":10}}' 'sleep 1000'
-  run_bg
-  expect "unit state while running" "$(systemctl is-active "$UNIT")" active
-  rt kill "$ID" KILL 2> "$ERR"
-  rt delete -f "$ID" 2> "$ERR" || fail "delete -f: $(cat "$ERR")"
-  i=0; while [ $i -lt 30 ] && systemctl list-units --all --no-legend "$UNIT" | grep -q .; do sleep 0.1; i=$((i+1)); done
-  expect "units after delete" "$(systemctl list-units --all --no-legend "$UNIT")" ""
+  deleted_by_systemd
   expect "directories after delete, in every hierarchy" "$(ls -d "$CG"/*/"$REL" 2>/dev/null | tr '\n' ' ')" ""
 }
 

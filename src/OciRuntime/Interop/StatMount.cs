@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -24,21 +25,27 @@ internal static unsafe partial class Sys
         req[1] = uniqueMountId;
         req[2] = STATMOUNT_SB_BASIC | STATMOUNT_MNT_BASIC | strings;
         // A v1 cgroup's options carry release_agent's path: grow on EOVERFLOW rather than guess its length.
+        // One pooled buffer for every call of a command: create asks about a dozen mounts, and each fresh buffer would be
+        // garbage that the container's process, a copy-on-write clone of the CLI, keeps.
         for (int size = 4096; size <= 1 << 20; size *= 4)
         {
-            var buf = new byte[size];
-            long r;
-            fixed (byte* b = buf) r = Fast(Nr.statmount, (long)req, (long)b, size, 0);
-            if (r == -Errno.EOVERFLOW) continue;
-            if (r < 0) return null;
-            ulong U64(int at) => BinaryPrimitives.ReadUInt64LittleEndian(buf.AsSpan(at));
-            uint U32(int at) => BinaryPrimitives.ReadUInt32LittleEndian(buf.AsSpan(at));
-            ulong mask = U64(8);
-            if ((mask & (STATMOUNT_SB_BASIC | STATMOUNT_MNT_BASIC)) != (STATMOUNT_SB_BASIC | STATMOUNT_MNT_BASIC)) return null;
-            // struct statmount (linux/mount.h): strings are offsets into str[], which starts at byte 512.
-            string? Str(ulong flag, int field) => (mask & flag) == 0 ? null : CStr(buf, 512 + (int)U32(field));
-            return new StatMountInfo(U64(40), U64(48), U64(24), U32(16), U32(20),
-                Str(STATMOUNT_MNT_ROOT, 104), Str(STATMOUNT_MNT_POINT, 108), Str(STATMOUNT_MNT_OPTS, 4));
+            byte[] buf = ArrayPool<byte>.Shared.Rent(size);
+            try
+            {
+                long r;
+                fixed (byte* b = buf) r = Fast(Nr.statmount, (long)req, (long)b, size, 0);
+                if (r == -Errno.EOVERFLOW) continue;
+                if (r < 0) return null;
+                ulong U64(int at) => BinaryPrimitives.ReadUInt64LittleEndian(buf.AsSpan(at));
+                uint U32(int at) => BinaryPrimitives.ReadUInt32LittleEndian(buf.AsSpan(at));
+                ulong mask = U64(8);
+                if ((mask & (STATMOUNT_SB_BASIC | STATMOUNT_MNT_BASIC)) != (STATMOUNT_SB_BASIC | STATMOUNT_MNT_BASIC)) return null;
+                // struct statmount (linux/mount.h): strings are offsets into str[], which starts at byte 512.
+                string? Str(ulong flag, int field) => (mask & flag) == 0 ? null : CStr(buf, size, 512 + (int)U32(field));
+                return new StatMountInfo(U64(40), U64(48), U64(24), U32(16), U32(20),
+                    Str(STATMOUNT_MNT_ROOT, 104), Str(STATMOUNT_MNT_POINT, 108), Str(STATMOUNT_MNT_OPTS, 4));
+            }
+            finally { ArrayPool<byte>.Shared.Return(buf); }
         }
         return null;
     }
@@ -55,10 +62,10 @@ internal static unsafe partial class Sys
         fixed (ulong* p = ids) return Fast(Nr.listmount, (long)req, (long)p, ids.Length, 0);
     }
 
-    private static string? CStr(byte[] buf, int start)
+    private static string? CStr(byte[] buf, int length, int start)
     {
-        if (start < 512 || start >= buf.Length) return null;
-        int end = Array.IndexOf(buf, (byte)0, start);
+        if (start < 512 || start >= length) return null;
+        int end = Array.IndexOf(buf, (byte)0, start, length - start);
         return end < 0 ? null : Encoding.UTF8.GetString(buf, start, end - start);
     }
 }
